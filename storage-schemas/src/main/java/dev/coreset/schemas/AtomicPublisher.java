@@ -1,0 +1,105 @@
+package dev.coreset.schemas;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes an output directory in one step: writers fill a hidden staging directory beside the target
+ * and end with {@code _SUCCESS}; publishing renames it into place. An existing output is moved aside
+ * first and only deleted once the new one is in place, so a killed run leaves the old one intact (or
+ * restorable from its hidden backup, which {@link #recover} puts back).
+ */
+public final class AtomicPublisher {
+    public static final String SUCCESS = "_SUCCESS";
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicPublisher.class);
+
+    private final Configuration conf;
+
+    public AtomicPublisher(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /** A fresh staging path beside {@code target}, hidden from readers that skip dot files. */
+    public Path stagingFor(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".staging-" + UUID.randomUUID());
+    }
+
+    /** Refuses early (before any work) when the target exists and overwriting was not asked for. */
+    public void checkTarget(Path target, boolean overwrite) throws IOException {
+        recover(target);
+        FileSystem fs = target.getFileSystem(conf);
+        if (fs.exists(target) && !overwrite) {
+            throw new CoresetInputException(target + ": output already exists; pass --overwrite to replace it "
+                    + "or choose another --out.");
+        }
+    }
+
+    public void markSuccess(Path staging) throws IOException {
+        FileSystem fs = staging.getFileSystem(conf);
+        fs.create(new Path(staging, SUCCESS), true).close();
+    }
+
+    /** Moves a complete staging directory to {@code target}, replacing an existing one when allowed. */
+    public void publish(Path staging, Path target, boolean overwrite) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        if (!fs.exists(new Path(staging, SUCCESS))) {
+            throw new IllegalStateException(staging + " has no " + SUCCESS + "; refusing to publish a partial output");
+        }
+        Path backup = null;
+        if (fs.exists(target)) {
+            if (!overwrite) {
+                throw new CoresetInputException(target + ": output already exists; pass --overwrite to replace it.");
+            }
+            backup = new Path(target.getParent(), "." + target.getName() + ".previous-" + UUID.randomUUID());
+            rename(fs, target, backup);
+        }
+        rename(fs, staging, target);
+        if (backup != null) {
+            fs.delete(backup, true);
+        }
+        LOG.info("published {}", target);
+    }
+
+    /** Removes a staging directory after a failure; never touches the target. */
+    public void discard(Path staging) {
+        try {
+            FileSystem fs = staging.getFileSystem(conf);
+            fs.delete(staging, true);
+        } catch (IOException e) {
+            LOG.warn("could not remove staging directory {}: {}", staging, e.toString());
+        }
+    }
+
+    /**
+     * Restores a previous output that a killed run had moved aside but not yet replaced. Staging
+     * directories are left alone: they are hidden and may belong to a run still going.
+     */
+    public void recover(Path target) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        Path parent = target.getParent();
+        if (parent == null || !fs.exists(parent)) {
+            return;
+        }
+        FileStatus[] siblings = fs.listStatus(parent, p -> p.getName().startsWith("." + target.getName() + ".previous-"));
+        for (FileStatus backup : siblings) {
+            if (!fs.exists(target)) {
+                LOG.warn("restoring {} from {} left by an interrupted run", target, backup.getPath());
+                rename(fs, backup.getPath(), target);
+            } else {
+                fs.delete(backup.getPath(), true);
+            }
+        }
+    }
+
+    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("could not rename " + from + " to " + to);
+        }
+    }
+}

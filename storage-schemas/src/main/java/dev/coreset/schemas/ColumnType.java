@@ -1,0 +1,23 @@
+package dev.coreset.schemas;
+
+/** The column types the coreset tables use; each maps to one Parquet type and one Spark type. */
+public enum ColumnType {
+    LONG("bigint"),
+    INT("int"),
+    FLOAT("float"),
+    DOUBLE("double"),
+    BOOLEAN("boolean"),
+    STRING("string"),
+    FLOAT_ARRAY("array<float>");
+
+    private final String sqlName;
+
+    ColumnType(String sqlName) {
+        this.sqlName = sqlName;
+    }
+
+    /** The type as Spark SQL prints it, used in error messages so users see familiar names. */
+    public String sqlName() {
+        return sqlName;
+    }
+}
