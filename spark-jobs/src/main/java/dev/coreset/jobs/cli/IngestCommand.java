@@ -1,0 +1,79 @@
+package dev.coreset.jobs.cli;
+
+import dev.coreset.jobs.ingest.IngestJob;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Read IDX, CSV or Parquet data into a samples table (sample_id, label, split, features).",
+                "Ids are stable: the same files give the same ids. The val split is stratified and seeded."})
+public final class IngestCommand implements Callable<Integer> {
+    @Option(names = "--format", required = true, description = "idx | csv | parquet")
+    String format;
+
+    @Option(names = "--train-images", description = "IDX images of the training set (.gz or plain).")
+    Path trainImages;
+    @Option(names = "--train-labels", description = "IDX labels of the training set.")
+    Path trainLabels;
+    @Option(names = "--test-images", description = "IDX images kept as the test split.")
+    Path testImages;
+    @Option(names = "--test-labels", description = "IDX labels of the test split.")
+    Path testLabels;
+
+    @Option(names = "--input", description = "CSV file (csv) or Parquet file/directory (parquet).")
+    String input;
+    @Option(names = "--label-column", description = "Label column: a name, or a 0-based index for CSV (-1 = last).")
+    String labelColumn;
+    @Option(names = "--header", description = "The CSV file starts with a header line.")
+    boolean header;
+    @Option(names = "--features-column", description = "Parquet column holding the feature array or ML vector.")
+    String featuresColumn;
+    @Option(names = "--id-column", description = "Parquet column with unique integer ids (default: file and row position).")
+    String idColumn;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Fraction of each class's train rows moved to the val split (default ${DEFAULT-VALUE}).")
+    double valFraction;
+    @Option(names = "--label-noise", defaultValue = "0", description = "Fraction of train labels flipped to another class (seeded); keeps clean_label.")
+    double labelNoise;
+    @Option(names = "--num-classes", defaultValue = "0", description = "Expected class count (default: max label + 1).")
+    int numClasses;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the val split and label noise (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--out", required = true, description = "Output samples table directory.")
+    String out;
+    @Option(names = "--overwrite", description = "Replace an existing output.")
+    boolean overwrite;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        IngestJob.Format f;
+        try {
+            f = IngestJob.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new dev.coreset.schemas.CoresetInputException("--format " + format + " is unknown; use idx, csv or parquet.");
+        }
+        SparkSession spark = sparkOptions.session();
+        IngestJob.Summary s = new IngestJob(spark).run(new IngestJob.Options(f, trainImages, trainLabels, testImages,
+                testLabels, input, labelColumn, header, featuresColumn, idColumn, valFraction, labelNoise, seed,
+                numClasses, out, overwrite));
+        TextTable table = new TextTable("split", "rows");
+        s.splits().forEach(table::row);
+        System.out.printf(Locale.ROOT, "ingested %d samples, %d classes, %d features -> %s (%.1f s)%n", s.rows(),
+                s.classes(), s.featureDim(), out, s.seconds());
+        System.out.print(table);
+        if (labelNoise > 0) {
+            long train = s.splits().getOrDefault("train", 0L);
+            System.out.printf(Locale.ROOT, "label noise: %d of %d train labels flipped (%.2f%%, asked %.2f%%)%n",
+                    s.noisy(), train, 100.0 * s.noisy() / Math.max(1, train), 100 * labelNoise);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.coreset.jobs.validate;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.Tables;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Data checks of a samples-like DataFrame (sample_id, label, features) in one distributed aggregate;
+ * only when a check fails does a second query find the first offending sample_id for the message.
+ */
+public final class SamplesValidator {
+    private SamplesValidator() {
+    }
+
+    /** What the checks learned about the data; classes = max label + 1. */
+    public record Facts(long rows, int classes, int featureDim) {
+    }
+
+    /**
+     * @param numClasses the expected class count, or 0 to take max label + 1
+     */
+    public static Facts check(Dataset<Row> df, String path, int numClasses) {
+        Column badFeature = exists(col(Tables.FEATURES),
+                x -> x.isNull().or(isnan(x)).or(x.equalTo(lit(Float.POSITIVE_INFINITY))).or(x.equalTo(lit(Float.NEGATIVE_INFINITY))));
+        Row agg = df.agg(
+                count(lit(1)),
+                sum(when(col(Tables.SAMPLE_ID).isNull(), 1).otherwise(0)),
+                sum(when(col(Tables.LABEL).isNull(), 1).otherwise(0)),
+                min(col(Tables.LABEL)),
+                max(col(Tables.LABEL)),
+                sum(when(col(Tables.FEATURES).isNull(), 1).otherwise(0)),
+                min(size(col(Tables.FEATURES))),
+                max(size(col(Tables.FEATURES))),
+                sum(when(badFeature, 1).otherwise(0))).first();
+        long rows = agg.getLong(0);
+        if (rows == 0) {
+            throw new CoresetInputException(path + ": no rows; point to a non-empty table.");
+        }
+        if (agg.getLong(1) > 0) {
+            throw new CoresetInputException(path + ": column 'sample_id' is null in " + agg.getLong(1)
+                    + " rows; every sample needs an id: fill it or ingest without --id-column.");
+        }
+        if (agg.getLong(2) > 0) {
+            throw offending(df, col(Tables.LABEL).isNull(), path, "column 'label' is null",
+                    agg.getLong(2), "every sample needs a class index 0..C-1: fix or drop those rows.");
+        }
+        int minLabel = agg.getInt(3);
+        int maxLabel = agg.getInt(4);
+        if (minLabel < 0) {
+            throw offending(df, col(Tables.LABEL).lt(0), path, "column 'label' is negative", -1,
+                    "labels must be class indices 0..C-1: remap them.");
+        }
+        int classes = numClasses > 0 ? numClasses : maxLabel + 1;
+        if (maxLabel >= classes) {
+            throw offending(df, col(Tables.LABEL).geq(classes), path,
+                    "column 'label' is out of range (>= " + classes + " classes)", -1,
+                    "labels must be 0.." + (classes - 1) + ": remap them or raise --num-classes.");
+        }
+        if (agg.getLong(5) > 0) {
+            throw offending(df, col(Tables.FEATURES).isNull(), path, "column 'features' is null", agg.getLong(5),
+                    "every sample needs a feature vector: fix or drop those rows.");
+        }
+        int minDim = agg.getInt(6);
+        int maxDim = agg.getInt(7);
+        if (minDim != maxDim) {
+            int firstDim = df.select(size(col(Tables.FEATURES))).first().getInt(0);
+            throw offending(df, size(col(Tables.FEATURES)).notEqual(firstDim), path,
+                    "column 'features' is ragged (lengths " + minDim + ".." + maxDim + ", first row " + firstDim + ")",
+                    -1, "every feature vector needs the same length: pad or drop those rows.");
+        }
+        if (agg.getLong(8) > 0) {
+            throw offending(df, badFeature, path, "column 'features' holds NaN, infinity or null", agg.getLong(8),
+                    "replace or drop non-finite values before ingesting.");
+        }
+        Dataset<Row> dup = df.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1));
+        Row firstDup = dup.orderBy(Tables.SAMPLE_ID).select(Tables.SAMPLE_ID).limit(1).collectAsList().stream()
+                .findFirst().orElse(null);
+        if (firstDup != null) {
+            throw new CoresetInputException(path + ": column 'sample_id' holds " + firstDup.getLong(0)
+                    + " more than once; ids must be unique: deduplicate the input or fix --id-column.");
+        }
+        return new Facts(rows, classes, minDim);
+    }
+
+    private static CoresetInputException offending(Dataset<Row> df, Column condition, String path, String problem,
+                                                   long count, String fix) {
+        Row first = df.filter(condition).orderBy(Tables.SAMPLE_ID).select(Tables.SAMPLE_ID).limit(1).first();
+        String where = "sample_id " + first.get(0) + (count > 1 ? " (first of " + count + " rows)" : "");
+        return new CoresetInputException(path + ": " + problem + " at " + where + "; " + fix);
+    }
+}
