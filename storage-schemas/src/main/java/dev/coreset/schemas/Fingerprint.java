@@ -5,7 +5,7 @@ package dev.coreset.schemas;
  * sum of a 64-bit mix of each pair. Addition commutes, so Spark partitions can compute partial sums
  * in any order and a Spark-free reader gets the same value.
  */
-public record Fingerprint(long rows, long hash) {
+public record Fingerprint(long rows, long hash) implements java.io.Serializable {
 
     public static long mix(long sampleId, int label) {
         long z = sampleId * 0x9E3779B97F4A7C15L + label * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
