@@ -1,0 +1,51 @@
+package dev.coreset.scoring;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PyTorch engine, loaded once per JVM (the first call costs ~2 s). Offline use needs
+ * {@code -Dai.djl.offline=true}, env {@code PYTORCH_FLAVOR=cpu} (or a CUDA flavour on GPU clusters) and
+ * pytorch-jni + pytorch-native-* on the classpath; the CPU build is what this module ships. On a GPU cluster
+ * the executors need a CUDA build of pytorch-native (e.g. ai.djl.pytorch:pytorch-native-cu124 of the same
+ * PyTorch version) instead of pytorch-native-cpu, or DJL falls back to the CPU.
+ */
+public final class Engines {
+    public static final String PYTORCH = "PyTorch";
+    public static final String ONNX = "OnnxRuntime";
+    private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
+    private static volatile Engine pytorch;
+
+    private Engines() {
+    }
+
+    public static Engine pytorch() {
+        Engine e = pytorch;
+        if (e == null) {
+            synchronized (Engines.class) {
+                e = pytorch;
+                if (e == null) {
+                    e = Engine.getEngine(PYTORCH);
+                    LOG.info("DJL engine {} {} loaded, {} GPU(s) visible", e.getEngineName(), e.getVersion(), e.getGpuCount());
+                    pytorch = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /**
+     * Sets PyTorch's intra-op thread count for the whole JVM. On executors running several tasks at once,
+     * 1 (or spark.task.cpus) avoids oversubscribing the cores. Returns the previous value.
+     */
+    public static int setIntraOpThreads(int threads) {
+        pytorch();
+        int previous = JniUtils.getNumThreads();
+        if (threads > 0 && threads != previous) {
+            JniUtils.setNumThreads(threads);
+        }
+        return previous;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.coreset.scoring.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.scoring.Engines;
+import dev.coreset.scoring.model.Checkpoints;
+import dev.coreset.scoring.model.ModelSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a proxy model with Adam on rows streamed from a {@link RowSource}, writing a checkpoint after
+ * every epoch. Layout of {@code runDir}:
+ * <pre>
+ *   epoch-000/   initialisation (only with {@link TrainOptions#saveInitial()}; t = 0 of loss trajectories)
+ *   epoch-001/   after the first full pass ... epoch-E/ after the last
+ *   metrics.json {"spec":..., "options":..., "epochs":[{epoch, trainLoss, trainRows, valAccuracy,
+ *                testAccuracy, seconds, checkpoint}, ...]} rewritten (atomically) after every epoch
+ * </pre>
+ * Loss: softmax cross-entropy, per batch {@code sum_i w_i l_i / sum_i w_i} (plain mean when weights are off
+ * or all 1). So a row of weight 2 counts exactly like the same row present twice in the batch. Batches whose
+ * weights are all 0 are skipped.
+ * <p>Determinism: weights come from {@link dev.coreset.scoring.model.SeededInitializer}, shuffling from a
+ * seeded {@link ShuffleBuffer}, the engine seed is set too; two runs with the same seed, data order and
+ * thread count give bit-identical parameters. Memory: the shuffle buffer plus one batch; never the data set.
+ * Runs on the driver (or any JVM); nothing here depends on Spark.
+ */
+public final class ProxyTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyTrainer.class);
+    public static final String METRICS_FILE = "metrics.json";
+
+    private ProxyTrainer() {
+    }
+
+    /**
+     * @param val  validation rows for per-epoch accuracy, or null
+     * @param test test rows for per-epoch accuracy, or null
+     */
+    public static TrainingResult train(ModelSpec spec, RowSource train, RowSource val, RowSource test,
+                                       TrainOptions options, Path runDir) {
+        Engines.pytorch().setRandomSeed((int) options.seed());
+        List<Path> checkpoints = new ArrayList<>();
+        List<EpochMetrics> metrics = new ArrayList<>();
+        try (Model model = Checkpoints.newInitializedModel(spec, options.device(), options.seed());
+             Trainer trainer = model.newTrainer(config(options))) {
+            trainer.initialize(Checkpoints.batchShape(spec, 1));
+            if (options.saveInitial()) {
+                long t0 = System.nanoTime();
+                Path dir = Checkpoints.save(model, spec, runDir, 0, options.seed());
+                checkpoints.add(dir);
+                metrics.add(new EpochMetrics(0, null, 0, accuracy(trainer, spec, val, options),
+                        accuracy(trainer, spec, test, options), (System.nanoTime() - t0) / 1e9, dir.getFileName().toString()));
+                writeMetrics(runDir, spec, options, metrics);
+            }
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double[] lossAndRows = runEpoch(trainer, spec, train, options, epoch);
+                Path dir = Checkpoints.save(model, spec, runDir, epoch, options.seed());
+                checkpoints.add(dir);
+                Double valAcc = accuracy(trainer, spec, val, options);
+                Double testAcc = accuracy(trainer, spec, test, options);
+                EpochMetrics m = new EpochMetrics(epoch, lossAndRows[0], (long) lossAndRows[1], valAcc, testAcc,
+                        (System.nanoTime() - t0) / 1e9, dir.getFileName().toString());
+                metrics.add(m);
+                writeMetrics(runDir, spec, options, metrics);
+                LOG.info("epoch {}/{}: train loss {} over {} rows, val acc {}, test acc {}, {} s", epoch,
+                        options.epochs(), String.format("%.4f", m.trainLoss()), m.trainRows(), valAcc, testAcc,
+                        String.format("%.1f", m.seconds()));
+            }
+        }
+        return new TrainingResult(runDir, List.copyOf(checkpoints), List.copyOf(metrics));
+    }
+
+    static DefaultTrainingConfig config(TrainOptions options) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build())
+                .optDevices(new ai.djl.Device[] {options.device()});
+    }
+
+    /** Per-epoch seed derived from the run seed (SplitMix64 finaliser). */
+    public static long mix(long seed, long k) {
+        return dev.coreset.scoring.Seeds.mix(seed, k);
+    }
+
+    /**
+     * Weighted softmax cross-entropy of a batch: {@code sum_i w_i l_i / sum_i w_i}, l_i = -log softmax(z_i)[y_i].
+     */
+    public static NDArray weightedLoss(NDArray logits, NDArray labels, NDArray weights) {
+        long classes = logits.getShape().get(1);
+        NDArray onehot = labels.toType(DataType.INT64, false).oneHot((int) classes).toType(DataType.FLOAT32, false);
+        NDArray perSample = logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).neg();
+        return perSample.mul(weights).sum().div(weights.sum());
+    }
+
+    private static double[] runEpoch(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options, int epoch) {
+        long epochSeed = mix(options.seed(), epoch);
+        int n = spec.inputLength();
+        int b = options.batchSize();
+        float[] x = new float[b * n];
+        int[] y = new int[b];
+        float[] w = new float[b];
+        double sumWeightedLoss = 0;
+        double sumWeights = 0;
+        long rows = 0;
+        try (CloseableIterator<LabeledRow> raw = source.open(epochSeed)) {
+            Iterator<LabeledRow> it = options.shuffleBuffer() > 0
+                    ? new ShuffleBuffer<>(raw, options.shuffleBuffer(), mix(epochSeed, 1)) : raw;
+            int filled = 0;
+            while (it.hasNext()) {
+                LabeledRow row = it.next();
+                checkRow(row, spec, "training");
+                System.arraycopy(row.features(), 0, x, filled * n, n);
+                y[filled] = row.label();
+                w[filled] = options.useWeights() ? row.weight() : 1f;
+                filled++;
+                rows++;
+                if (filled == b) {
+                    double[] lw = step(trainer, spec, x, y, w, filled);
+                    sumWeightedLoss += lw[0];
+                    sumWeights += lw[1];
+                    filled = 0;
+                }
+            }
+            if (filled > 0) {
+                double[] lw = step(trainer, spec, x, y, w, filled);
+                sumWeightedLoss += lw[0];
+                sumWeights += lw[1];
+            }
+        }
+        if (rows == 0) {
+            throw new CoresetInputException("training source yielded no rows in epoch " + epoch);
+        }
+        return new double[] {sumWeights > 0 ? sumWeightedLoss / sumWeights : Double.NaN, rows};
+    }
+
+    /** One Adam step on the first {@code rows} rows; returns {loss * sum(w), sum(w)}. */
+    private static double[] step(Trainer trainer, ModelSpec spec, float[] x, int[] y, float[] w, int rows) {
+        double sumW = 0;
+        for (int i = 0; i < rows; i++) {
+            sumW += w[i];
+        }
+        if (sumW <= 0) {
+            LOG.debug("skipping a batch whose weights are all 0");
+            return new double[] {0, 0};
+        }
+        int n = spec.inputLength();
+        try (NDManager m = trainer.getManager().newSubManager()) {
+            NDArray xs = m.create(rows == y.length ? x : java.util.Arrays.copyOf(x, rows * n),
+                    Checkpoints.batchShape(spec, rows));
+            NDArray ys = m.create(java.util.Arrays.copyOf(y, rows));
+            NDArray ws = m.create(java.util.Arrays.copyOf(w, rows));
+            float loss;
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDArray logits = trainer.forward(new NDList(xs)).get(0);
+                NDArray l = weightedLoss(logits, ys, ws);
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            trainer.step();
+            return new double[] {loss * sumW, sumW};
+        }
+    }
+
+    static void checkRow(LabeledRow row, ModelSpec spec, String what) {
+        if (row.features() == null || row.features().length != spec.inputLength()) {
+            throw new CoresetInputException(what + " row id=" + row.id() + " has "
+                    + (row.features() == null ? "no" : String.valueOf(row.features().length))
+                    + " features but the model expects " + spec.inputLength() + " (input shape " + spec.inputShape() + ")");
+        }
+        if (row.label() < 0 || row.label() >= spec.numClasses()) {
+            throw new CoresetInputException(what + " row id=" + row.id() + " has label " + row.label()
+                    + " but the model has " + spec.numClasses() + " classes (labels 0.." + (spec.numClasses() - 1) + ")");
+        }
+        if (!(row.weight() >= 0) || Float.isInfinite(row.weight())) {
+            throw new CoresetInputException(what + " row id=" + row.id() + " has weight " + row.weight()
+                    + "; weights must be finite and >= 0");
+        }
+    }
+
+    /** Accuracy of the trainer's current model on {@code source}, or null when source is null. */
+    static Double accuracy(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options) {
+        if (source == null) {
+            return null;
+        }
+        int n = spec.inputLength();
+        int b = Math.max(options.batchSize(), 256);
+        float[] x = new float[b * n];
+        int[] y = new int[b];
+        long correct = 0;
+        long total = 0;
+        try (CloseableIterator<LabeledRow> it = source.open(0)) {
+            int filled = 0;
+            while (true) {
+                boolean more = it.hasNext();
+                if (more) {
+                    LabeledRow row = it.next();
+                    checkRow(row, spec, "evaluation");
+                    System.arraycopy(row.features(), 0, x, filled * n, n);
+                    y[filled++] = row.label();
+                }
+                if (filled == b || (!more && filled > 0)) {
+                    try (NDManager m = trainer.getManager().newSubManager()) {
+                        NDArray xs = m.create(filled == b ? x : java.util.Arrays.copyOf(x, filled * n),
+                                Checkpoints.batchShape(spec, filled));
+                        NDArray logits = trainer.evaluate(new NDList(xs)).get(0);
+                        long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
+                        for (int i = 0; i < filled; i++) {
+                            if (pred[i] == y[i]) {
+                                correct++;
+                            }
+                        }
+                    }
+                    total += filled;
+                    filled = 0;
+                }
+                if (!more) {
+                    break;
+                }
+            }
+        }
+        return total == 0 ? null : (double) correct / total;
+    }
+
+    /** The JSON written to metrics.json. */
+    public record MetricsFile(@JsonProperty("spec") ModelSpec spec,
+                              @JsonProperty("seed") long seed,
+                              @JsonProperty("plannedEpochs") int plannedEpochs,
+                              @JsonProperty("batchSize") int batchSize,
+                              @JsonProperty("learningRate") float learningRate,
+                              @JsonProperty("shuffleBuffer") int shuffleBuffer,
+                              @JsonProperty("useWeights") boolean useWeights,
+                              @JsonProperty("device") String device,
+                              @JsonProperty("epochs") List<EpochMetrics> epochs) {
+    }
+
+    private static void writeMetrics(Path runDir, ModelSpec spec, TrainOptions o, List<EpochMetrics> metrics) {
+        MetricsFile file = new MetricsFile(spec, o.seed(), o.epochs(), o.batchSize(), o.learningRate(),
+                o.shuffleBuffer(), o.useWeights(), o.device().toString(), List.copyOf(metrics));
+        Path target = runDir.resolve(METRICS_FILE);
+        Path tmp = runDir.resolve("." + METRICS_FILE + ".tmp");
+        try {
+            Checkpoints.JSON.writeValue(tmp.toFile(), file);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a run's metrics.json. */
+    public static MetricsFile readMetrics(Path runDir) {
+        Path file = runDir.resolve(METRICS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new CoresetInputException("metrics file not found: " + file + " (pass the folder coreset train wrote)");
+        }
+        try {
+            return Checkpoints.JSON.readValue(file.toFile(), MetricsFile.class);
+        } catch (IOException e) {
+            throw new CoresetInputException("unreadable metrics file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
