@@ -100,7 +100,7 @@ public final class Checkpoints {
             }
             return info;
         } catch (IOException e) {
-            throw new CoresetInputException("unreadable checkpoint metadata " + json + ": " + e.getMessage(), e);
+            throw inputError("checkpoint metadata " + json, e);
         }
     }
 
@@ -139,6 +139,17 @@ public final class Checkpoints {
             throw new CoresetInputException("not an epoch-NNN folder: " + checkpointDir);
         }
         return Integer.parseInt(m.group(1));
+    }
+
+    /** A one-line input error for a JSON problem; a {@link CoresetInputException} thrown by a constructor is kept. */
+    static CoresetInputException inputError(String what, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CoresetInputException) {
+                return new CoresetInputException(what + ": " + t.getMessage(), e);
+            }
+        }
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+        return new CoresetInputException("unreadable " + what + ": " + msg, e);
     }
 
     static void deleteRecursively(Path p) throws IOException {

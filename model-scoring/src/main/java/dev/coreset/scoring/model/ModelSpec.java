@@ -77,6 +77,23 @@ public record ModelSpec(
         convChannels = List.copyOf(convChannels);
     }
 
+    /** Parses a spec from JSON; a bad spec gives a one-line {@link CoresetInputException}. */
+    public static ModelSpec fromJson(String json) {
+        try {
+            return Checkpoints.JSON.readValue(json, ModelSpec.class);
+        } catch (java.io.IOException e) {
+            throw Checkpoints.inputError("model spec", e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return Checkpoints.JSON.writeValueAsString(this);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** MLP with the default hidden widths [256, 128]. */
     public static ModelSpec mlp(int inputDim, int numClasses) {
         return new ModelSpec(MLP, List.of(inputDim), numClasses, null, null);
