@@ -1,0 +1,51 @@
+package dev.coreset.jobs.cli;
+
+import dev.coreset.jobs.score.ScoreJob;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = {"Score every sample at every checkpoint on Spark executors: loss, correct, margin, EL2N,",
+                "and optionally a gradient embedding (logits-grad | last-layer-grad), reduced by --dim and",
+                "averaged over --posterior-draws Gaussian perturbations of the last layer."})
+public final class ScoreCommand implements Callable<Integer> {
+    @Option(names = "--samples", required = true)
+    String samples;
+    @Option(names = "--checkpoints", required = true, description = "Run directory of `coreset train`.")
+    String checkpoints;
+    @Option(names = "--epochs", defaultValue = "all", description = "all, or a list such as 0,2,4.")
+    String epochs;
+    @Option(names = "--splits", split = ",", defaultValue = "train,val,test", description = "Splits to score (default ${DEFAULT-VALUE}).")
+    List<String> splits;
+    @Option(names = "--embedding", defaultValue = "none", description = "none | logits-grad | last-layer-grad")
+    String embedding;
+    @Option(names = "--dim", defaultValue = "0", description = "Seeded random projection of the embedding to D dims (0 = off).")
+    int dim;
+    @Option(names = "--posterior-draws", defaultValue = "1")
+    int posteriorDraws;
+    @Option(names = "--posterior-sigma", defaultValue = "0", description = "Std of the Gaussian weight perturbation (0 = off).")
+    double posteriorSigma;
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+    @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass.")
+    int batchSize;
+    @Option(names = "--out", required = true)
+    String out;
+    @Option(names = "--overwrite")
+    boolean overwrite;
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Override
+    public Integer call() {
+        ScoreJob.Summary s = new ScoreJob(sparkOptions.session()).run(new ScoreJob.Options(samples, checkpoints, epochs,
+                splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite));
+        System.out.printf(Locale.ROOT, "scored %d rows (%d checkpoints, embedding dim %d) -> %s (%.1f s)%n",
+                s.rows(), s.checkpoints(), s.embeddingDim(), out, s.seconds());
+        return 0;
+    }
+}
