@@ -158,7 +158,9 @@ public final class BatchScorer implements AutoCloseable {
         int raw = rawEmbeddingDim(fo);
         RandomProjection proj = raw > 0 && options.projectionDim() > 0
                 ? RandomProjection.of(options.projectionSeed(), raw, options.projectionDim()) : null;
-        float[] rawBuf = raw > 0 ? new float[raw] : null;
+        // raw embeddings of the whole chunk, projected together at the end when a projection is set
+        float[] rawAll = raw > 0 && proj != null ? new float[Math.multiplyExact(rows, raw)] : null;
+        float[] rawBuf = raw > 0 && proj == null ? new float[raw] : null;
         double[] p = new double[c];
         double[] pSum = new double[c];
         int hd = fo.embeddingDim();
@@ -219,33 +221,35 @@ public final class BatchScorer implements AutoCloseable {
             out.predicted()[start + r] = best;
             out.correct()[start + r] = best == y;
             if (raw > 0) {
-                fillEmbedding(pSum, draws, y, c, fo.embedding(), r * hd, hd, rawBuf);
-                int dim = out.embeddingDim();
                 if (proj != null) {
-                    proj.project(rawBuf, 0, out.embedding(), (start + r) * dim);
+                    fillEmbedding(pSum, draws, y, c, fo.embedding(), r * hd, hd, rawAll, r * raw);
                 } else {
-                    System.arraycopy(rawBuf, 0, out.embedding(), (start + r) * dim, dim);
+                    fillEmbedding(pSum, draws, y, c, fo.embedding(), r * hd, hd, rawBuf, 0);
+                    System.arraycopy(rawBuf, 0, out.embedding(), (start + r) * raw, raw);
                 }
             }
         }
+        if (proj != null) {
+            proj.projectRows(rawAll, 0, rows, out.embedding(), start * out.embeddingDim());
+        }
     }
 
-    private void fillEmbedding(double[] pSum, int draws, int y, int c, float[] h, int hOff, int hd, float[] buf) {
+    private void fillEmbedding(double[] pSum, int draws, int y, int c, float[] h, int hOff, int hd, float[] buf, int bo) {
         switch (options.embedding()) {
             case LOGITS_GRAD:
                 for (int k = 0; k < c; k++) {
-                    buf[k] = (float) (pSum[k] / draws - (k == y ? 1 : 0));
+                    buf[bo + k] = (float) (pSum[k] / draws - (k == y ? 1 : 0));
                 }
                 break;
             case LAST_LAYER_GRAD:
                 for (int k = 0; k < c; k++) {
                     double e = pSum[k] / draws - (k == y ? 1 : 0);
-                    int off = k * hd;
+                    int off = bo + k * hd;
                     for (int j = 0; j < hd; j++) {
                         buf[off + j] = (float) (e * h[hOff + j]);
                     }
                     if (options.includeBiasGrad()) {
-                        buf[c * hd + k] = (float) e;
+                        buf[bo + c * hd + k] = (float) e;
                     }
                 }
                 break;

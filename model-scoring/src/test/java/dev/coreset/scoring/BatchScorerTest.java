@@ -199,7 +199,23 @@ class BatchScorerTest {
                 assertEquals(s, a.embedding()[i * 6 + d], 1e-5);
             }
         }
+        // grouping of rows (chunks of 7 vs one chunk) does not change a single bit
+        assertArrayEquals(a.embedding(), score(o.withMaxBatchRows(7)).embedding());
         RandomProjection p = RandomProjection.of(1, 100, 10);
+        float[] many = new float[7 * 100];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = (float) Math.sin(i);
+        }
+        float[] together = new float[7 * 10];
+        p.projectRows(many, 0, 7, together, 0);
+        float[] scalar = new float[7 * 10];
+        p.projectRowsScalar(many, 0, 7, scalar, 0);
+        assertTrue(RandomProjection.VECTOR_API, "tests run with --add-modules jdk.incubator.vector");
+        assertArrayEquals(together, scalar, "vector kernel and scalar fallback agree bit for bit");
+        for (int i = 0; i < 7; i++) {
+            float[] one = p.project(Arrays.copyOfRange(many, i * 100, (i + 1) * 100));
+            assertArrayEquals(one, Arrays.copyOfRange(together, i * 10, (i + 1) * 10));
+        }
         assertEquals(10, p.project(new float[100]).length);
         assertArrayEquals(p.project(rowOf(100)), RandomProjection.of(1, 100, 10).project(rowOf(100)));
     }

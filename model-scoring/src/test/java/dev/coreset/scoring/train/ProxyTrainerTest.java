@@ -146,6 +146,27 @@ class ProxyTrainerTest {
     }
 
     @Test
+    void trainsTheCnnToo() {
+        ModelSpec cnn = ModelSpec.cnn(1, 8, 8, 2, List.of(4, 4), List.of(8));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        List<LabeledRow> rows = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            int y = i % 2;
+            float[] img = new float[64];
+            for (int j = 0; j < 64; j++) {
+                // class 1: bright left half
+                img[j] = (float) (r.nextDouble() * 0.3 + ((y == 1 && j % 8 < 4) ? 0.7 : 0));
+            }
+            rows.add(new LabeledRow(i, y, img));
+        }
+        TrainingResult res = ProxyTrainer.train(cnn, RowSource.of(rows), RowSource.of(rows), null,
+                OPTS.withEpochs(3).withBatchSize(16).withSaveInitial(false), tmp.resolve("cnn"));
+        assertEquals(3, res.checkpoints().size());
+        assertEquals(cnn, Checkpoints.readInfo(res.lastCheckpoint()).spec());
+        assertTrue(res.metrics().get(2).valAccuracy() > 0.9, res.metrics().toString());
+    }
+
+    @Test
     void shuffleBufferIsSeededAndKeepsEveryRow() {
         List<Integer> in = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
