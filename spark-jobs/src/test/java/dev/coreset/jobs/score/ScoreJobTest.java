@@ -24,21 +24,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Train a tiny proxy on the digits fixture, score it on Spark, and compare with a direct DJL loop. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScoreJobTest {
     @TempDir
-    Path tmp;
+    static Path tmp;
 
     private final SparkSession spark = SparkTestSession.get();
-    private Path samples;
-    private Path run;
+    private static Path samples;
+    private static Path run;
 
     @BeforeAll
-    void trainProxy() throws Exception {
+    static void trainProxy() throws Exception {
         samples = tmp.resolve("samples");
         run = tmp.resolve("run");
         CliRun ingest = CliRun.of("ingest", "--format", "csv", "--input", Fixtures.digitsCsv(tmp).toString(),
