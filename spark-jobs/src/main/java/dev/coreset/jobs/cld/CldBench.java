@@ -1,0 +1,155 @@
+package dev.coreset.jobs.cld;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.coreset.jobs.SparkSessions;
+import dev.coreset.schemas.Tables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Times the cld job on a synthetic scores table: n train samples (plus n/10 val samples) x T checkpoints,
+ * generated with spark.range and written checkpoint-major to a temporary Parquet table (as a scoring
+ * pass per checkpoint would write it, so the job's shuffle gets no help from the row order). Only the job
+ * (read, dynamics, budgets, manifest and dynamics table writes) is timed.
+ */
+public final class CldBench {
+    private CldBench() {
+    }
+
+    /** Wall time of the job, the JVM heap peak seen during it and the selected count. */
+    public record Result(double seconds, long peakHeapBytes, long selected, long trainSamples) {
+    }
+
+    /** @return wall time of the CLD job in seconds */
+    public static double run(SparkSession spark, long n, int checkpoints, int classes, long seed) {
+        return runDetailed(spark, n, checkpoints, classes, seed).seconds();
+    }
+
+    public static Result runDetailed(SparkSession spark, long n, int checkpoints, int classes, long seed) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("cld-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            String scores = dir.resolve("scores").toString();
+            synthetic(spark, n, Math.max(classes * 20L, n / 10), checkpoints, classes, seed).write().parquet(scores);
+            System.gc();
+            HeapPeak peak = HeapPeak.start();
+            long t0 = System.nanoTime();
+            CldJob.Summary s = new CldJob(spark).run(new CldJob.Options(scores, "all", 0.1, null, BudgetMode.UNIFORM,
+                    null, seed, dir.resolve("manifest").toString(), false, dir.resolve("dynamics").toString(), 3));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Result(seconds, peak.stop(), s.selected(), s.trainSamples());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * A scores table: train ids 0..n-1, val ids n..n+nVal-1, label = id % classes. Losses fall as
+     * a * exp(-r t) + noise with a per-sample rate r; every tenth train sample is "mislabeled" (high, flat).
+     */
+    public static Dataset<Row> synthetic(SparkSession spark, long n, long nVal, int checkpoints, int classes, long seed) {
+        long total = n + nVal;
+        Column id = col("id");
+        Column sample = id.mod(lit(total));
+        Column t = id.divide(lit(total)).cast("int");
+        Column u = pmod(xxhash64(sample, lit(seed)), lit(1_000_000L)).cast("double").divide(1e6);
+        Column rate = lit(0.05).plus(u.multiply(0.4));
+        Column mislabeled = sample.lt(lit(n)).and(sample.mod(lit(10)).equalTo(lit(3)));
+        Column jitter = rand(seed).minus(0.5).multiply(0.1);
+        Column loss = when(mislabeled, lit(2.5).plus(jitter))
+                .otherwise(lit(2.3).multiply(exp(rate.multiply(t).multiply(-1))).plus(jitter));
+        loss = greatest(loss, lit(0.001));
+        return spark.range(0, total * checkpoints)
+                .select(sample.as(Tables.SAMPLE_ID),
+                        sample.mod(lit(classes)).cast("int").as(Tables.LABEL),
+                        when(sample.lt(lit(n)), lit(Tables.SPLIT_TRAIN)).otherwise(lit(Tables.SPLIT_VAL)).as(Tables.SPLIT),
+                        t.as(Tables.CHECKPOINT),
+                        loss.cast("float").as(Tables.LOSS))
+                .select(col("*"),
+                        col(Tables.LOSS).lt(lit(0.69f)).as(Tables.CORRECT),
+                        lit(0.5f).minus(col(Tables.LOSS)).cast("float").as(Tables.MARGIN),
+                        least(col(Tables.LOSS).divide(2), lit(1.414)).cast("float").as(Tables.EL2N),
+                        lit(1).as(Tables.DRAWS));
+    }
+
+    /** Samples the used heap every 50 ms (Spark runs in this JVM in local mode). */
+    private static final class HeapPeak implements Runnable {
+        private final AtomicLong peak = new AtomicLong();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        static HeapPeak start() {
+            HeapPeak p = new HeapPeak();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pool.resetPeakUsage();
+                }
+            }
+            p.thread = new Thread(p, "cld-bench-heap");
+            p.thread.setDaemon(true);
+            p.thread.start();
+            return p;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long stop() {
+            running = false;
+            thread.interrupt();
+            return peak.get();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /** java ... dev.coreset.jobs.cld.CldBench [n] [checkpoints] [classes] [seed] [master] */
+    public static void main(String[] args) {
+        long n = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+        int t = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int c = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        long seed = args.length > 3 ? Long.parseLong(args[3]) : 42L;
+        String master = args.length > 4 ? args[4] : "local[2]";
+        SparkSession spark = SparkSessions.create(master, Map.of());
+        Result r = runDetailed(spark, n, t, c, seed);
+        System.out.printf(Locale.ROOT, "cld bench: n=%d x T=%d, C=%d on %s, max heap %d MB: %.1f s, "
+                        + "peak heap used %d MB, selected %d of %d%n", n, t, c, master,
+                Runtime.getRuntime().maxMemory() >> 20, r.seconds(), r.peakHeapBytes() >> 20, r.selected(),
+                r.trainSamples());
+        spark.stop();
+    }
+}

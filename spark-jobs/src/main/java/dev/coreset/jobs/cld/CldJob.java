@@ -1,0 +1,417 @@
+package dev.coreset.jobs.cld;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.Fingerprints;
+import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.progress.ProgressListener;
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.Fingerprint;
+import dev.coreset.schemas.ManifestMetadata;
+import dev.coreset.schemas.SparkSchemas;
+import dev.coreset.schemas.TableInfo;
+import dev.coreset.schemas.Tables;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * CLD selection (ALGORITHMS.md, seed 001) as a Spark job. Per train sample: the losses at the chosen
+ * checkpoints (one groupBy, T values per sample), their first differences and the Pearson correlation
+ * with the differences of the sample's class mean validation loss. The C x T class validation means are
+ * the only data brought to the driver besides per-class counts. Keeps the top k_c of each class by CLD
+ * (ties to the lower sample_id) and publishes a manifest; optionally the per-sample dynamics table.
+ */
+public final class CldJob {
+    /** Every parameter of a run; exactly one of fraction and perClass is set. */
+    public record Options(String scores, String checkpoints, Double fraction, Integer perClass,
+                          BudgetMode budgetMode, String exclude, long seed, String out, boolean overwrite,
+                          String dynamicsOut, int el2nEarly) {
+    }
+
+    /** What was selected, for the summary the command prints. */
+    public record Summary(List<Integer> checkpoints, long trainSamples, long excluded,
+                          Map<Integer, Long> selectedPerClass, long selected, double seconds) {
+    }
+
+    /** Per-sample dynamics plus the checks' helper columns. */
+    static final String N_ROWS = "_n";
+    static final String BAD = "_bad";
+    static final StructType DYNAMICS_WORK = SparkSchemas.structType(DynamicsTables.DYNAMICS)
+            .add(N_ROWS, DataTypes.IntegerType, false)
+            .add(BAD, DataTypes.BooleanType, false);
+
+    /** NUCS winsorizes class difficulty at these quantiles of the per-sample difficulty. */
+    static final double WINSOR_LOW = 0.05;
+    static final double WINSOR_HIGH = 0.95;
+
+    private final SparkSession spark;
+
+    public CldJob(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    public Summary run(Options o) {
+        long start = System.nanoTime();
+        checkOptions(o);
+        CheckpointSelection selection = CheckpointSelection.parse(o.checkpoints());
+        AtomicTableWriter writer = new AtomicTableWriter(spark);
+        writer.checkTarget(o.out(), o.overwrite());
+        if (o.dynamicsOut() != null) {
+            writer.checkTarget(o.dynamicsOut(), o.overwrite());
+        }
+        ProgressListener.stage(spark, "cld: read scores");
+        Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
+        Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
+
+        Dynamics dyn = dynamics(spark, scores, o.scores(), selection, o.el2nEarly());
+        try {
+            return selectAndWrite(o, dyn, flags, writer, start);
+        } finally {
+            dyn.table().unpersist();
+        }
+    }
+
+    private Summary selectAndWrite(Options o, Dynamics dyn, Dataset<Row> flags, AtomicTableWriter writer,
+                                   long start) {
+        Dataset<Row> all = dyn.table();
+        Dataset<Row> eligible = all;
+        if (flags != null) {
+            eligible = all.join(flags.select(Tables.SAMPLE_ID).distinct(), all.col(Tables.SAMPLE_ID)
+                    .equalTo(flags.col(Tables.SAMPLE_ID)), "left_anti");
+        }
+        ProgressListener.stage(spark, "cld: budgets");
+        TreeMap<Integer, Long> sizes = new TreeMap<>();
+        for (Row r : eligible.groupBy(Tables.LABEL).count().collectAsList()) {
+            sizes.put(r.getInt(0), r.getLong(1));
+        }
+        long trainSamples = dyn.classSizes().values().stream().mapToLong(Long::longValue).sum();
+        long eligibleCount = sizes.values().stream().mapToLong(Long::longValue).sum();
+        Map<Integer, Long> budgets = budgets(o, eligible, sizes, eligibleCount);
+
+        ProgressListener.stage(spark, "cld: select and write");
+        Dataset<Row> selected = selectTop(eligible, budgets);
+        ManifestMetadata meta = new ManifestMetadata();
+        meta.method = "cld";
+        meta.seed = o.seed();
+        meta.parameters.put("scores", o.scores());
+        meta.parameters.put("checkpoints", dyn.checkpoints());
+        meta.parameters.put("checkpointSelection", o.checkpoints() == null ? "all" : o.checkpoints());
+        if (o.fraction() != null) {
+            meta.parameters.put("fraction", o.fraction());
+        }
+        if (o.perClass() != null) {
+            meta.parameters.put("perClass", o.perClass());
+        }
+        meta.parameters.put("budgetMode", o.perClass() != null ? "per-class" : o.budgetMode().cliName());
+        if (o.exclude() != null) {
+            meta.parameters.put("exclude", o.exclude());
+        }
+        meta.parameters.put("excluded", trainSamples - eligibleCount);
+        meta.parameters.put("trainSamples", trainSamples);
+        meta.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), dyn.checkpoints().size()));
+        meta.parameters.put("classBudgets", stringKeys(budgets));
+        if (o.dynamicsOut() != null) {
+            meta.parameters.put("dynamicsOut", o.dynamicsOut());
+        }
+        // The train rows of the scores table at one checkpoint: every sample was checked to have exactly one
+        // row per chosen checkpoint with one label, so the cached per-sample table holds the same pairs.
+        Fingerprint fp = Fingerprints.of(all);
+        meta.source.path = o.scores();
+        meta.source.rows = fp.rows();
+        meta.source.fingerprint = fp.hashHex();
+        new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
+
+        if (o.dynamicsOut() != null) {
+            writeDynamics(all, o, dyn.checkpoints(), writer);
+        }
+        Map<Integer, Long> perClass = new TreeMap<>();
+        meta.budget.perClass.forEach((k, v) -> perClass.put(Integer.parseInt(k), v));
+        return new Summary(dyn.checkpoints(), trainSamples, trainSamples - eligibleCount, perClass,
+                meta.budget.total, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void writeDynamics(Dataset<Row> all, Options o, List<Integer> checkpoints, AtomicTableWriter writer) {
+        StructType schema = SparkSchemas.structType(DynamicsTables.DYNAMICS);
+        Dataset<Row> rows = all.select(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
+        TableInfo info = TableInfo.of(DynamicsTables.DYNAMICS);
+        info.rows = all.count();
+        info.parameters.put("scores", o.scores());
+        info.parameters.put("checkpoints", checkpoints);
+        info.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), checkpoints.size()));
+        info.createdAt = Instant.now().toString();
+        writer.write(spark.createDataFrame(rows.rdd(), schema), o.dynamicsOut(), o.overwrite(),
+                Map.of(TableInfo.FILE_NAME, info));
+    }
+
+    private static Map<String, Long> stringKeys(Map<Integer, Long> m) {
+        Map<String, Long> out = new TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt));
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    public static void checkOptions(Options o) {
+        if ((o.fraction() == null) == (o.perClass() == null)) {
+            throw new CoresetInputException("give exactly one of --fraction F (e.g. 0.1) and --per-class N (e.g. 100).");
+        }
+        if (o.fraction() != null && !(o.fraction() > 0 && o.fraction() <= 1)) {
+            throw new CoresetInputException("--fraction " + o.fraction()
+                    + " is outside (0, 1]; pass the share of train samples to keep, e.g. 0.1.");
+        }
+        if (o.perClass() != null && o.perClass() <= 0) {
+            throw new CoresetInputException("--per-class " + o.perClass()
+                    + " must be at least 1; pass the number of samples to keep per class, e.g. 100.");
+        }
+        if (o.el2nEarly() <= 0) {
+            throw new CoresetInputException("--el2n-early " + o.el2nEarly()
+                    + " must be at least 1; pass how many early checkpoints EL2N averages, e.g. 3.");
+        }
+    }
+
+    /** The per-sample dynamics (cached) with the chosen checkpoints and the train class sizes. */
+    public record Dynamics(Dataset<Row> table, List<Integer> checkpoints, Map<Integer, Long> classSizes) {
+    }
+
+    /**
+     * Builds and checks the per-sample dynamics of a scores DataFrame. The returned table is persisted;
+     * the caller unpersists it. Columns: those of {@link DynamicsTables#DYNAMICS}.
+     */
+    public static Dynamics dynamics(SparkSession spark, Dataset<Row> scores, String path,
+                                    CheckpointSelection selection, int el2nEarly) {
+        // Which checkpoints each split has: a handful of rows.
+        Map<String, TreeSet<Integer>> bySplit = new HashMap<>();
+        for (Row r : scores.groupBy(Tables.SPLIT, Tables.CHECKPOINT).count().collectAsList()) {
+            bySplit.computeIfAbsent(r.getString(0), s -> new TreeSet<>()).add(r.getInt(1));
+        }
+        TreeSet<Integer> trainCheckpoints = bySplit.getOrDefault(Tables.SPLIT_TRAIN, new TreeSet<>());
+        if (trainCheckpoints.isEmpty()) {
+            throw new CoresetInputException(path + ": no rows with split 'train'; CLD ranks train samples: "
+                    + "score the train split.");
+        }
+        if (!bySplit.containsKey(Tables.SPLIT_VAL)) {
+            throw new CoresetInputException(path + ": no rows with split 'val'. CLD needs validation losses: "
+                    + "ingest with --val-fraction > 0 and score the val split.");
+        }
+        List<Integer> chosen = selection.choose(new ArrayList<>(trainCheckpoints), path);
+        int t = chosen.size();
+        Column atChosen = col(Tables.CHECKPOINT).isin(chosen.toArray());
+
+        // Class validation trajectories: C x T means, the only per-class data on the driver.
+        Map<Integer, double[]> valMeans = new TreeMap<>();
+        for (Row r : scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_VAL).and(atChosen))
+                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(avg(col(Tables.LOSS).cast("double")))
+                .collectAsList()) {
+            double[] m = valMeans.computeIfAbsent(r.getInt(0), c -> filled(t, Double.NaN));
+            m[chosen.indexOf(r.getInt(1))] = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
+        }
+        if (valMeans.isEmpty()) {
+            throw new CoresetInputException(path + ": no val losses at checkpoints " + chosen
+                    + ". CLD needs validation losses: ingest with --val-fraction > 0 and score the val split "
+                    + "at the same checkpoints as the train split.");
+        }
+        Map<Integer, double[]> valDiffs = new HashMap<>();
+        for (var e : valMeans.entrySet()) {
+            double[] m = e.getValue();
+            for (int i = 0; i < t; i++) {
+                if (!Double.isFinite(m[i])) {
+                    throw new CoresetInputException(path + ": class " + e.getKey() + " has no finite val loss at checkpoint "
+                            + chosen.get(i) + "; score the val split at every checkpoint in " + chosen
+                            + " (or narrow --checkpoints).");
+                }
+            }
+            valDiffs.put(e.getKey(), Trajectories.differences(m));
+        }
+
+        Dataset<Row> grouped = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN).and(atChosen))
+                .groupBy(Tables.SAMPLE_ID, Tables.LABEL)
+                .agg(sort_array(collect_list(struct(col(Tables.CHECKPOINT), col(Tables.LOSS), col(Tables.CORRECT),
+                        col(Tables.EL2N)))).as("traj"));
+        int early = Math.min(el2nEarly, t);
+        Dataset<Row> table = grouped.mapPartitions(perSample(valDiffs, t, early), Encoders.row(DYNAMICS_WORK))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+
+        // Checks in one aggregate over the cached table, C rows back.
+        List<Row> perClass = table.groupBy(Tables.LABEL).agg(
+                count(lit(1)),
+                sum(when(col(N_ROWS).notEqual(t), 1).otherwise(0)),
+                min(when(col(N_ROWS).notEqual(t), col(Tables.SAMPLE_ID))),
+                sum(when(col(BAD), 1).otherwise(0)),
+                min(when(col(BAD), col(Tables.SAMPLE_ID)))).collectAsList();
+        Map<Integer, Long> sizes = new TreeMap<>();
+        long ragged = 0;
+        long firstRagged = Long.MAX_VALUE;
+        long bad = 0;
+        long firstBad = Long.MAX_VALUE;
+        for (Row r : perClass) {
+            sizes.put(r.getInt(0), r.getLong(1));
+            ragged += r.getLong(2);
+            if (!r.isNullAt(3)) {
+                firstRagged = Math.min(firstRagged, r.getLong(3));
+            }
+            bad += r.getLong(4);
+            if (!r.isNullAt(5)) {
+                firstBad = Math.min(firstBad, r.getLong(5));
+            }
+        }
+        try {
+            if (ragged > 0) {
+                long id = firstRagged;
+                int n = table.filter(col(Tables.SAMPLE_ID).equalTo(id)).select(N_ROWS).first().getInt(0);
+                throw new CoresetInputException(path + ": train sample_id " + id + " has " + n + " rows at the " + t
+                        + " checkpoints " + chosen + (ragged > 1 ? " (first of " + ragged + " samples)" : "")
+                        + "; every train sample needs exactly one row per checkpoint: re-score, or narrow --checkpoints.");
+            }
+            if (bad > 0) {
+                throw new CoresetInputException(path + ": column 'loss' is null, NaN or infinite for train sample_id "
+                        + firstBad + (bad > 1 ? " (first of " + bad + " samples)" : "")
+                        + "; re-score the checkpoints or narrow --checkpoints.");
+            }
+            for (var e : sizes.entrySet()) {
+                if (!valDiffs.containsKey(e.getKey())) {
+                    throw new CoresetInputException(path + ": class " + e.getKey() + " has " + e.getValue()
+                            + " train samples but no val rows; CLD compares each class with its own validation "
+                            + "trajectory: ingest with --val-fraction > 0 (stratified, so every class gets val samples) "
+                            + "and score the val split.");
+                }
+            }
+        } catch (RuntimeException e) {
+            table.unpersist();
+            throw e;
+        }
+        return new Dynamics(table, chosen, sizes);
+    }
+
+    /** Turns each sample's sorted (checkpoint, loss, correct, el2n) list into its dynamics row. */
+    static MapPartitionsFunction<Row, Row> perSample(Map<Integer, double[]> valDiffs, int t, int early) {
+        HashMap<Integer, double[]> diffs = new HashMap<>(valDiffs);
+        return rows -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = rows.next();
+                long id = r.getLong(0);
+                int label = r.getInt(1);
+                List<Row> traj = r.getList(2);
+                int n = traj.size();
+                boolean bad = false;
+                double[] loss = new double[n];
+                double[] el2n = new double[n];
+                boolean[] correct = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    Row p = traj.get(i);
+                    loss[i] = p.isNullAt(1) ? Double.NaN : p.getFloat(1);
+                    correct[i] = !p.isNullAt(2) && p.getBoolean(2);
+                    el2n[i] = p.isNullAt(3) ? Double.NaN : p.getFloat(3);
+                    bad |= !Double.isFinite(loss[i]);
+                }
+                double[] d = diffs.get(label);
+                double cld = n != t || d == null || bad ? Double.NaN : Trajectories.cld(loss, d);
+                return RowFactory.create(id, label, cld, Trajectories.mean(loss), Trajectories.meanOfFirst(el2n, early),
+                        Trajectories.forgetting(correct), n, bad);
+            }
+        };
+    }
+
+    private Map<Integer, Long> budgets(Options o, Dataset<Row> eligible, TreeMap<Integer, Long> sizes,
+                                       long eligibleCount) {
+        Integer[] labels = sizes.keySet().toArray(new Integer[0]);
+        long[] n = new long[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            n[i] = sizes.get(labels[i]);
+        }
+        long[] k;
+        if (o.perClass() != null) {
+            k = new long[labels.length];
+            for (int i = 0; i < labels.length; i++) {
+                k[i] = Math.min(o.perClass(), n[i]);
+            }
+        } else {
+            long total = Math.max(1, Math.round(o.fraction() * eligibleCount));
+            double[] w = new double[labels.length];
+            switch (o.budgetMode()) {
+                case UNIFORM -> Arrays.fill(w, 1.0);
+                case PROPORTIONAL -> {
+                    for (int i = 0; i < labels.length; i++) {
+                        w[i] = n[i];
+                    }
+                }
+                case DIFFICULTY -> {
+                    Map<Integer, Double> difficulty = winsorizedMeanLoss(eligible);
+                    for (int i = 0; i < labels.length; i++) {
+                        w[i] = n[i] * difficulty.getOrDefault(labels[i], 0.0);
+                    }
+                }
+            }
+            k = ClassBudgets.allocate(total, n, w);
+        }
+        Map<Integer, Long> out = new TreeMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            out.put(labels[i], k[i]);
+        }
+        return out;
+    }
+
+    /** NUCS class difficulty: the mean of per-sample mean loss clipped to the class's 5th..95th percentiles. */
+    static Map<Integer, Double> winsorizedMeanLoss(Dataset<Row> dyn) {
+        Dataset<Row> bounds = dyn.groupBy(Tables.LABEL).agg(
+                percentile_approx(col(DynamicsTables.MEAN_LOSS), lit(WINSOR_LOW), lit(10000)).as("_lo"),
+                percentile_approx(col(DynamicsTables.MEAN_LOSS), lit(WINSOR_HIGH), lit(10000)).as("_hi"));
+        Map<Integer, Double> out = new TreeMap<>();
+        for (Row r : dyn.join(broadcast(bounds), Tables.LABEL)
+                .groupBy(Tables.LABEL)
+                .agg(avg(least(greatest(col(DynamicsTables.MEAN_LOSS), col("_lo")), col("_hi"))))
+                .collectAsList()) {
+            out.put(r.getInt(0), r.getDouble(1));
+        }
+        return out;
+    }
+
+    /** The top k_c of each class by CLD, ties to the lower sample_id; rank = position in class from 0. */
+    static Dataset<Row> selectTop(Dataset<Row> eligible, Map<Integer, Long> budgets) {
+        SparkSession spark = eligible.sparkSession();
+        List<Row> rows = new ArrayList<>();
+        budgets.forEach((label, k) -> rows.add(RowFactory.create(label, k)));
+        StructType schema = new StructType().add("_label", DataTypes.IntegerType).add("_k", DataTypes.LongType);
+        Dataset<Row> ks = spark.createDataFrame(rows, schema);
+        long maxK = budgets.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        WindowSpec w = Window.partitionBy(Tables.LABEL)
+                .orderBy(col(DynamicsTables.CLD).desc(), col(Tables.SAMPLE_ID).asc());
+        return eligible
+                .withColumn("_rn", row_number().over(w))
+                .filter(col("_rn").leq(lit(maxK)))
+                .join(broadcast(ks), col(Tables.LABEL).equalTo(col("_label")))
+                .filter(col("_rn").leq(col("_k")))
+                .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), lit(1.0).as(Tables.WEIGHT),
+                        col(DynamicsTables.CLD).as(Tables.SCORE), col("_rn").minus(1).cast("int").as(Tables.RANK));
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+}
