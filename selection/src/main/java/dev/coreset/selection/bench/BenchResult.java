@@ -1,0 +1,34 @@
+package dev.coreset.selection.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The figures of one {@link SelectionKernelBench} run: one row per method. */
+public record BenchResult(int n, int d, int k, long seed, int threads, long cacheBytes, List<Row> rows) {
+
+    /**
+     * @param wallMillis    wall time of the selection alone (data generation and cost evaluation excluded)
+     * @param peakHeapBytes peak used heap during the selection: sum of the heap pools' peak usage after a
+     *                      reset (an upper bound, pools peak at different moments), data set included
+     * @param kMedoidCost   sum of distances from every point to its nearest selected point (lower is better)
+     * @param rowsComputed  candidate evaluations that needed the kernel
+     * @param pairsComputed candidate-point similarities computed (n x n would be the full matrix)
+     */
+    public record Row(String method, double wallMillis, long peakHeapBytes, double kMedoidCost,
+                      double objective, long rowsComputed, long pairsComputed) {
+    }
+
+    /** A small fixed-width table. */
+    public String toTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "n=%d d=%d k=%d seed=%d threads=%d cache=%d MB%n", n, d, k, seed, threads,
+                cacheBytes >> 20));
+        sb.append(String.format(Locale.ROOT, "%-24s %10s %12s %16s %12s %10s%n", "method", "wall ms", "peak heap MB",
+                "k-medoid cost", "kernel rows", "pairs"));
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-24s %10.0f %12.1f %16.1f %12d %10.3g%n", r.method(), r.wallMillis(),
+                    r.peakHeapBytes() / 1048576.0, r.kMedoidCost(), r.rowsComputed(), (double) r.pairsComputed()));
+        }
+        return sb.toString();
+    }
+}

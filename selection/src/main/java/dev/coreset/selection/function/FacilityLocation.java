@@ -1,0 +1,408 @@
+package dev.coreset.selection.function;
+
+import dev.coreset.selection.kernel.BlockKernel;
+import dev.coreset.selection.kernel.PointSet;
+import dev.coreset.selection.kernel.Queries;
+import dev.coreset.selection.kernel.Workers;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Facility location f(S) = sum_i max(0, max_{j in S} sim(i, j)), with the memo cur[i] = max_{j in S} sim(i, j)
+ * (0 for the empty set), so gain(c) = sum_i max(0, sim(i, c) - cur[i]).
+ *
+ * <p>No n x n matrix is ever built; similarities are computed on demand by {@link BlockKernel}. Three things
+ * keep re-evaluations cheap:
+ * <ol>
+ *   <li>Groups: the points are split into G groups ({@link PointGroups}, about {@value #GROUP_SIZE} points each)
+ *   and gain(c) = sum over groups g of partial_g(c), summed in ascending g.</li>
+ *   <li>Pruning: point i can only gain from c if dist(i, c) &lt; reach_i, with reach_i = C - cur[i] (Euclidean)
+ *   or sqrt(-ln(cur[i]) / gamma) (RBF); group g is skipped when dist(c, center_g) - radius_g &gt;= max_{i in g}
+ *   reach_i + margin. The margin (1e-3 x the distance bound C) dwarfs float rounding, so skipped groups hold
+ *   exactly-zero terms. Cosine is not pruned.</li>
+ *   <li>Memo: partial_g(c) is kept with the version of group g it was computed against; a pick only changes
+ *   the groups it reaches, so re-evaluating c recomputes only the groups that changed since c's last
+ *   evaluation and are still in reach (typically a few groups of c's own neighbourhood).</li>
+ * </ol>
+ * Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a scratch of {@value #BATCH}
+ * x n floats (5 MB at n = 20,000), and the memo: n x G x 16 bytes (partial gain, version, center distance).
+ * G is capped so that the memo fits in {@code memoBytes} (33 MB at n = 20,000 with G = 104; with a tiny bound
+ * G = 1, which disables pruning but not correctness).
+ *
+ * <p>Determinism: a partial is a fixed-order sum (float lane partials over at most 1024 points, combined in
+ * double) of similarities that are bit-identical wherever they were computed, and it is reused only while its
+ * group is unchanged; so gain(c) depends only on c and the current set, whatever else is evaluated with it,
+ * and every optimizer sees the same gains. Computed gains also never increase as the set grows.
+ */
+public final class FacilityLocation implements SetFunction {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int BATCH = 64;
+    static final int GROUP_SIZE = 192;
+    private static final int SUM_BLOCK = 1024;
+    /** Default memo bound: 256 MB. */
+    public static final long DEFAULT_MEMO_BYTES = 256L << 20;
+
+    private final PointSet pts;
+    private final PointSet ordered;
+    private final int[] order;
+    private final int[] position;
+    private final int[] groupOf;
+    private final PointGroups groups;
+    private final int groupCount;
+    private final Similarity similarity;
+    private final BlockKernel.Output mode;
+    private final float param;
+    private final boolean prunable;
+    private final double margin;
+    private final Workers workers;
+    private final int n;
+    private final int stride;
+    private final float[] cur;
+    private final double[] reach;
+    private final int[] groupVersion;
+    private int nextVersion;
+    /** Memo, indexed [position * G + g]. */
+    private final double[] partial;
+    private final int[] partialVersion;
+    private final float[] centerDistance;
+    private final int[] selected;
+    private int size;
+    private long rowsComputed;
+    private long pairsComputed;
+
+    /**
+     * @param memoBytes bound on the bytes of the per-group memo (n x G x 16); sets how fine the groups are
+     * @param workers   thread pool for the blocked kernel ({@link Workers#inline()} for one thread)
+     */
+    public FacilityLocation(PointSet pts, Similarity similarity, long memoBytes, Workers workers) {
+        this.pts = pts;
+        this.similarity = similarity;
+        this.mode = similarity.output();
+        this.param = similarity.parameter(pts);
+        this.prunable = similarity.kind() != Similarity.Kind.COSINE;
+        this.margin = 1e-3 * Similarity.euclideanBound(pts);
+        this.workers = workers;
+        this.n = pts.size();
+        long maxGroups = Math.max(1, memoBytes / (16L * Math.max(1, n)));
+        int targetSize = (int) Math.max(GROUP_SIZE, (n + maxGroups - 1) / maxGroups);
+        this.groups = prunable ? PointGroups.build(pts, targetSize, workers) : PointGroups.build(pts, n + 1, workers);
+        this.groupCount = groups.count();
+        this.order = groups.order();
+        this.position = new int[n];
+        for (int p = 0; p < n; p++) position[order[p]] = p;
+        this.groupOf = new int[n];
+        for (int g = 0; g < groupCount; g++) Arrays.fill(groupOf, groups.start(g), groups.end(g), g);
+        this.ordered = pts.subset(order);
+        this.stride = ordered.paddedSize();
+        this.cur = new float[stride];
+        this.reach = new double[groupCount];
+        this.groupVersion = new int[groupCount];
+        this.partial = new double[n * groupCount];
+        this.partialVersion = new int[n * groupCount];
+        this.centerDistance = centerDistances();
+        this.selected = new int[n];
+        reset();
+    }
+
+    /** Single-threaded with the default memo bound: for small inputs and tests. */
+    public FacilityLocation(PointSet pts, Similarity similarity) {
+        this(pts, similarity, DEFAULT_MEMO_BYTES, Workers.inline());
+    }
+
+    public PointSet points() { return pts; }
+    public Similarity similarity() { return similarity; }
+    /** The resolved kernel parameter: C for Euclidean, gamma for RBF. */
+    public float parameter() { return param; }
+    /** Number of point groups used for pruning and memoisation. */
+    public int groupCount() { return groupCount; }
+    /** Candidate evaluations that needed the kernel (a cost counter for benchmarks). */
+    public long rowsComputed() { return rowsComputed; }
+    /** Candidate-point similarities computed so far (n per full row). */
+    public long pairsComputed() { return pairsComputed; }
+
+    @Override
+    public int size() { return n; }
+
+    @Override
+    public void reset() {
+        Arrays.fill(cur, 0f);
+        Arrays.fill(reach, similarity.kind() == Similarity.Kind.EUCLIDEAN ? param : Double.POSITIVE_INFINITY);
+        // Fresh versions invalidate every memo entry without clearing it.
+        for (int g = 0; g < groupCount; g++) groupVersion[g] = ++nextVersion;
+        size = 0;
+    }
+
+    /** dist(point, center_g) for every point (in group order) and group; static, so computed once. */
+    private float[] centerDistances() {
+        PointSet centers = groups.centers();
+        int gStride = centers.paddedSize();
+        float[] out = new float[n * groupCount];
+        float[] buf = new float[BATCH * gStride];
+        int[] pos = new int[BATCH];
+        for (int from = 0; from < n; from += BATCH) {
+            int m = Math.min(BATCH, n - from);
+            for (int j = 0; j < m; j++) pos[j] = from + j;
+            BlockKernel.compute(centers, Queries.ofRows(ordered, pos, m), BlockKernel.Output.DIST, 0f, buf, gStride,
+                    workers);
+            for (int j = 0; j < m; j++) System.arraycopy(buf, j * gStride, out, (from + j) * groupCount, groupCount);
+        }
+        return out;
+    }
+
+    private boolean inReach(int p, int g) {
+        return !prunable || centerDistance[p * groupCount + g] - groups.radius(g) < reach[g] + margin;
+    }
+
+    @Override
+    public void gains(int[] candidates, int count, double[] out) {
+        int[] pending = new int[count];
+        int[][] needed = new int[count][];
+        int m = 0;
+        int[] tmp = new int[groupCount];
+        for (int j = 0; j < count; j++) {
+            int p = position[candidates[j]];
+            int k = 0;
+            for (int g = 0; g < groupCount; g++) {
+                if (inReach(p, g) && partialVersion[p * groupCount + g] != groupVersion[g]) tmp[k++] = g;
+            }
+            if (k == 0) {
+                out[j] = sumPartials(p);
+            } else {
+                needed[m] = Arrays.copyOf(tmp, k);
+                pending[m++] = j;
+            }
+        }
+        for (int from = 0; from < m; from += BATCH) {
+            int to = Math.min(m, from + BATCH);
+            int[] pos = new int[to - from];
+            int[][] need = new int[to - from][];
+            for (int j = from; j < to; j++) {
+                pos[j - from] = position[candidates[pending[j]]];
+                need[j - from] = needed[j];
+            }
+            computePartials(pos, need);
+            for (int j = from; j < to; j++) out[pending[j]] = sumPartials(pos[j - from]);
+        }
+    }
+
+    /**
+     * All gains in one blocked pass of full rows ({@value #BATCH} candidates x all points per kernel call, split
+     * over column chunks for cache locality); the partials land in the memo exactly as {@link #gains} would.
+     */
+    @Override
+    public void gainsOfAll(double[] out) {
+        float[] rows = new float[BATCH * stride];
+        int[] pos = new int[BATCH];
+        for (int from = 0; from < n; from += BATCH) {
+            int m = Math.min(BATCH, n - from);
+            for (int j = 0; j < m; j++) pos[j] = from + j;
+            BlockKernel.compute(ordered, Queries.ofRows(ordered, pos, m), mode, param, rows, stride, workers);
+            rowsComputed += m;
+            pairsComputed += (long) m * n;
+            Workers w = (long) m * n < 100_000 ? Workers.inline() : workers;
+            w.run(m, j -> {
+                int p = pos[j];
+                int base = p * groupCount;
+                for (int g = 0; g < groupCount; g++) {
+                    if (!inReach(p, g) || partialVersion[base + g] == groupVersion[g]) continue;
+                    int s = groups.start(g);
+                    partial[base + g] = segmentGain(rows, j * stride + s, s, groups.end(g) - s);
+                    partialVersion[base + g] = groupVersion[g];
+                }
+            });
+            for (int j = 0; j < m; j++) out[order[from + j]] = sumPartials(from + j);
+        }
+    }
+
+    /** gain = sum of the partials of the groups in reach, ascending (out-of-reach groups add exactly 0). */
+    private double sumPartials(int p) {
+        double total = 0;
+        int base = p * groupCount;
+        for (int g = 0; g < groupCount; g++) {
+            if (inReach(p, g)) total += partial[base + g];
+        }
+        return total;
+    }
+
+    /** Brings the memo of candidates pos[j] up to date on groups need[j], with blocked kernel calls. */
+    private void computePartials(int[] pos, int[][] need) {
+        int m = pos.length;
+        // Candidates of the same region share kernel calls: sort the batch by the candidate's own group.
+        Integer[] byGroup = new Integer[m];
+        for (int j = 0; j < m; j++) byGroup[j] = j;
+        Arrays.sort(byGroup, (a, b) -> Integer.compare(groupOf[pos[a]], groupOf[pos[b]]));
+        int[] sp = new int[m];
+        int[][] sn = new int[m][];
+        for (int j = 0; j < m; j++) {
+            sp[j] = pos[byGroup[j]];
+            sn[j] = need[byGroup[j]];
+        }
+        int[] quadStart = formQuads(sn, m);
+        int quads = quadStart.length - 1;
+        long[] pairs = new long[quads];
+        long work = 0;
+        for (int[] nd : sn) work += nd.length;
+        Workers w = quads <= 1 || work * GROUP_SIZE < 20_000 ? Workers.inline() : workers;
+        w.run(quads, qd -> {
+            int from = quadStart[qd];
+            int to = quadStart[qd + 1];
+            boolean[] union = new boolean[groupCount];
+            for (int j = from; j < to; j++) {
+                for (int g : sn[j]) union[g] = true;
+            }
+            Queries q = Queries.ofRows(ordered, Arrays.copyOfRange(sp, from, to), to - from);
+            float[] rows = new float[(to - from) * stride];
+            long computed = 0;
+            for (int g = 0; g < groupCount; ) {
+                if (!union[g]) {
+                    g++;
+                    continue;
+                }
+                int e = g;
+                while (e < groupCount && union[e]) e++;
+                BlockKernel.computeRange(ordered, q, mode, param, rows, stride, groups.start(g), groups.end(e - 1));
+                computed += groups.end(e - 1) - groups.start(g);
+                g = e;
+            }
+            pairs[qd] = computed * (to - from);
+            for (int j = from; j < to; j++) {
+                int base = sp[j] * groupCount;
+                for (int g : sn[j]) {
+                    int s = groups.start(g);
+                    partial[base + g] = segmentGain(rows, (j - from) * stride + s, s, groups.end(g) - s);
+                    partialVersion[base + g] = groupVersion[g];
+                }
+            }
+        });
+        rowsComputed += m;
+        for (long p : pairs) pairsComputed += p;
+    }
+
+    /**
+     * Splits the (group-sorted) batch into runs of at most 4 candidates that share one kernel call; a candidate
+     * joins the current run only if that grows the run's union of groups by at most 25% over its largest member,
+     * so candidates from different regions do not compute each other's neighbourhoods.
+     */
+    private int[] formQuads(int[][] need, int m) {
+        int[] starts = new int[m + 1];
+        int count = 0;
+        int j = 0;
+        while (j < m) {
+            starts[count++] = j;
+            boolean[] union = new boolean[groupCount];
+            int unionSize = 0;
+            int maxSize = 0;
+            int e = j;
+            while (e < m && e - j < 4) {
+                int added = 0;
+                int size = 0;
+                for (int g : need[e]) {
+                    int len = groups.end(g) - groups.start(g);
+                    size += len;
+                    if (!union[g]) added += len;
+                }
+                int newMax = Math.max(maxSize, size);
+                if (e > j && unionSize + added > 1.25 * newMax) break;
+                for (int g : need[e]) union[g] = true;
+                unionSize += added;
+                maxSize = newMax;
+                e++;
+            }
+            j = e;
+        }
+        starts[count] = m;
+        return Arrays.copyOf(starts, count + 1);
+    }
+
+    /** sum_{e < len} max(0, vals[off + e] - cur[curStart + e]) in a fixed order. */
+    private double segmentGain(float[] vals, int off, int curStart, int len) {
+        double total = 0;
+        FloatVector zero = FloatVector.zero(S);
+        float[] lanes = new float[L];
+        int vecEnd = len - len % L;
+        for (int b = 0; b < vecEnd; b += SUM_BLOCK) {
+            int end = Math.min(vecEnd, b + SUM_BLOCK);
+            FloatVector acc = zero;
+            for (int e = b; e < end; e += L) {
+                FloatVector diff = FloatVector.fromArray(S, vals, off + e).sub(FloatVector.fromArray(S, cur, curStart + e));
+                // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
+                acc = acc.add(diff.blend(0f, diff.lt(0f)));
+            }
+            acc.intoArray(lanes, 0);
+            for (int l = 0; l < L; l++) total += lanes[l];
+        }
+        for (int e = vecEnd; e < len; e++) total += Math.max(0f, vals[off + e] - cur[curStart + e]);
+        return total;
+    }
+
+    /** Adds c: raises cur on the groups in c's reach and bumps the version of every group that changed. */
+    @Override
+    public void add(int c) {
+        int p = position[c];
+        int[] tmp = new int[groupCount];
+        int k = 0;
+        for (int g = 0; g < groupCount; g++) if (inReach(p, g)) tmp[k++] = g;
+        Queries q = Queries.ofRows(ordered, new int[] {p}, 1);
+        float[] row = new float[stride];
+        for (int a = 0; a < k; a++) {
+            int g = tmp[a];
+            int s = groups.start(g);
+            int e = groups.end(g);
+            BlockKernel.computeRange(ordered, q, mode, param, row, stride, s, e);
+            boolean changed = false;
+            for (int i = s; i < e; i++) {
+                if (row[i] > cur[i]) {
+                    cur[i] = row[i];
+                    changed = true;
+                }
+            }
+            if (changed) {
+                groupVersion[g] = ++nextVersion;
+                reach[g] = groupReach(g);
+            }
+        }
+        selected[size++] = c;
+    }
+
+    /** max over the group's points of the distance within which a candidate can still improve them. */
+    private double groupReach(int g) {
+        double r = 0;
+        for (int p = groups.start(g); p < groups.end(g); p++) {
+            double ri = switch (similarity.kind()) {
+                case EUCLIDEAN -> (double) param - cur[p];
+                case RBF -> cur[p] > 0 ? Math.sqrt(Math.max(0, -Math.log(cur[p])) / param) : Double.POSITIVE_INFINITY;
+                case COSINE -> Double.POSITIVE_INFINITY;
+            };
+            r = Math.max(r, ri);
+        }
+        return r;
+    }
+
+    @Override
+    public double value() {
+        double total = 0;
+        for (int p = 0; p < n; p++) total += cur[p];
+        return total;
+    }
+
+    /** f(set) from scratch, {@value #BATCH} rows at a time; does not touch the current set or the memo. */
+    @Override
+    public double evaluate(int[] set) {
+        float[] best = new float[stride];
+        float[] buf = new float[Math.min(BATCH, Math.max(1, set.length)) * stride];
+        for (int from = 0; from < set.length; from += BATCH) {
+            int m = Math.min(BATCH, set.length - from);
+            int[] part = new int[m];
+            for (int j = 0; j < m; j++) part[j] = position[set[from + j]];
+            BlockKernel.compute(ordered, Queries.ofRows(ordered, part, m), mode, param, buf, stride, workers);
+            for (int j = 0; j < m; j++) {
+                for (int p = 0; p < n; p++) best[p] = Math.max(best[p], buf[j * stride + p]);
+            }
+        }
+        double total = 0;
+        for (int p = 0; p < n; p++) total += best[p];
+        return total;
+    }
+}
