@@ -8,8 +8,8 @@ public record BenchResult(int n, int d, int k, long seed, int threads, long cach
 
     /**
      * @param wallMillis    wall time of the selection alone (data generation and cost evaluation excluded)
-     * @param peakHeapBytes peak used heap during the selection: sum of the heap pools' peak usage after a
-     *                      reset (an upper bound, pools peak at different moments), data set included
+     * @param peakHeapBytes largest used heap sampled every millisecond during the selection (after a GC; the
+     *                      data set and not-yet-collected garbage included)
      * @param kMedoidCost   sum of distances from every point to its nearest selected point (lower is better)
      * @param rowsComputed  candidate evaluations that needed the kernel
      * @param pairsComputed candidate-point similarities computed (n x n would be the full matrix)
@@ -21,7 +21,7 @@ public record BenchResult(int n, int d, int k, long seed, int threads, long cach
     /** A small fixed-width table. */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "n=%d d=%d k=%d seed=%d threads=%d cache=%d MB%n", n, d, k, seed, threads,
+        sb.append(String.format(Locale.ROOT, "n=%d d=%d k=%d seed=%d threads=%d memo bound=%d MB%n", n, d, k, seed, threads,
                 cacheBytes >> 20));
         sb.append(String.format(Locale.ROOT, "%-24s %10s %12s %16s %12s %10s%n", "method", "wall ms", "peak heap MB",
                 "k-medoid cost", "kernel rows", "pairs"));

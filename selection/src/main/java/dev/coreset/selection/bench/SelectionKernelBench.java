@@ -11,8 +11,7 @@ import dev.coreset.selection.optimize.Optimizer;
 import dev.coreset.selection.optimize.SelectionResult;
 import dev.coreset.selection.optimize.StochasticGreedy;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
+import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,25 +22,26 @@ import java.util.Map;
  * greedy (epsilon 0.01 and 0.1), with wall time, peak heap and k-medoid cost. A library entry point for the
  * {@code coreset bench select} command, and a main:
  * {@code java -Xmx1g --add-modules jdk.incubator.vector -cp selection/target/classes
- * dev.coreset.selection.bench.SelectionKernelBench [n d k seed threads cacheMB]}.
+ * dev.coreset.selection.bench.SelectionKernelBench [n d k seed threads memoMB warmup]}.
  */
 public final class SelectionKernelBench {
-    /** Default bound on cached similarity rows: fits with the data in a 1 GB heap at n = 20,000. */
-    public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+    /** Default bound on the facility-location memo (uses about 33 MB at n = 20,000). */
+    public static final long DEFAULT_CACHE_BYTES = FacilityLocation.DEFAULT_MEMO_BYTES;
 
     private SelectionKernelBench() {
     }
 
     /** Runs with all available processors and {@link #DEFAULT_CACHE_BYTES}. */
     public static BenchResult run(int n, int d, int k, long seed) {
-        return run(n, d, k, seed, 0, DEFAULT_CACHE_BYTES);
+        return run(n, d, k, seed, 0, DEFAULT_CACHE_BYTES, true);
     }
 
     /**
      * @param threads    kernel threads; <= 0 = available processors
-     * @param cacheBytes bound on cached similarity rows per run
+     * @param cacheBytes bound on the facility-location memo per run (see {@link FacilityLocation})
+     * @param warmup     first run every method on a small problem so the timings exclude JIT compilation
      */
-    public static BenchResult run(int n, int d, int k, long seed, int threads, long cacheBytes) {
+    public static BenchResult run(int n, int d, int k, long seed, int threads, long cacheBytes, boolean warmup) {
         GaussianMixture data = GaussianMixture.generate(n, d, 10, 4.0, seed);
         PointSet pts = PointSet.of(data.points(), n, d);
         Map<String, Optimizer> methods = new LinkedHashMap<>();
@@ -50,13 +50,15 @@ public final class SelectionKernelBench {
         methods.put("stochastic eps=0.1", new StochasticGreedy(0.1, seed));
         List<BenchResult.Row> rows = new ArrayList<>();
         try (Workers workers = Workers.create(threads)) {
+            if (warmup) warmUp(workers, seed);
             for (Map.Entry<String, Optimizer> m : methods.entrySet()) {
-                resetPeaks();
+                System.gc();
+                HeapSampler sampler = HeapSampler.start();
                 long t0 = System.nanoTime();
                 FacilityLocation fl = new FacilityLocation(pts, Similarity.euclidean(), cacheBytes, workers);
                 SelectionResult r = m.getValue().maximize(fl, k);
                 double ms = (System.nanoTime() - t0) / 1e6;
-                long peak = peakHeap();
+                long peak = sampler.stop();
                 double cost = Objectives.summarize(pts, r.indices(), workers).kMedoidCost();
                 rows.add(new BenchResult.Row(m.getKey(), ms, peak, cost, r.objective(), fl.rowsComputed(),
                         fl.pairsComputed()));
@@ -65,19 +67,54 @@ public final class SelectionKernelBench {
         }
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    /** The same code paths on a small problem, so the timed runs measure compiled code, not the JIT. */
+    private static void warmUp(Workers workers, long seed) {
+        GaussianMixture g = GaussianMixture.generate(4_000, 64, 10, 4.0, seed + 1);
+        PointSet p = PointSet.of(g.points(), g.n(), g.d());
+        for (int rep = 0; rep < 2; rep++) {
+            new LazyGreedy().maximize(new FacilityLocation(p, Similarity.euclidean(), DEFAULT_CACHE_BYTES, workers), 400);
+            new StochasticGreedy(0.1, seed).maximize(
+                    new FacilityLocation(p, Similarity.euclidean(), DEFAULT_CACHE_BYTES, workers), 400);
         }
     }
 
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
+    /** Samples the used heap every millisecond on a daemon thread; stop() returns the largest value seen. */
+    private static final class HeapSampler implements Runnable {
+        private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
+        private volatile boolean running = true;
+        private volatile long peak;
+        private Thread thread;
+
+        static HeapSampler start() {
+            HeapSampler s = new HeapSampler();
+            s.peak = s.bean.getHeapMemoryUsage().getUsed();
+            s.thread = new Thread(s, "heap-sampler");
+            s.thread.setDaemon(true);
+            s.thread.start();
+            return s;
         }
-        return sum;
+
+        @Override
+        public void run() {
+            while (running) {
+                peak = Math.max(peak, bean.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long stop() {
+            running = false;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Math.max(peak, bean.getHeapMemoryUsage().getUsed());
+        }
     }
 
     public static void main(String[] args) {
@@ -87,6 +124,7 @@ public final class SelectionKernelBench {
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 42L;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         long cache = args.length > 5 ? Long.parseLong(args[5]) << 20 : DEFAULT_CACHE_BYTES;
-        System.out.print(run(n, d, k, seed, threads, cache).toTable());
+        boolean warmup = args.length <= 6 || Boolean.parseBoolean(args[6]);
+        System.out.print(run(n, d, k, seed, threads, cache, warmup).toTable());
     }
 }

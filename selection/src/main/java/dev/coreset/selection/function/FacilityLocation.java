@@ -41,6 +41,8 @@ public final class FacilityLocation implements SetFunction {
     static final int BATCH = 64;
     static final int GROUP_SIZE = 192;
     private static final int SUM_BLOCK = 1024;
+    /** Points per parallel task in a batched evaluation: about 256 KB of panels at d = 64. */
+    private static final int CHUNK = 1024;
     /** Default memo bound: 256 MB. */
     public static final long DEFAULT_MEMO_BYTES = 256L << 20;
 
@@ -61,6 +63,8 @@ public final class FacilityLocation implements SetFunction {
     private final int stride;
     private final float[] cur;
     private final double[] reach;
+    /** Kernel output for one batch: BATCH rows of stride floats. */
+    private final float[] scratch;
     private final int[] groupVersion;
     private int nextVersion;
     /** Memo, indexed [position * G + g]. */
@@ -98,6 +102,7 @@ public final class FacilityLocation implements SetFunction {
         this.stride = ordered.paddedSize();
         this.cur = new float[stride];
         this.reach = new double[groupCount];
+        this.scratch = new float[BATCH * stride];
         this.groupVersion = new int[groupCount];
         this.partial = new double[n * groupCount];
         this.partialVersion = new int[n * groupCount];
@@ -193,7 +198,7 @@ public final class FacilityLocation implements SetFunction {
      */
     @Override
     public void gainsOfAll(double[] out) {
-        float[] rows = new float[BATCH * stride];
+        float[] rows = scratch;
         int[] pos = new int[BATCH];
         for (int from = 0; from < n; from += BATCH) {
             int m = Math.min(BATCH, n - from);
@@ -241,20 +246,16 @@ public final class FacilityLocation implements SetFunction {
         }
         int[] quadStart = formQuads(sn, m);
         int quads = quadStart.length - 1;
-        long[] pairs = new long[quads];
-        long work = 0;
-        for (int[] nd : sn) work += nd.length;
-        Workers w = quads <= 1 || work * GROUP_SIZE < 20_000 ? Workers.inline() : workers;
-        w.run(quads, qd -> {
-            int from = quadStart[qd];
-            int to = quadStart[qd + 1];
+        // Merged point ranges of each quad's union of needed groups.
+        int[][] ranges = new int[quads][];
+        long pairs = 0;
+        for (int qd = 0; qd < quads; qd++) {
             boolean[] union = new boolean[groupCount];
-            for (int j = from; j < to; j++) {
+            for (int j = quadStart[qd]; j < quadStart[qd + 1]; j++) {
                 for (int g : sn[j]) union[g] = true;
             }
-            Queries q = Queries.ofRows(ordered, Arrays.copyOfRange(sp, from, to), to - from);
-            float[] rows = new float[(to - from) * stride];
-            long computed = 0;
+            int[] r = new int[2 * groupCount];
+            int k = 0;
             for (int g = 0; g < groupCount; ) {
                 if (!union[g]) {
                     g++;
@@ -262,22 +263,51 @@ public final class FacilityLocation implements SetFunction {
                 }
                 int e = g;
                 while (e < groupCount && union[e]) e++;
-                BlockKernel.computeRange(ordered, q, mode, param, rows, stride, groups.start(g), groups.end(e - 1));
-                computed += groups.end(e - 1) - groups.start(g);
+                r[k++] = groups.start(g);
+                r[k++] = groups.end(e - 1);
+                pairs += (long) (groups.end(e - 1) - groups.start(g)) * (quadStart[qd + 1] - quadStart[qd]);
                 g = e;
             }
-            pairs[qd] = computed * (to - from);
-            for (int j = from; j < to; j++) {
+            ranges[qd] = Arrays.copyOf(r, k);
+        }
+        Queries[] q = new Queries[quads];
+        for (int qd = 0; qd < quads; qd++) {
+            q[qd] = Queries.ofRows(ordered, Arrays.copyOfRange(sp, quadStart[qd], quadStart[qd + 1]),
+                    quadStart[qd + 1] - quadStart[qd]);
+        }
+        // Column-chunk major: each task keeps one chunk of point panels in cache for every quad of the batch
+        // (quad-major would stream all points from memory once per 4 candidates). Writes are disjoint.
+        float[] rows = m * stride <= scratch.length ? scratch : new float[m * stride];
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        Workers w = pairs < 200_000 ? Workers.inline() : workers;
+        w.run(chunks, c -> {
+            int cs = c * CHUNK;
+            int ce = Math.min(n, cs + CHUNK);
+            for (int qd = 0; qd < quads; qd++) {
+                int[] r = ranges[qd];
+                int base = quadStart[qd] * stride;
+                for (int a = 0; a < r.length; a += 2) {
+                    int from = Math.max(cs, r[a]);
+                    int to = Math.min(ce, r[a + 1]);
+                    if (from < to) {
+                        BlockKernel.computeRange(ordered, q[qd], mode, param, rows, base, stride, from, to, cs, ce);
+                    }
+                }
+            }
+        });
+        Workers wq = pairs < 200_000 ? Workers.inline() : workers;
+        wq.run(quads, qd -> {
+            for (int j = quadStart[qd]; j < quadStart[qd + 1]; j++) {
                 int base = sp[j] * groupCount;
                 for (int g : sn[j]) {
                     int s = groups.start(g);
-                    partial[base + g] = segmentGain(rows, (j - from) * stride + s, s, groups.end(g) - s);
+                    partial[base + g] = segmentGain(rows, j * stride + s, s, groups.end(g) - s);
                     partialVersion[base + g] = groupVersion[g];
                 }
             }
         });
         rowsComputed += m;
-        for (long p : pairs) pairsComputed += p;
+        pairsComputed += pairs;
     }
 
     /**

@@ -54,7 +54,7 @@ public final class BlockKernel {
         w.run(chunks, c -> {
             int from = c * COLUMN_CHUNK;
             int to = Math.min(nPad, from + COLUMN_CHUNK);
-            computeColumns(pts, q, mode, param, out, outStride, from, to);
+            computeColumns(pts, q, mode, param, out, 0, outStride, from, to);
         });
     }
 
@@ -67,18 +67,33 @@ public final class BlockKernel {
         int step = 2 * LANES;
         int a = from / step * step;
         int b = Math.min(pts.paddedSize(), (to + step - 1) / step * step);
-        if (a < b) computeColumns(pts, q, mode, param, out, outStride, a, b);
+        if (a < b) computeColumns(pts, q, mode, param, out, 0, outStride, a, b);
+    }
+
+    /**
+     * Like {@link #computeRange(PointSet, Queries, Output, float, float[], int, int, int)}, writing query j's
+     * row at out[outBase + j * outStride], and never rounding outside [lo, hi) (which must be multiples of 2W
+     * or the padded end), so that calls on disjoint [lo, hi) chunks write disjoint elements.
+     */
+    public static void computeRange(PointSet pts, Queries q, Output mode, float param, float[] out, int outBase,
+                                    int outStride, int from, int to, int lo, int hi) {
+        int step = 2 * LANES;
+        int a = Math.max(lo, from / step * step);
+        int b = Math.min(Math.min(pts.paddedSize(), hi == pts.size() ? pts.paddedSize() : hi),
+                (to + step - 1) / step * step);
+        if (a >= b) return;
+        computeColumns(pts, q, mode, param, out, outBase, outStride, a, b);
     }
 
     /** Points [from, to) (multiples of 2W), all queries; single-threaded. */
     static void computeColumns(PointSet pts, Queries q, Output mode, float param,
-                               float[] out, int outStride, int from, int to) {
+                               float[] out, int outBase, int outStride, int from, int to) {
         final int d = pts.dim();
         final float[] panels = pts.panels();
         final float[] qd = q.data;
         final int count = q.count;
         if (count == 1) {
-            computeSingle(pts, q, mode, param, out, outStride, from, to);
+            computeSingle(pts, q, mode, param, out, outBase, from, to);
             return;
         }
         for (int g = 0; g < count; g += QUERY_GROUP) {
@@ -112,7 +127,8 @@ public final class BlockKernel {
                 }
                 // Raw dot products go straight to the output; vectors never leave this method (a vector passed
                 // to a call that C2 does not inline gets boxed, which costs 10-30x).
-                int o0 = j0 * outStride + p, o1 = j1 * outStride + p, o2 = j2 * outStride + p, o3 = j3 * outStride + p;
+                int o0 = outBase + j0 * outStride + p, o1 = outBase + j1 * outStride + p;
+                int o2 = outBase + j2 * outStride + p, o3 = outBase + j3 * outStride + p;
                 a00.intoArray(out, o0);
                 a01.intoArray(out, o0 + LANES);
                 a10.intoArray(out, o1);
@@ -123,14 +139,14 @@ public final class BlockKernel {
                 a31.intoArray(out, o3 + LANES);
             }
             for (int j = g; j < Math.min(g + QUERY_GROUP, count); j++) {
-                transform(pts, q, mode, param, out, j * outStride, j, from, to);
+                transform(pts, q, mode, param, out, outBase + j * outStride, j, from, to);
             }
         }
     }
 
     /** One query: 4 panels (4W points) per register block instead of wasting 3 of 4 query slots. */
     private static void computeSingle(PointSet pts, Queries q, Output mode, float param,
-                                      float[] out, int outStride, int from, int to) {
+                                      float[] out, int outBase, int from, int to) {
         final int d = pts.dim();
         final float[] panels = pts.panels();
         final float[] qd = q.data;
@@ -150,10 +166,10 @@ public final class BlockKernel {
                 a2 = FloatVector.fromArray(S, panels, off2 + t * LANES).fma(s0, a2);
                 a3 = FloatVector.fromArray(S, panels, off3 + t * LANES).fma(s0, a3);
             }
-            a0.intoArray(out, p);
-            a1.intoArray(out, p + LANES);
-            a2.intoArray(out, p + 2 * LANES);
-            a3.intoArray(out, p + 3 * LANES);
+            a0.intoArray(out, outBase + p);
+            a1.intoArray(out, outBase + p + LANES);
+            a2.intoArray(out, outBase + p + 2 * LANES);
+            a3.intoArray(out, outBase + p + 3 * LANES);
         }
         for (; p < to; p += LANES) {
             int off0 = p * d;
@@ -161,9 +177,9 @@ public final class BlockKernel {
             for (int t = 0; t < d; t++) {
                 a0 = FloatVector.fromArray(S, panels, off0 + t * LANES).fma(FloatVector.broadcast(S, qd[b0 + t]), a0);
             }
-            a0.intoArray(out, p);
+            a0.intoArray(out, outBase + p);
         }
-        transform(pts, q, mode, param, out, 0, 0, from, to);
+        transform(pts, q, mode, param, out, outBase, 0, from, to);
     }
 
     /** Turns the dot products of query j, points [from, to), into the requested output, in place. */
