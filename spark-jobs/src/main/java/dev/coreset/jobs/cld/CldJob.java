@@ -56,10 +56,14 @@ public final class CldJob {
 
     /** Per-sample dynamics plus the checks' helper columns. */
     static final String N_ROWS = "_n";
-    static final String BAD = "_bad";
+    static final String PROBLEM = "_problem";
+    static final int OK = 0;
+    static final int WRONG_ROWS = 1;
+    static final int LABEL_CONFLICT = 2;
+    static final int NON_FINITE = 3;
     static final StructType DYNAMICS_WORK = SparkSchemas.structType(DynamicsTables.DYNAMICS)
             .add(N_ROWS, DataTypes.IntegerType, false)
-            .add(BAD, DataTypes.BooleanType, false);
+            .add(PROBLEM, DataTypes.IntegerType, false);
 
     /** NUCS winsorizes class difficulty at these quantiles of the per-sample difficulty. */
     static final double WINSOR_LOW = 0.05;
@@ -101,9 +105,12 @@ public final class CldJob {
                     .equalTo(flags.col(Tables.SAMPLE_ID)), "left_anti");
         }
         ProgressListener.stage(spark, "cld: budgets");
-        TreeMap<Integer, Long> sizes = new TreeMap<>();
-        for (Row r : eligible.groupBy(Tables.LABEL).count().collectAsList()) {
-            sizes.put(r.getInt(0), r.getLong(1));
+        TreeMap<Integer, Long> sizes = new TreeMap<>(dyn.classSizes());
+        if (flags != null) {
+            sizes.clear();
+            for (Row r : eligible.groupBy(Tables.LABEL).count().collectAsList()) {
+                sizes.put(r.getInt(0), r.getLong(1));
+            }
         }
         long trainSamples = dyn.classSizes().values().stream().mapToLong(Long::longValue).sum();
         long eligibleCount = sizes.values().stream().mapToLong(Long::longValue).sum();
@@ -143,7 +150,7 @@ public final class CldJob {
         new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
 
         if (o.dynamicsOut() != null) {
-            writeDynamics(all, o, dyn.checkpoints(), writer);
+            writeDynamics(all, trainSamples, o, dyn.checkpoints(), writer);
         }
         Map<Integer, Long> perClass = new TreeMap<>();
         meta.budget.perClass.forEach((k, v) -> perClass.put(Integer.parseInt(k), v));
@@ -151,11 +158,12 @@ public final class CldJob {
                 meta.budget.total, (System.nanoTime() - start) / 1e9);
     }
 
-    private void writeDynamics(Dataset<Row> all, Options o, List<Integer> checkpoints, AtomicTableWriter writer) {
+    private void writeDynamics(Dataset<Row> all, long rowCount, Options o, List<Integer> checkpoints,
+                               AtomicTableWriter writer) {
         StructType schema = SparkSchemas.structType(DynamicsTables.DYNAMICS);
         Dataset<Row> rows = all.select(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
         TableInfo info = TableInfo.of(DynamicsTables.DYNAMICS);
-        info.rows = all.count();
+        info.rows = rowCount;
         info.parameters.put("scores", o.scores());
         info.parameters.put("checkpoints", checkpoints);
         info.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), checkpoints.size()));
@@ -242,49 +250,47 @@ public final class CldJob {
             valDiffs.put(e.getKey(), Trajectories.differences(m));
         }
 
-        Dataset<Row> grouped = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN).and(atChosen))
-                .groupBy(Tables.SAMPLE_ID, Tables.LABEL)
-                .agg(sort_array(collect_list(struct(col(Tables.CHECKPOINT), col(Tables.LOSS), col(Tables.CORRECT),
-                        col(Tables.EL2N)))).as("traj"));
+        // One shuffle by sample_id, then each partition sorted by (sample_id, checkpoint) and streamed: a sample's
+        // T rows are consecutive, so memory is O(T) per sample and no partial aggregation is wasted on rows that
+        // a checkpoint-major scores table never clusters by sample.
+        Dataset<Row> sorted = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN).and(atChosen))
+                .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), col(Tables.CHECKPOINT), col(Tables.LOSS),
+                        col(Tables.CORRECT), col(Tables.EL2N))
+                .repartition(col(Tables.SAMPLE_ID))
+                .sortWithinPartitions(Tables.SAMPLE_ID, Tables.CHECKPOINT);
         int early = Math.min(el2nEarly, t);
-        Dataset<Row> table = grouped.mapPartitions(perSample(valDiffs, t, early), Encoders.row(DYNAMICS_WORK))
+        int[] cps = chosen.stream().mapToInt(Integer::intValue).toArray();
+        Dataset<Row> table = sorted.mapPartitions(perSample(valDiffs, cps, early), Encoders.row(DYNAMICS_WORK))
                 .persist(StorageLevel.MEMORY_AND_DISK());
 
         // Checks in one aggregate over the cached table, C rows back.
         List<Row> perClass = table.groupBy(Tables.LABEL).agg(
                 count(lit(1)),
-                sum(when(col(N_ROWS).notEqual(t), 1).otherwise(0)),
-                min(when(col(N_ROWS).notEqual(t), col(Tables.SAMPLE_ID))),
-                sum(when(col(BAD), 1).otherwise(0)),
-                min(when(col(BAD), col(Tables.SAMPLE_ID)))).collectAsList();
+                sum(when(col(PROBLEM).notEqual(OK), 1).otherwise(0)),
+                min(when(col(PROBLEM).notEqual(OK), col(Tables.SAMPLE_ID)))).collectAsList();
         Map<Integer, Long> sizes = new TreeMap<>();
-        long ragged = 0;
-        long firstRagged = Long.MAX_VALUE;
-        long bad = 0;
-        long firstBad = Long.MAX_VALUE;
+        long problems = 0;
+        long firstProblem = Long.MAX_VALUE;
         for (Row r : perClass) {
             sizes.put(r.getInt(0), r.getLong(1));
-            ragged += r.getLong(2);
+            problems += r.getLong(2);
             if (!r.isNullAt(3)) {
-                firstRagged = Math.min(firstRagged, r.getLong(3));
-            }
-            bad += r.getLong(4);
-            if (!r.isNullAt(5)) {
-                firstBad = Math.min(firstBad, r.getLong(5));
+                firstProblem = Math.min(firstProblem, r.getLong(3));
             }
         }
         try {
-            if (ragged > 0) {
-                long id = firstRagged;
-                int n = table.filter(col(Tables.SAMPLE_ID).equalTo(id)).select(N_ROWS).first().getInt(0);
-                throw new CoresetInputException(path + ": train sample_id " + id + " has " + n + " rows at the " + t
-                        + " checkpoints " + chosen + (ragged > 1 ? " (first of " + ragged + " samples)" : "")
-                        + "; every train sample needs exactly one row per checkpoint: re-score, or narrow --checkpoints.");
-            }
-            if (bad > 0) {
-                throw new CoresetInputException(path + ": column 'loss' is null, NaN or infinite for train sample_id "
-                        + firstBad + (bad > 1 ? " (first of " + bad + " samples)" : "")
-                        + "; re-score the checkpoints or narrow --checkpoints.");
+            if (problems > 0) {
+                Row r = table.filter(col(Tables.SAMPLE_ID).equalTo(firstProblem)).select(PROBLEM, N_ROWS).first();
+                String more = problems > 1 ? " (first of " + problems + " samples with a problem)" : "";
+                String id = "train sample_id " + firstProblem;
+                throw new CoresetInputException(path + ": " + switch (r.getInt(0)) {
+                    case WRONG_ROWS -> id + " has " + r.getInt(1) + " rows at the " + t + " checkpoints " + chosen
+                            + " but needs exactly one per checkpoint" + more + "; re-score, or narrow --checkpoints.";
+                    case LABEL_CONFLICT -> id + " has different labels at different checkpoints" + more
+                            + "; score every checkpoint from the same samples table.";
+                    default -> "column 'loss' is null, NaN or infinite for " + id + more
+                            + "; re-score the checkpoints or narrow --checkpoints.";
+                });
             }
             for (var e : sizes.entrySet()) {
                 if (!valDiffs.containsKey(e.getKey())) {
@@ -301,37 +307,65 @@ public final class CldJob {
         return new Dynamics(table, chosen, sizes);
     }
 
-    /** Turns each sample's sorted (checkpoint, loss, correct, el2n) list into its dynamics row. */
-    static MapPartitionsFunction<Row, Row> perSample(Map<Integer, double[]> valDiffs, int t, int early) {
+    /**
+     * Streams a partition sorted by (sample_id, checkpoint): each run of rows with one sample_id becomes that
+     * sample's dynamics row. Rows whose checkpoints are not exactly the chosen ones, whose labels differ or
+     * whose losses are not finite give a row with a problem code instead of scores.
+     */
+    static MapPartitionsFunction<Row, Row> perSample(Map<Integer, double[]> valDiffs, int[] checkpoints, int early) {
         HashMap<Integer, double[]> diffs = new HashMap<>(valDiffs);
+        int t = checkpoints.length;
         return rows -> new Iterator<>() {
+            private Row pending = rows.hasNext() ? rows.next() : null;
+            private double[] loss = new double[t];
+            private double[] el2n = new double[t];
+            private boolean[] correct = new boolean[t];
+            private int[] cps = new int[t];
+
             @Override
             public boolean hasNext() {
-                return rows.hasNext();
+                return pending != null;
             }
 
             @Override
             public Row next() {
-                Row r = rows.next();
-                long id = r.getLong(0);
-                int label = r.getInt(1);
-                List<Row> traj = r.getList(2);
-                int n = traj.size();
+                long id = pending.getLong(0);
+                int label = pending.getInt(1);
+                int n = 0;
+                boolean labelConflict = false;
                 boolean bad = false;
-                double[] loss = new double[n];
-                double[] el2n = new double[n];
-                boolean[] correct = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    Row p = traj.get(i);
-                    loss[i] = p.isNullAt(1) ? Double.NaN : p.getFloat(1);
-                    correct[i] = !p.isNullAt(2) && p.getBoolean(2);
-                    el2n[i] = p.isNullAt(3) ? Double.NaN : p.getFloat(3);
-                    bad |= !Double.isFinite(loss[i]);
+                while (pending != null && pending.getLong(0) == id) {
+                    Row p = pending;
+                    if (n == loss.length) {
+                        loss = Arrays.copyOf(loss, 2 * n);
+                        el2n = Arrays.copyOf(el2n, 2 * n);
+                        correct = Arrays.copyOf(correct, 2 * n);
+                        cps = Arrays.copyOf(cps, 2 * n);
+                    }
+                    labelConflict |= p.getInt(1) != label;
+                    cps[n] = p.getInt(2);
+                    loss[n] = p.isNullAt(3) ? Double.NaN : p.getFloat(3);
+                    correct[n] = !p.isNullAt(4) && p.getBoolean(4);
+                    el2n[n] = p.isNullAt(5) ? Double.NaN : p.getFloat(5);
+                    bad |= !Double.isFinite(loss[n]);
+                    n++;
+                    pending = rows.hasNext() ? rows.next() : null;
+                }
+                boolean rowsOk = n == t;
+                for (int i = 0; rowsOk && i < t; i++) {
+                    rowsOk = cps[i] == checkpoints[i];
+                }
+                int problem = !rowsOk ? WRONG_ROWS : labelConflict ? LABEL_CONFLICT : bad ? NON_FINITE : OK;
+                if (problem != OK) {
+                    return RowFactory.create(id, label, Double.NaN, Double.NaN, Double.NaN, 0, n, problem);
                 }
                 double[] d = diffs.get(label);
-                double cld = n != t || d == null || bad ? Double.NaN : Trajectories.cld(loss, d);
-                return RowFactory.create(id, label, cld, Trajectories.mean(loss), Trajectories.meanOfFirst(el2n, early),
-                        Trajectories.forgetting(correct), n, bad);
+                double cld = d == null ? Double.NaN : Trajectories.cld(loss.length == t ? loss : Arrays.copyOf(loss, t), d);
+                double[] e = el2n.length == t ? el2n : Arrays.copyOf(el2n, t);
+                boolean[] c = correct.length == t ? correct : Arrays.copyOf(correct, t);
+                double[] l = loss.length == t ? loss : Arrays.copyOf(loss, t);
+                return RowFactory.create(id, label, cld, Trajectories.mean(l), Trajectories.meanOfFirst(e, early),
+                        Trajectories.forgetting(c), n, OK);
             }
         };
     }

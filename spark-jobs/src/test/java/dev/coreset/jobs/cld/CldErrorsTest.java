@@ -109,9 +109,19 @@ class CldErrorsTest {
     @Test
     void sampleMissingACheckpoint() {
         ScoresBuilder b = new ScoresBuilder().train(1, 0, 2f, 1f, 0.5f, 0.4f).val(3, 0, 2f, 1.2f, 0.4f, 0.3f)
-                .add(7, 0, "train", new int[] {0, 1, 3}, new float[] {2f, 1f, 0.5f}, new boolean[3], new float[3]);
+                .add(7, 0, "train", new int[] {0, 1, 3}, new float[] {2f, 1f, 0.5f}, new boolean[3], new float[3])
+                .add(8, 0, "train", new int[] {0, 1, 1, 3}, new float[] {2f, 1f, 1f, 0.5f}, new boolean[4], new float[4]);
         Path p = b.write(tmp, "ragged");
-        assertRefused(cld(p), "train sample_id 7 has 3 rows at the 4 checkpoints");
+        assertRefused(cld(p), "train sample_id 7 has 3 rows at the 4 checkpoints [0, 1, 2, 3] but needs exactly one per checkpoint", "first of 2 samples");
+    }
+
+    @Test
+    void labelChangesBetweenCheckpoints() {
+        ScoresBuilder b = new ScoresBuilder().train(1, 0, 2f, 1f, 0.5f).val(3, 0, 2f, 1.2f, 0.4f).val(4, 1, 2f, 1.2f, 0.4f)
+                .add(6, 0, "train", new int[] {0, 1}, new float[] {2f, 1f}, new boolean[2], new float[2])
+                .add(6, 1, "train", new int[] {2}, new float[] {0.5f}, new boolean[1], new float[1]);
+        Path p = b.write(tmp, "relabel");
+        assertRefused(cld(p), "train sample_id 6 has different labels");
     }
 
     @Test

@@ -207,16 +207,13 @@ class CldJobTest {
     @Test
     void difficultyBudgetGivesHarderClassesMore() {
         Path scores = unbalanced(4f).write(tmp, "scores");
-        Path prop = tmp.resolve("p");
         Path diff = tmp.resolve("d");
-        cli("cld", "--scores", scores.toString(), "--fraction", "0.3", "--budget-mode", "proportional",
-                "--out", prop.toString(), "--no-progress");
         cli("cld", "--scores", scores.toString(), "--fraction", "0.3", "--budget-mode", "difficulty",
                 "--out", diff.toString(), "--no-progress");
-        Map<Integer, Integer> p = counts(manifestIdsByClass(prop));
         Map<Integer, Integer> d = counts(manifestIdsByClass(diff));
         assertEquals(10, d.values().stream().mapToInt(Integer::intValue).sum());
-        assertTrue(d.get(1) > p.get(1), "class 1 (mean loss ~5.5 vs ~1.5) gets more: " + d + " vs " + p);
+        // Proportional gives {6, 3, 1} for these sizes (see above); class 1 (mean loss ~5.5 vs ~1.5) gets more.
+        assertTrue(d.get(1) > 3 && d.get(0) < 6, "difficulty budgets " + d);
     }
 
     @Test

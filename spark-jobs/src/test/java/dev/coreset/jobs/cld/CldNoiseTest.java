@@ -26,7 +26,7 @@ class CldNoiseTest {
 
     private final SparkSession spark = SparkTestSession.get();
     private static final int CLASSES = 4;
-    private static final int PER_CLASS = 150;
+    private static final int PER_CLASS = 80;
     private static final int T = 8;
 
     /** Clean samples: loss a*exp(-r t) + jitter with per-sample a, r; noisy: high and flat. */
