@@ -1,0 +1,59 @@
+package dev.coreset.jobs.cli;
+
+import dev.coreset.jobs.select.SelectJob;
+import dev.coreset.jobs.select.SelectMethod;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "select", mixinStandardHelpOptions = true,
+        description = {"Select a class-balanced coreset from a scores table and write a manifest.",
+                "facility-location / kcenter: GreeDi per class on the embedding (parts of --partition-size points);",
+                "random: stratified; loss, el2n, forgetting: highest first; margin: lowest first."})
+public final class SelectCommand implements Callable<Integer> {
+    @Option(names = "--scores", required = true)
+    String scores;
+    @Option(names = "--checkpoint", defaultValue = "last", description = "last or a checkpoint number.")
+    String checkpoint;
+    @Option(names = "--method", required = true,
+            description = "facility-location | kcenter | random | loss | el2n | margin | forgetting")
+    String method;
+    @Option(names = "--fraction", description = "Fraction of the train rows to keep.")
+    Double fraction;
+    @Option(names = "--per-class", description = "Samples to keep in every class.")
+    Integer perClass;
+    @Option(names = "--budget-mode", defaultValue = "proportional", description = "uniform | proportional | difficulty (default ${DEFAULT-VALUE}).")
+    String budgetMode;
+    @Option(names = "--optimizer", defaultValue = "lazy", description = "lazy | stochastic")
+    String optimizer;
+    @Option(names = "--epsilon", defaultValue = "0.01", description = "Stochastic greedy's epsilon.")
+    double epsilon;
+    @Option(names = "--partition-size", defaultValue = "10000", description = "Points per GreeDi part (bounds memory per task).")
+    int partitionSize;
+    @Option(names = "--memo-bytes", defaultValue = "268435456", description = "Facility-location memo bound per task.")
+    long memoBytes;
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+    @Option(names = "--out", required = true)
+    String out;
+    @Option(names = "--overwrite")
+    boolean overwrite;
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Override
+    public Integer call() {
+        SelectMethod m = SelectMethod.parse(method);
+        SelectJob.Summary s = new SelectJob(sparkOptions.session()).run(new SelectJob.Options(scores, checkpoint, m,
+                fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite));
+        System.out.printf(Locale.ROOT, "selected %d of %d train samples with %s -> %s (%.1f s)%s%n", s.selected(),
+                s.candidates(), m.cliName(), out, s.seconds(),
+                Double.isNaN(s.kMedoidCost()) ? "" : String.format(Locale.ROOT, ", k-medoid cost %.4g", s.kMedoidCost()));
+        TextTable t = new TextTable("class", "selected");
+        s.budgets().forEach(t::row);
+        System.out.print(t);
+        return 0;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.coreset.jobs.select;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.coreset.jobs.ingest.SplitAndNoise;
+import dev.coreset.jobs.io.Fingerprints;
+import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.progress.ProgressListener;
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.Fingerprint;
+import dev.coreset.schemas.ManifestMetadata;
+import dev.coreset.schemas.SparkSchemas;
+import dev.coreset.schemas.Tables;
+import dev.coreset.selection.budget.BudgetMode;
+import dev.coreset.selection.budget.ClassBudgets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code coreset select}: reads the train rows of a scores table at one checkpoint, allocates class budgets,
+ * selects per class (GreeDi for facility location and k-center, windows for random and score-based methods)
+ * and publishes the manifest atomically. Only per-class numbers and the budget-sized centers reach the driver.
+ */
+public final class SelectJob {
+    /** Every parameter of a selection run; all of them go into {@code _coreset.json}. */
+    public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
+                          String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
+                          long cacheBytes, String out, boolean overwrite) {
+    }
+
+    public record Summary(long candidates, long selected, Map<Integer, Integer> budgets, double kMedoidCost,
+                          double seconds) {
+    }
+
+    private final SparkSession spark;
+
+    public SelectJob(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    public Summary run(Options o) {
+        long start = System.nanoTime();
+        checkOptions(o);
+        new dev.coreset.jobs.io.AtomicTableWriter(spark).checkTarget(o.out(), o.overwrite());
+        Dataset<Row> scores;
+        try {
+            scores = spark.read().parquet(o.scores());
+        } catch (Exception e) {
+            throw new CoresetInputException(o.scores() + ": cannot read as Parquet; pass the --out of `coreset score`.", e);
+        }
+        SparkSchemas.check(Tables.SCORES, scores.schema(), o.scores());
+        Dataset<Row> train = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN));
+        int checkpoint = resolveCheckpoint(train, o);
+        Dataset<Row> at = train.filter(col(Tables.CHECKPOINT).equalTo(checkpoint));
+        if (o.method().needsEmbedding() && !Arrays.asList(scores.schema().fieldNames()).contains(Tables.EMBEDDING)) {
+            throw new CoresetInputException(o.scores() + ": no 'embedding' column, which --method " + o.method().cliName()
+                    + " needs; score with --embedding logits-grad or last-layer-grad.");
+        }
+        if (o.method() == SelectMethod.FORGETTING) {
+            at = at.join(forgetting(train, checkpoint), Tables.SAMPLE_ID);
+        }
+        at = at.cache();
+        try {
+            checkRows(at, o);
+            ProgressListener.stage(spark, "select: budgets");
+            Map<Integer, Long> sizes = new TreeMap<>();
+            for (Row r : at.groupBy(Tables.LABEL).count().collectAsList()) {
+                sizes.put(r.getInt(0), r.getLong(1));
+            }
+            Map<Integer, Integer> budgets = budgets(at, sizes, o);
+            Dataset<Row> selected;
+            double cost = Double.NaN;
+            if (o.method().needsEmbedding()) {
+                PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
+                List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
+                        o.seed()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
+                selected = toRows(results);
+                cost = results.stream().mapToDouble(DistributedGreedy.ClassResult::kMedoidCost).sum();
+            } else {
+                selected = ranked(at, budgets, o);
+            }
+            ManifestMetadata meta = new ManifestMetadata();
+            meta.method = o.method().cliName();
+            meta.seed = o.seed();
+            meta.parameters = parameters(o, checkpoint);
+            meta.source.path = o.scores();
+            Fingerprint fp = Fingerprints.of(at);
+            meta.source.rows = fp.rows();
+            meta.source.fingerprint = fp.hashHex();
+            new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
+            long total = budgets.values().stream().mapToLong(Integer::longValue).sum();
+            return new Summary(fp.rows(), total, budgets, cost, (System.nanoTime() - start) / 1e9);
+        } finally {
+            at.unpersist();
+        }
+    }
+
+    private static void checkOptions(Options o) {
+        if ((o.fraction() == null) == (o.perClass() == null)) {
+            throw new CoresetInputException("pass exactly one of --fraction and --per-class.");
+        }
+        if (o.fraction() != null && !(o.fraction() > 0 && o.fraction() <= 1)) {
+            throw new CoresetInputException("--fraction " + o.fraction() + " is outside (0, 1]; pass e.g. 0.1.");
+        }
+        if (o.perClass() != null && o.perClass() <= 0) {
+            throw new CoresetInputException("--per-class " + o.perClass() + " must be positive.");
+        }
+        if (o.partitionSize() < 2) {
+            throw new CoresetInputException("--partition-size " + o.partitionSize() + " must be at least 2.");
+        }
+        if (!o.optimizer().equals("lazy") && !o.optimizer().equals("stochastic")) {
+            throw new CoresetInputException("--optimizer " + o.optimizer() + " is unknown; use lazy or stochastic.");
+        }
+        if (!(o.epsilon() > 0 && o.epsilon() < 1)) {
+            throw new CoresetInputException("--epsilon " + o.epsilon() + " must be in (0, 1).");
+        }
+    }
+
+    private static int resolveCheckpoint(Dataset<Row> train, Options o) {
+        List<Integer> available = train.select(Tables.CHECKPOINT).distinct().orderBy(Tables.CHECKPOINT)
+                .as(org.apache.spark.sql.Encoders.INT()).collectAsList();
+        if (available.isEmpty()) {
+            throw new CoresetInputException(o.scores() + ": no train rows; score the train split.");
+        }
+        if (o.checkpoint() == null || o.checkpoint().equals("last")) {
+            return available.get(available.size() - 1);
+        }
+        try {
+            int c = Integer.parseInt(o.checkpoint());
+            if (!available.contains(c)) {
+                throw new CoresetInputException(o.scores() + ": no checkpoint " + c + " (have " + available + "); fix --checkpoint.");
+            }
+            return c;
+        } catch (NumberFormatException e) {
+            throw new CoresetInputException("--checkpoint " + o.checkpoint() + " is not last or a number.");
+        }
+    }
+
+    private static void checkRows(Dataset<Row> at, Options o) {
+        Column bad = isnan(col(Tables.LOSS)).or(col(Tables.LOSS).isNull())
+                .or(col(Tables.LOSS).equalTo(Float.POSITIVE_INFINITY));
+        Row first = at.filter(bad).select(Tables.SAMPLE_ID).orderBy(Tables.SAMPLE_ID).limit(1).collectAsList()
+                .stream().findFirst().orElse(null);
+        if (first != null) {
+            throw new CoresetInputException(o.scores() + ": column 'loss' is NaN, infinite or null at sample_id "
+                    + first.getLong(0) + "; re-score with a model that does not diverge.");
+        }
+        if (o.method().needsEmbedding()) {
+            Row dims = at.agg(min(size(col(Tables.EMBEDDING))), max(size(col(Tables.EMBEDDING)))).first();
+            if (dims.getInt(0) != dims.getInt(1) || dims.getInt(0) <= 0) {
+                throw new CoresetInputException(o.scores() + ": column 'embedding' is ragged or empty (lengths "
+                        + dims.getInt(0) + ".." + dims.getInt(1) + "); re-score with one --embedding and --dim.");
+            }
+        }
+        Dataset<Row> dup = at.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1));
+        Row d = dup.select(Tables.SAMPLE_ID).orderBy(Tables.SAMPLE_ID).limit(1).collectAsList().stream().findFirst().orElse(null);
+        if (d != null) {
+            throw new CoresetInputException(o.scores() + ": sample_id " + d.getLong(0)
+                    + " appears twice at one checkpoint; re-score into a fresh --out.");
+        }
+    }
+
+    private Map<Integer, Integer> budgets(Dataset<Row> at, Map<Integer, Long> sizes, Options o) {
+        int classes = sizes.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        int[] size = new int[classes];
+        sizes.forEach((c, n) -> size[c] = Math.toIntExact(n));
+        for (int c = 0; c < classes; c++) {
+            if (size[c] == 0) {
+                throw new CoresetInputException(o.scores() + ": class " + c + " has no train samples; labels must be "
+                        + "0..C-1 with every class present.");
+            }
+        }
+        BudgetMode mode;
+        try {
+            mode = BudgetMode.valueOf(o.budgetMode().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CoresetInputException("--budget-mode " + o.budgetMode() + " is unknown; use uniform, proportional or difficulty.");
+        }
+        int[] k;
+        if (o.perClass() != null) {
+            for (int c = 0; c < classes; c++) {
+                if (o.perClass() > size[c]) {
+                    throw new CoresetInputException("--per-class " + o.perClass() + " is larger than class " + c
+                            + " (" + size[c] + " samples); lower it or use --fraction.");
+                }
+            }
+            k = ClassBudgets.perClass(size, o.perClass());
+        } else {
+            int total = ClassBudgets.totalForFraction(Arrays.stream(size).sum(), o.fraction());
+            double[] difficulty = null;
+            if (mode == BudgetMode.DIFFICULTY) {
+                difficulty = classDifficulty(at, classes);
+            }
+            k = ClassBudgets.allocate(size, total, mode, difficulty);
+        }
+        Map<Integer, Integer> out = new TreeMap<>();
+        for (int c = 0; c < classes; c++) {
+            out.put(c, k[c]);
+        }
+        return out;
+    }
+
+    /** Winsorized (5%/95%) mean loss per class, from approximate quantiles: C numbers to the driver. */
+    private static double[] classDifficulty(Dataset<Row> at, int classes) {
+        Dataset<Row> q = at.groupBy(Tables.LABEL).agg(
+                percentile_approx(col(Tables.LOSS), lit(0.05), lit(10000)).as("lo"),
+                percentile_approx(col(Tables.LOSS), lit(0.95), lit(10000)).as("hi"));
+        Dataset<Row> w = at.join(q, Tables.LABEL).groupBy(Tables.LABEL).agg(avg(
+                greatest(col("lo"), least(col("hi"), col(Tables.LOSS)))).as("d"));
+        double[] d = new double[classes];
+        for (Row r : w.collectAsList()) {
+            d[r.getInt(0)] = r.getDouble(1);
+        }
+        return d;
+    }
+
+    /** Forgetting events (correct -> incorrect between consecutive checkpoints) up to and including {@code upTo}. */
+    private static Dataset<Row> forgetting(Dataset<Row> train, int upTo) {
+        Column prev = lag(col(Tables.CORRECT), 1).over(Window.partitionBy(Tables.SAMPLE_ID).orderBy(Tables.CHECKPOINT));
+        return train.filter(col(Tables.CHECKPOINT).leq(upTo))
+                .select(col(Tables.SAMPLE_ID), col(Tables.CHECKPOINT), col(Tables.CORRECT))
+                .withColumn("forgot", when(prev.equalTo(true).and(col(Tables.CORRECT).equalTo(false)), 1).otherwise(0))
+                .groupBy(Tables.SAMPLE_ID).agg(sum("forgot").cast("double").as("forgetting"));
+    }
+
+    /** Random (stratified, by a seeded hash) and score-based picks: a window per class. */
+    private static Dataset<Row> ranked(Dataset<Row> at, Map<Integer, Integer> budgets, Options o) {
+        Column order;
+        Column score;
+        if (o.method() == SelectMethod.RANDOM) {
+            score = SplitAndNoise.uniform(o.seed(), 11);
+            order = score.asc();
+        } else {
+            score = col(o.method().scoreColumn()).cast("double");
+            order = o.method().highestFirst() ? score.desc() : score.asc();
+        }
+        Column quota = lit(0);
+        for (var e : budgets.entrySet()) {
+            quota = when(col(Tables.LABEL).equalTo(e.getKey()), lit(e.getValue())).otherwise(quota);
+        }
+        Column rank = row_number().over(Window.partitionBy(Tables.LABEL).orderBy(order, col(Tables.SAMPLE_ID).asc()));
+        return at.withColumn(Tables.RANK, rank.minus(1))
+                .filter(col(Tables.RANK).lt(quota))
+                .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), lit(1.0).as(Tables.WEIGHT),
+                        (o.method() == SelectMethod.RANDOM ? lit(null).cast("double") : score).as(Tables.SCORE),
+                        col(Tables.RANK));
+    }
+
+    private Dataset<Row> toRows(List<DistributedGreedy.ClassResult> results) {
+        List<Row> rows = new ArrayList<>();
+        for (DistributedGreedy.ClassResult r : results) {
+            for (int i = 0; i < r.ids().length; i++) {
+                // CRAIG weight: points whose nearest selected point this is; at least 1 for exact duplicates.
+                rows.add(RowFactory.create(r.ids()[i], r.label(), (double) Math.max(1, r.weights()[i]), r.gains()[i], i));
+            }
+        }
+        StructType schema = new StructType().add(Tables.SAMPLE_ID, DataTypes.LongType)
+                .add(Tables.LABEL, DataTypes.IntegerType).add(Tables.WEIGHT, DataTypes.DoubleType)
+                .add(Tables.SCORE, DataTypes.DoubleType).add(Tables.RANK, DataTypes.IntegerType);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    private static Map<String, Object> parameters(Options o, int checkpoint) {
+        Map<String, Object> p = new TreeMap<>();
+        p.put("scores", o.scores());
+        p.put("checkpoint", checkpoint);
+        p.put("method", o.method().cliName());
+        if (o.fraction() != null) {
+            p.put("fraction", o.fraction());
+        }
+        if (o.perClass() != null) {
+            p.put("perClass", o.perClass());
+        }
+        p.put("budgetMode", o.budgetMode());
+        p.put("optimizer", o.optimizer());
+        p.put("epsilon", o.epsilon());
+        p.put("partitionSize", o.partitionSize());
+        p.put("oversample", DistributedGreedy.OVERSAMPLE);
+        p.put("seed", o.seed());
+        return p;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.coreset.jobs.select;
+
+import dev.coreset.schemas.CoresetInputException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The selection methods of {@code coreset select}, with the score direction of the score-based ones. */
+public enum SelectMethod {
+    FACILITY_LOCATION("facility-location", null, false),
+    KCENTER("kcenter", null, false),
+    RANDOM("random", null, false),
+    /** Highest loss first: the hardest samples at the checkpoint. */
+    LOSS("loss", "loss", true),
+    /** Highest EL2N (||softmax - onehot||) first, as in "Deep learning on a data diet". */
+    EL2N("el2n", "el2n", true),
+    /** Lowest probability margin first: the least certain samples. */
+    MARGIN("margin", "margin", false),
+    /** Most forgetting events (correct -> incorrect across checkpoints) first. */
+    FORGETTING("forgetting", "forgetting", true);
+
+    private final String cliName;
+    private final String scoreColumn;
+    private final boolean highestFirst;
+
+    SelectMethod(String cliName, String scoreColumn, boolean highestFirst) {
+        this.cliName = cliName;
+        this.scoreColumn = scoreColumn;
+        this.highestFirst = highestFirst;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    public String scoreColumn() {
+        return scoreColumn;
+    }
+
+    public boolean highestFirst() {
+        return highestFirst;
+    }
+
+    public boolean needsEmbedding() {
+        return this == FACILITY_LOCATION || this == KCENTER;
+    }
+
+    public static SelectMethod parse(String name) {
+        for (SelectMethod m : values()) {
+            if (m.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw new CoresetInputException("--method " + name + " is unknown; use one of "
+                + Arrays.stream(values()).map(SelectMethod::cliName).collect(Collectors.joining(", ")) + ".");
+    }
+}
