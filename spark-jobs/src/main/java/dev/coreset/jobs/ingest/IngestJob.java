@@ -88,26 +88,25 @@ public final class IngestJob {
             samples = samples.select(Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
             samples = spark.createDataFrame(samples.rdd(), schema);
 
+            // Split and noise counts in one narrow aggregate before writing, so the side file is complete when the
+            // table is published (no write into the published directory afterwards).
+            Column flipped = o.labelNoise() > 0
+                    ? when(col(Tables.LABEL).notEqual(col(Tables.CLEAN_LABEL)), 1L).otherwise(0L) : lit(0L);
+            Map<String, Long> splits = new TreeMap<>();
+            long noisy = 0;
+            for (Row r : samples.groupBy(Tables.SPLIT).agg(count(lit(1)), sum(flipped)).collectAsList()) {
+                splits.put(r.getString(0), r.getLong(1));
+                noisy += r.getLong(2);
+            }
             TableInfo info = TableInfo.of(Tables.SAMPLES);
             info.rows = facts.rows();
             info.parameters = parameters(o);
             info.createdAt = Instant.now().toString();
-            writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info));
-
-            // Summarise from what was written, so the table is what the numbers describe.
-            Dataset<Row> written = spark.read().parquet(o.out());
-            Map<String, Long> splits = new TreeMap<>();
-            for (Row r : written.groupBy(Tables.SPLIT).count().collectAsList()) {
-                splits.put(r.getString(0), r.getLong(1));
-            }
-            long noisy = o.labelNoise() > 0
-                    ? written.filter(col(Tables.LABEL).notEqual(col(Tables.CLEAN_LABEL))).count() : 0;
             info.summary.put("classes", facts.classes());
             info.summary.put("featureDim", facts.featureDim());
             info.summary.put("splits", splits);
             info.summary.put("noisyTrainLabels", noisy);
-            // Rewrite the side file with the summary (the data is already in place and unchanged).
-            dev.coreset.schemas.Json.write(new org.apache.hadoop.fs.Path(o.out(), TableInfo.FILE_NAME), info, conf);
+            writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info));
             return new Summary(facts.rows(), facts.classes(), facts.featureDim(), splits, noisy,
                     (System.nanoTime() - start) / 1e9);
         } finally {
