@@ -1,0 +1,68 @@
+package dev.coreset.jobs.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.coreset.scoring.train.EpochMetrics;
+import dev.coreset.scoring.train.TrainingResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code training.json} of a run directory: what was trained on and what it cost, next to the trainer's
+ * per-epoch metrics.json. Readers (the demo report, a person) need not know the trainer's internals.
+ *
+ * @param samples      the samples table
+ * @param manifest     the manifest trained on, or null for the whole train split
+ * @param weights      manifest | uniform, or null without a manifest
+ * @param rowsPerEpoch rows in one epoch (the manifest's size with a manifest)
+ * @param samplesSeen  rows summed over epochs (gradient computations)
+ * @param wallSeconds  the whole training call, evaluation included
+ * @param valAccuracy  validation accuracy after each epoch (index 0 = epoch 1; null entries without a val split)
+ * @param testAccuracy test accuracy after each epoch (null entries without a test split)
+ * @param epochSeconds cumulative seconds at the end of each epoch
+ */
+public record TrainingRun(@JsonProperty("samples") String samples,
+                          @JsonProperty("manifest") String manifest,
+                          @JsonProperty("weights") String weights,
+                          @JsonProperty("rowsPerEpoch") long rowsPerEpoch,
+                          @JsonProperty("samplesSeen") long samplesSeen,
+                          @JsonProperty("wallSeconds") double wallSeconds,
+                          @JsonProperty("valAccuracy") List<Double> valAccuracy,
+                          @JsonProperty("testAccuracy") List<Double> testAccuracy,
+                          @JsonProperty("epochSeconds") List<Double> epochSeconds) {
+    public static final String FILE = "training.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static TrainingRun of(String samples, String manifest, String weights, TrainingResult result,
+                                 double wallSeconds) {
+        List<EpochMetrics> epochs = result.metrics().stream().filter(m -> m.epoch() > 0).toList();
+        long seen = epochs.stream().mapToLong(EpochMetrics::trainRows).sum();
+        double[] cumulative = {0};
+        List<Double> seconds = epochs.stream().map(m -> cumulative[0] += m.seconds()).toList();
+        return new TrainingRun(samples, manifest, weights, epochs.isEmpty() ? 0 : epochs.get(0).trainRows(), seen,
+                wallSeconds, epochs.stream().map(EpochMetrics::valAccuracy).toList(),
+                epochs.stream().map(EpochMetrics::testAccuracy).toList(), seconds);
+    }
+
+    public static TrainingRun write(Path runDir, String samples, String manifest, String weights,
+                                    TrainingResult result, double wallSeconds) {
+        TrainingRun run = of(samples, manifest, weights, result, wallSeconds);
+        try {
+            JSON.writeValue(runDir.resolve(FILE).toFile(), run);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return run;
+    }
+
+    public static TrainingRun read(Path runDir) {
+        try {
+            return JSON.readValue(runDir.resolve(FILE).toFile(), TrainingRun.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
