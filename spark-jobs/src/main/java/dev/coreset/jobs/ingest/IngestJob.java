@@ -41,7 +41,15 @@ public final class IngestJob {
     public record Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
                           String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                           double valFraction, double labelNoise, long seed, int numClasses, String out,
-                          boolean overwrite) {
+                          boolean overwrite, double testFraction) {
+        /** Without a test fraction (inputs with their own test file, or none). */
+        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+                       String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
+                       double valFraction, double labelNoise, long seed, int numClasses, String out,
+                       boolean overwrite) {
+            this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
+                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, 0);
+        }
     }
 
     /** What was written, for the summary table. */
@@ -78,7 +86,8 @@ public final class IngestJob {
             ProgressListener.stage(spark, "ingest: validate");
             SamplesValidator.Facts facts = SamplesValidator.check(raw, inputName, o.numClasses());
             ProgressListener.stage(spark, "ingest: split and write");
-            Dataset<Row> samples = SplitAndNoise.assignValidation(raw, o.valFraction(), o.seed());
+            Dataset<Row> samples = SplitAndNoise.assignValidation(
+                    SplitAndNoise.assignTest(raw, o.testFraction(), o.seed()), o.valFraction(), o.seed());
             List<String> optional = new ArrayList<>(List.of(Tables.SOURCE));
             if (o.labelNoise() > 0) {
                 samples = SplitAndNoise.injectNoise(samples, o.labelNoise(), facts.classes(), o.seed());
@@ -118,6 +127,12 @@ public final class IngestJob {
     private static void checkOptions(Options o) {
         if (o.valFraction() < 0 || o.valFraction() >= 1) {
             throw new CoresetInputException("--val-fraction " + o.valFraction() + " is outside [0, 1); pass e.g. 0.1.");
+        }
+        if (o.testFraction() < 0 || o.testFraction() >= 1) {
+            throw new CoresetInputException("--test-fraction " + o.testFraction() + " is outside [0, 1); pass e.g. 0.2.");
+        }
+        if (o.testFraction() > 0 && o.testImages() != null) {
+            throw new CoresetInputException("--test-fraction and --test-images both define the test split; pass one.");
         }
         if (o.labelNoise() < 0 || o.labelNoise() >= 1) {
             throw new CoresetInputException("--label-noise " + o.labelNoise() + " is outside [0, 1); pass e.g. 0.3.");
@@ -226,6 +241,9 @@ public final class IngestJob {
         Map<String, Object> p = new TreeMap<>();
         p.put("format", o.format().name().toLowerCase());
         p.put("valFraction", o.valFraction());
+        if (o.testFraction() > 0) {
+            p.put("testFraction", o.testFraction());
+        }
         p.put("labelNoise", o.labelNoise());
         p.put("seed", o.seed());
         if (o.trainImages() != null) {

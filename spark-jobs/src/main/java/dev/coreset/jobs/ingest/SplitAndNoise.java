@@ -29,14 +29,26 @@ public final class SplitAndNoise {
 
     /** Moves round(valFraction * n_c) train rows of each class c to the val split. */
     public static Dataset<Row> assignValidation(Dataset<Row> df, double valFraction, long seed) {
-        if (valFraction <= 0) {
+        return assignHoldout(df, valFraction, seed, 1, Tables.SPLIT_VAL);
+    }
+
+    /**
+     * Moves round(testFraction * n_c) train rows of each class c to the test split: for inputs without a
+     * separate test file. Runs before {@link #assignValidation}, whose fraction then applies to what is left.
+     */
+    public static Dataset<Row> assignTest(Dataset<Row> df, double testFraction, long seed) {
+        return assignHoldout(df, testFraction, seed, 4, Tables.SPLIT_TEST);
+    }
+
+    private static Dataset<Row> assignHoldout(Dataset<Row> df, double fraction, long seed, int salt, String target) {
+        if (fraction <= 0) {
             return df;
         }
         Dataset<Row> train = df.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN))
-                .select(col(Tables.LABEL), uniform(seed, 1).as("u"), col(Tables.SAMPLE_ID));
+                .select(col(Tables.LABEL), uniform(seed, salt).as("u"), col(Tables.SAMPLE_ID));
         Map<Integer, Long> quota = new HashMap<>();
         for (Row r : train.groupBy(Tables.LABEL).count().collectAsList()) {
-            quota.put(r.getInt(0), Math.round(valFraction * r.getLong(1)));
+            quota.put(r.getInt(0), Math.round(fraction * r.getLong(1)));
         }
         // The quota-th smallest (u, id) per class is that class's threshold: found on narrow rows only.
         Column quotaCol = lit(0L);
@@ -49,12 +61,12 @@ public final class SplitAndNoise {
                 .select(Tables.LABEL, "u", Tables.SAMPLE_ID).collectAsList();
         Column isVal = lit(false);
         for (Row t : thresholds) {
-            Column u = uniform(seed, 1);
+            Column u = uniform(seed, salt);
             Column belowThreshold = u.lt(t.getDouble(1))
                     .or(u.equalTo(t.getDouble(1)).and(col(Tables.SAMPLE_ID).leq(t.getLong(2))));
             isVal = isVal.or(col(Tables.LABEL).equalTo(t.getInt(0)).and(belowThreshold));
         }
-        Column split = when(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN).and(isVal), lit(Tables.SPLIT_VAL))
+        Column split = when(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN).and(isVal), lit(target))
                 .otherwise(col(Tables.SPLIT));
         return df.withColumn(Tables.SPLIT, split);
     }

@@ -92,6 +92,28 @@ class IngestTest {
     }
 
     @Test
+    void testFractionHoldsOutAnExactShareOfEachClassBeforeValidation() throws Exception {
+        Path csv = Fixtures.digitsCsv(Files.createDirectories(tmp.resolve("test-fraction")));
+        Path out = tmp.resolve("digits-test-split");
+        CliRun run = CliRun.of("ingest", "--format", "csv", "--input", csv.toString(), "--label-column", "-1",
+                "--test-fraction", "0.25", "--val-fraction", "0.1", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        Dataset<Row> df = read(out);
+        Map<Integer, Long> all = counts(df);
+        Map<Integer, Long> test = counts(df.filter(col("split").equalTo("test")));
+        Map<Integer, Long> val = counts(df.filter(col("split").equalTo("val")));
+        all.forEach((label, n) -> {
+            long t = Math.round(0.25 * n);
+            assertEquals(t, test.get(label), "test rows of class " + label);
+            assertEquals(Math.round(0.1 * (n - t)), val.get(label), "val rows of class " + label);
+        });
+        CliRun both = CliRun.of("ingest", "--format", "csv", "--input", csv.toString(), "--label-column", "-1",
+                "--test-fraction", "1.5", "--out", tmp.resolve("bad-test-fraction").toString());
+        assertEquals(2, both.exitCode());
+        assertTrue(both.errorLine().contains("--test-fraction 1.5"), both.errorLine());
+    }
+
+    @Test
     void labelNoiseFlipsTheRequestedShareOfTrainLabelsDeterministically() throws Exception {
         Path csv = Fixtures.digitsCsv(tmp);
         for (String name : List.of("n1", "n2")) {
