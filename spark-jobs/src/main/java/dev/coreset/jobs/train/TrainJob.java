@@ -1,0 +1,126 @@
+package dev.coreset.jobs.train;
+
+import dev.coreset.schemas.AtomicPublisher;
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.SamplesReader;
+import dev.coreset.schemas.Tables;
+import dev.coreset.scoring.model.ModelSpec;
+import dev.coreset.scoring.train.ProxyTrainer;
+import dev.coreset.scoring.train.RowSource;
+import dev.coreset.scoring.train.TrainOptions;
+import dev.coreset.scoring.train.TrainingResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Trains a DJL model on a samples table's train split, or on a manifest's samples with its weights, and
+ * publishes the run directory (checkpoints, metrics.json, training.json) atomically. Runs on one JVM.
+ */
+public final class TrainJob {
+
+    /**
+     * @param manifest   null to train on the whole train split
+     * @param cacheBytes per split: rows kept in memory after the first pass when they fit
+     */
+    public record Options(String samples, String manifest, ManifestSubset.WeightMode weights, ModelSpec spec,
+                          TrainOptions train, String out, boolean overwrite, long cacheBytes) {
+    }
+
+    /** The train, val and test rows of one samples table; the demo shares one instance across many runs. */
+    public static final class Splits {
+        private final String samples;
+        private final RowSource train;
+        private final RowSource val;
+        private final RowSource test;
+
+        public Splits(String samples, Configuration conf, long cacheBytes) {
+            this.samples = samples;
+            this.train = split(samples, Tables.SPLIT_TRAIN, conf, cacheBytes);
+            this.val = split(samples, Tables.SPLIT_VAL, conf, cacheBytes);
+            this.test = split(samples, Tables.SPLIT_TEST, conf, cacheBytes);
+        }
+
+        private static RowSource split(String samples, String split, Configuration conf, long cacheBytes) {
+            return new CachedRowSource(new SamplesRowSource(new SamplesReader(samples, Set.of(split), conf)),
+                    cacheBytes);
+        }
+    }
+
+    /** The trainer's per-epoch result and the run's summary. */
+    public record Outcome(TrainingResult result, TrainingRun run, long rowsPerEpoch) {
+    }
+
+    private TrainJob() {
+    }
+
+    public static Outcome run(Options o, Splits splits) throws java.io.IOException {
+        if (!splits.samples.equals(o.samples())) {
+            throw new IllegalArgumentException("splits of " + splits.samples + " passed for " + o.samples());
+        }
+        Configuration conf = new Configuration();
+        AtomicPublisher publisher = new AtomicPublisher(conf);
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
+        publisher.checkTarget(target, o.overwrite());
+        long start = System.nanoTime();
+        RowSource trainRows = splits.train;
+        TrainOptions options = o.train();
+        long subsetRows = -1;
+        if (o.manifest() != null) {
+            // Checked before the run directory is staged: a mismatched manifest leaves nothing behind.
+            ManifestSubset subset = ManifestSubset.load(o.samples(), splits.train, ManifestWeights.read(o.manifest()),
+                    o.weights(), o.cacheBytes());
+            subsetRows = subset.rows();
+            trainRows = subset;
+            options = options.withSaveInitial(false);
+        }
+        org.apache.hadoop.fs.Path staging = publisher.stagingFor(target);
+        boolean done = false;
+        try {
+            Path dir = Path.of(staging.toUri().getPath());
+            TrainingResult result = ProxyTrainer.train(o.spec(), trainRows, splits.val, splits.test, options, dir);
+            TrainingRun run = TrainingRun.write(dir, o.samples(), o.manifest(),
+                    o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), result,
+                    (System.nanoTime() - start) / 1e9);
+            publisher.markSuccess(staging);
+            publisher.publish(staging, target, o.overwrite());
+            done = true;
+            return new Outcome(result, run, subsetRows >= 0 ? subsetRows : run.rowsPerEpoch());
+        } finally {
+            if (!done) {
+                publisher.discard(staging);
+            }
+        }
+    }
+
+    /** The model for a samples table: an MLP of the given widths, or the small CNN for square images. */
+    public static ModelSpec spec(String model, List<Integer> hidden, SamplesTableInfo info, String samples) {
+        switch (model.toLowerCase(Locale.ROOT)) {
+            case "mlp":
+                return hidden == null ? ModelSpec.mlp(info.featureDim(), info.classes())
+                        : ModelSpec.mlp(info.featureDim(), info.classes(), hidden);
+            case "cnn":
+                int side = (int) Math.round(Math.sqrt(info.featureDim()));
+                if (side * side != info.featureDim()) {
+                    throw new CoresetInputException(samples + ": features have length " + info.featureDim()
+                            + ", not a square image; use --model mlp.");
+                }
+                return ModelSpec.cnn(1, side, side, info.classes());
+            default:
+                throw new CoresetInputException("--model " + model + " is unknown; use mlp or cnn.");
+        }
+    }
+
+    public static ManifestSubset.WeightMode weightMode(String weights) {
+        switch (weights.toLowerCase(Locale.ROOT)) {
+            case "manifest":
+                return ManifestSubset.WeightMode.MANIFEST;
+            case "uniform":
+                return ManifestSubset.WeightMode.UNIFORM;
+            default:
+                throw new CoresetInputException("--weights " + weights + " is unknown; use manifest or uniform.");
+        }
+    }
+}
