@@ -41,6 +41,9 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0", description = "Fraction of each class's rows moved to the test"
             + " split, for inputs without a separate test file (default ${DEFAULT-VALUE}).")
     double testFraction;
+    @Option(names = "--limit", defaultValue = "0", description = "Read only the first N rows of each input file (idx, csv);"
+            + " 0 = all (default).")
+    long limit;
     @Option(names = "--label-noise", defaultValue = "0", description = "Fraction of train labels flipped to another class (seeded); keeps clean_label.")
     double labelNoise;
     @Option(names = "--num-classes", defaultValue = "0", description = "Expected class count (default: max label + 1).")
@@ -66,7 +69,7 @@ public final class IngestCommand implements Callable<Integer> {
         SparkSession spark = sparkOptions.session();
         IngestJob.Summary s = new IngestJob(spark).run(new IngestJob.Options(f, trainImages, trainLabels, testImages,
                 testLabels, input, labelColumn, header, featuresColumn, idColumn, valFraction, labelNoise, seed,
-                numClasses, out, overwrite, testFraction));
+                numClasses, out, overwrite, testFraction, limit));
         TextTable table = new TextTable("split", "rows");
         s.splits().forEach(table::row);
         System.out.printf(Locale.ROOT, "ingested %d samples, %d classes, %d features -> %s (%.1f s)%n", s.rows(),

@@ -41,14 +41,14 @@ public final class IngestJob {
     public record Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
                           String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                           double valFraction, double labelNoise, long seed, int numClasses, String out,
-                          boolean overwrite, double testFraction) {
+                          boolean overwrite, double testFraction, long limit) {
         /** Without a test fraction (inputs with their own test file, or none). */
         public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
                        String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                        double valFraction, double labelNoise, long seed, int numClasses, String out,
                        boolean overwrite) {
             this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
-                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, 0);
+                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, 0, 0);
         }
     }
 
@@ -128,6 +128,12 @@ public final class IngestJob {
         if (o.valFraction() < 0 || o.valFraction() >= 1) {
             throw new CoresetInputException("--val-fraction " + o.valFraction() + " is outside [0, 1); pass e.g. 0.1.");
         }
+        if (o.limit() < 0) {
+            throw new CoresetInputException("--limit " + o.limit() + " is negative; pass a row count, or 0 for all rows.");
+        }
+        if (o.limit() > 0 && o.format() == Format.PARQUET) {
+            throw new CoresetInputException("--limit applies to idx and csv inputs; filter Parquet inputs before ingest.");
+        }
         if (o.testFraction() < 0 || o.testFraction() >= 1) {
             throw new CoresetInputException("--test-fraction " + o.testFraction() + " is outside [0, 1); pass e.g. 0.2.");
         }
@@ -164,18 +170,47 @@ public final class IngestJob {
             try (IdxSource train = new IdxSource(o.trainImages(), o.trainLabels())) {
                 LOG.info("reading {} training images of {} pixels from {}", train.count(), train.featureCount(),
                         o.trainImages());
-                stager.stage(train, 0, Tables.SPLIT_TRAIN, train.count());
+                stager.stage(limited(train, o), 0, Tables.SPLIT_TRAIN, expected(train.count(), o));
             }
             if (o.testImages() != null) {
                 try (IdxSource test = new IdxSource(o.testImages(), o.testLabels())) {
-                    stager.stage(test, 1, Tables.SPLIT_TEST, test.count());
+                    stager.stage(limited(test, o), 1, Tables.SPLIT_TEST, expected(test.count(), o));
                 }
             }
         } else {
             try (CsvSource csv = new CsvSource(Path.of(o.input()), o.labelColumn(), o.header())) {
-                stager.stage(csv, 0, Tables.SPLIT_TRAIN, -1);
+                stager.stage(limited(csv, o), 0, Tables.SPLIT_TRAIN, o.limit() > 0 ? o.limit() : -1);
             }
         }
+    }
+
+    /** With --limit: only the first rows of each input file (trial runs on a slice of a large dataset). */
+    private static RawSource limited(RawSource source, Options o) {
+        if (o.limit() <= 0) {
+            return source;
+        }
+        return new RawSource() {
+            private long read;
+
+            @Override
+            public RawRow next() throws IOException {
+                return read++ < o.limit() ? source.next() : null;
+            }
+
+            @Override
+            public String name() {
+                return source.name();
+            }
+
+            @Override
+            public void close() throws IOException {
+                source.close();
+            }
+        };
+    }
+
+    private static long expected(long count, Options o) {
+        return o.limit() > 0 ? Math.min(count, o.limit()) : count;
     }
 
     /** Reads a user's Parquet data: label and features columns by name; ids from a column or from file positions. */
@@ -243,6 +278,9 @@ public final class IngestJob {
         p.put("valFraction", o.valFraction());
         if (o.testFraction() > 0) {
             p.put("testFraction", o.testFraction());
+        }
+        if (o.limit() > 0) {
+            p.put("limit", o.limit());
         }
         p.put("labelNoise", o.labelNoise());
         p.put("seed", o.seed());

@@ -92,6 +92,19 @@ class IngestTest {
     }
 
     @Test
+    void limitReadsOnlyTheFirstRowsOfTheInput() throws Exception {
+        Path csv = Fixtures.digitsCsv(Files.createDirectories(tmp.resolve("limit")));
+        Path out = tmp.resolve("digits-limit");
+        CliRun run = CliRun.of("ingest", "--format", "csv", "--input", csv.toString(), "--label-column", "-1",
+                "--limit", "500", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        Dataset<Row> df = read(out);
+        assertEquals(500, df.count());
+        assertEquals(499L, df.agg(org.apache.spark.sql.functions.max("sample_id")).first().getLong(0),
+                "ids are the first 500 row positions");
+    }
+
+    @Test
     void testFractionHoldsOutAnExactShareOfEachClassBeforeValidation() throws Exception {
         Path csv = Fixtures.digitsCsv(Files.createDirectories(tmp.resolve("test-fraction")));
         Path out = tmp.resolve("digits-test-split");
