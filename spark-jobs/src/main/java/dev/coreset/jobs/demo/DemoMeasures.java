@@ -1,0 +1,84 @@
+package dev.coreset.jobs.demo;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.coreset.schemas.ManifestReader;
+import dev.coreset.schemas.Tables;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What the report needs to know about the data and the coresets: class counts, and how many selected or
+ * flagged samples carry a flipped label (the samples table keeps the truth in {@code clean_label}).
+ * Joins run in Spark; only counts reach the driver.
+ */
+final class DemoMeasures {
+    static final String NOISY = "noisy";
+    private final SparkSession spark;
+    private final Map<Path, Dataset<Row>> train = new HashMap<>();
+
+    DemoMeasures(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    /** The train split's (sample_id, label, noisy) rows, cached: every coreset of this noise level joins it. */
+    private Dataset<Row> train(Path samples) {
+        return train.computeIfAbsent(samples, p -> {
+            Dataset<Row> all = spark.read().parquet(p.toString());
+            boolean hasClean = Arrays.asList(all.columns()).contains(Tables.CLEAN_LABEL);
+            return all.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN))
+                    .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), hasClean
+                            ? col(Tables.CLEAN_LABEL).isNotNull().and(col(Tables.CLEAN_LABEL).notEqual(col(Tables.LABEL)))
+                            .as(NOISY) : lit(false).as(NOISY))
+                    .cache();
+        });
+    }
+
+    DemoResults.Dataset dataset(double noise, Path samples) {
+        Dataset<Row> t = train(samples);
+        List<Long> counts = classCounts(t);
+        long noisy = t.filter(col(NOISY)).count();
+        return new DemoResults.Dataset(noise, counts.stream().mapToLong(Long::longValue).sum(), counts, noisy);
+    }
+
+    DemoResults.Flags flags(double noise, Path samples, Path flags) {
+        Dataset<Row> t = train(samples);
+        Dataset<Row> f = spark.read().parquet(flags.toString()).select(Tables.SAMPLE_ID);
+        Dataset<Row> joined = f.join(t, Tables.SAMPLE_ID);
+        long flagged = joined.count();
+        long tp = joined.filter(col(NOISY)).count();
+        return new DemoResults.Flags(noise, flagged, tp, t.filter(col(NOISY)).count(), t.count());
+    }
+
+    DemoResults.Coreset coreset(double noise, String method, double fraction, Integer seed, Path samples, Path manifest) {
+        ManifestReader.open(manifest.toString()).validate();
+        Dataset<Row> ids = spark.read().parquet(manifest.toString()).select(Tables.SAMPLE_ID);
+        Dataset<Row> joined = ids.join(train(samples), Tables.SAMPLE_ID);
+        List<Long> counts = classCounts(joined);
+        long noisy = joined.filter(col(NOISY)).count();
+        return new DemoResults.Coreset(noise, method, fraction, seed, counts.stream().mapToLong(Long::longValue).sum(),
+                counts, noisy);
+    }
+
+    private static List<Long> classCounts(Dataset<Row> rows) {
+        Map<Integer, Long> byClass = new HashMap<>();
+        int classes = 0;
+        for (Row r : rows.groupBy(Tables.LABEL).count().collectAsList()) {
+            byClass.put(r.getInt(0), r.getLong(1));
+            classes = Math.max(classes, r.getInt(0) + 1);
+        }
+        List<Long> counts = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            counts.add(byClass.getOrDefault(c, 0L));
+        }
+        return counts;
+    }
+}

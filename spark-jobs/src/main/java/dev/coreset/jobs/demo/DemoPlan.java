@@ -1,0 +1,112 @@
+package dev.coreset.jobs.demo;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.coreset.schemas.CoresetInputException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything the demo does, fixed before it starts and saved as {@code demo-plan.json}.
+ *
+ * @param dataset        "idx:DIR" (train/t10k IDX files, e.g. Fashion-MNIST) or "csv:FILE" (label in the last column)
+ * @param limit          first rows of each input file (0 = all)
+ * @param testFraction   test hold-out for inputs without a test file (csv)
+ * @param noise          label-noise rates to run (0 = clean)
+ * @param methods        selection methods (see {@link DemoMethod})
+ * @param fractions      coreset sizes as a fraction of each class
+ * @param seeds          training seeds 1..seeds (random selection uses the same seed)
+ * @param proxyEpochs    epochs of the proxy that produces the scores
+ * @param trainEpochs    epochs of every final training run (subset and full data: one recipe)
+ * @param hidden         MLP widths for proxy and final models
+ * @param posteriorDraws weight draws of the posterior-sampled embedding
+ * @param posteriorSigma std of the Gaussian perturbation of the last layer
+ */
+public record DemoPlan(@JsonProperty("dataset") String dataset,
+                       @JsonProperty("limit") long limit,
+                       @JsonProperty("testFraction") double testFraction,
+                       @JsonProperty("noise") List<Double> noise,
+                       @JsonProperty("methods") List<String> methods,
+                       @JsonProperty("fractions") List<Double> fractions,
+                       @JsonProperty("seeds") int seeds,
+                       @JsonProperty("proxyEpochs") int proxyEpochs,
+                       @JsonProperty("trainEpochs") int trainEpochs,
+                       @JsonProperty("hidden") List<Integer> hidden,
+                       @JsonProperty("batchSize") int batchSize,
+                       @JsonProperty("learningRate") float learningRate,
+                       @JsonProperty("posteriorDraws") int posteriorDraws,
+                       @JsonProperty("posteriorSigma") double posteriorSigma) {
+
+    public DemoPlan {
+        noise = List.copyOf(noise);
+        methods = List.copyOf(methods);
+        fractions = List.copyOf(fractions);
+        hidden = List.copyOf(hidden);
+    }
+
+    /** The full comparison: two noise levels, six methods, three sizes, three seeds. */
+    public static DemoPlan standard(String dataset, double testFraction) {
+        return new DemoPlan(dataset, 0, testFraction, List.of(0.0, 0.3), DemoMethod.cliNames(),
+                List.of(0.05, 0.1, 0.3), 3, 3, 6, List.of(256), 128, 1e-3f, 8, 0.02);
+    }
+
+    /** A smoke run of every stage: a slice of the data, one size, one seed, short training. */
+    public static DemoPlan quick(String dataset, double testFraction) {
+        return new DemoPlan(dataset, 6_000, testFraction, List.of(0.0, 0.3), DemoMethod.cliNames(), List.of(0.1), 1,
+                2, 3, List.of(128), 128, 1e-3f, 4, 0.02);
+    }
+
+    /** This plan with the given settings replaced (null: keep). Checks the result. */
+    public DemoPlan with(List<Double> noise, List<String> methods, List<Double> fractions, Integer seeds, Long limit,
+                         Integer proxyEpochs, Integer trainEpochs) {
+        DemoPlan p = new DemoPlan(dataset, limit != null ? limit : this.limit, testFraction,
+                noise != null ? noise : this.noise, methods != null ? methods : this.methods,
+                fractions != null ? fractions : this.fractions, seeds != null ? seeds : this.seeds,
+                proxyEpochs != null ? proxyEpochs : this.proxyEpochs, trainEpochs != null ? trainEpochs : this.trainEpochs,
+                hidden, batchSize, learningRate, posteriorDraws, posteriorSigma);
+        p.check();
+        return p;
+    }
+
+    void check() {
+        DemoDataset.parse(dataset);
+        for (double f : fractions) {
+            if (!(f > 0 && f < 1)) {
+                throw new CoresetInputException("--fractions " + f + " is outside (0, 1); pass e.g. 0.05,0.1,0.3.");
+            }
+        }
+        for (double n : noise) {
+            if (!(n >= 0 && n < 1)) {
+                throw new CoresetInputException("--noise " + n + " is outside [0, 1); pass e.g. 0,0.3.");
+            }
+        }
+        if (fractions.isEmpty() || noise.isEmpty() || methods.isEmpty()) {
+            throw new CoresetInputException("--fractions, --noise and --methods need at least one value each.");
+        }
+        methods.forEach(DemoMethod::parse);
+        if (seeds < 1 || proxyEpochs < 1 || trainEpochs < 1 || limit < 0) {
+            throw new CoresetInputException("--seeds, --proxy-epochs and --train-epochs must be at least 1 and --limit"
+                    + " at least 0 (got " + seeds + ", " + proxyEpochs + ", " + trainEpochs + ", " + limit + ").");
+        }
+        if (!methods.contains(DemoMethod.RANDOM.cliName())) {
+            throw new CoresetInputException("--methods must include random: every method is compared with it.");
+        }
+    }
+
+    /** One line saying what will run. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s%s, noise %s, methods %s, sizes %s, %d seed(s), proxy %d epochs,"
+                + " final models %d epochs (MLP %s)", dataset, limit > 0 ? " (first " + limit + " rows per file)" : "",
+                noise, methods, fractions, seeds, proxyEpochs, trainEpochs, hidden);
+    }
+
+    /** Folder-name tag of a noise level: clean, noise30. */
+    public static String noiseTag(double rate) {
+        return rate == 0 ? "clean" : "noise" + Math.round(rate * 100);
+    }
+
+    /** Folder-name tag of a fraction: 5pct, 10pct, 2_5pct. */
+    public static String fractionTag(double f) {
+        double pct = Math.round(f * 1e6) / 1e4;
+        return (pct == Math.rint(pct) ? String.valueOf((long) pct) : String.valueOf(pct).replace('.', '_')) + "pct";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.coreset.jobs.demo;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything the demo measured, saved as {@code results.json}; the report is made from this alone.
+ * Lists are synchronized: final training runs finish on several threads.
+ */
+public final class DemoResults {
+    /** The seconds one stage took ({@code reused}: an earlier run made it; its recorded time is kept). */
+    public record StageTime(@JsonProperty("noise") double noise, @JsonProperty("stage") String stage,
+                            @JsonProperty("detail") String detail, @JsonProperty("seconds") double seconds,
+                            @JsonProperty("reused") boolean reused) {
+    }
+
+    /**
+     * One final training run: a coreset's samples (or the full train split, method "full", fraction 1) for the
+     * plan's epochs. {@code testAccuracy} and {@code epochSeconds} (cumulative) have one entry per epoch.
+     */
+    public record Run(@JsonProperty("noise") double noise, @JsonProperty("method") String method,
+                      @JsonProperty("fraction") double fraction, @JsonProperty("seed") int seed,
+                      @JsonProperty("rows") long rows, @JsonProperty("testAccuracy") List<Double> testAccuracy,
+                      @JsonProperty("epochSeconds") List<Double> epochSeconds,
+                      @JsonProperty("trainSeconds") double trainSeconds,
+                      @JsonProperty("selectSeconds") double selectSeconds) {
+        public double finalAccuracy() {
+            return testAccuracy.isEmpty() ? Double.NaN : testAccuracy.get(testAccuracy.size() - 1);
+        }
+    }
+
+    /** What a coreset holds: samples per class and how many of them carry a flipped label. */
+    public record Coreset(@JsonProperty("noise") double noise, @JsonProperty("method") String method,
+                          @JsonProperty("fraction") double fraction, @JsonProperty("seed") Integer seed,
+                          @JsonProperty("rows") long rows, @JsonProperty("classCounts") List<Long> classCounts,
+                          @JsonProperty("noisy") long noisy) {
+    }
+
+    /** The train split of one noise level: samples per class and flipped labels. */
+    public record Dataset(@JsonProperty("noise") double noise, @JsonProperty("rows") long rows,
+                          @JsonProperty("classCounts") List<Long> classCounts, @JsonProperty("noisy") long noisy) {
+    }
+
+    /** Noise flags of one noise level against the true flips (precision/recall NaN when nothing to measure). */
+    public record Flags(@JsonProperty("noise") double noise, @JsonProperty("flagged") long flagged,
+                        @JsonProperty("truePositives") long truePositives, @JsonProperty("noisy") long noisy,
+                        @JsonProperty("trainRows") long trainRows) {
+        public double precision() {
+            return flagged == 0 ? Double.NaN : (double) truePositives / flagged;
+        }
+
+        public double recall() {
+            return noisy == 0 ? Double.NaN : (double) truePositives / noisy;
+        }
+    }
+
+    @JsonProperty("plan")
+    public DemoPlan plan;
+    @JsonProperty("stages")
+    public List<StageTime> stages = Collections.synchronizedList(new ArrayList<>());
+    @JsonProperty("runs")
+    public List<Run> runs = Collections.synchronizedList(new ArrayList<>());
+    @JsonProperty("coresets")
+    public List<Coreset> coresets = Collections.synchronizedList(new ArrayList<>());
+    @JsonProperty("datasets")
+    public List<Dataset> datasets = Collections.synchronizedList(new ArrayList<>());
+    @JsonProperty("flags")
+    public List<Flags> flags = Collections.synchronizedList(new ArrayList<>());
+    @JsonProperty("wallSeconds")
+    public double wallSeconds;
+
+    public DemoResults() {
+    }
+
+    public DemoResults(DemoPlan plan) {
+        this.plan = plan;
+    }
+}
