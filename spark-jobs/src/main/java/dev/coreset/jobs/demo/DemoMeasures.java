@@ -43,42 +43,47 @@ final class DemoMeasures {
     }
 
     DemoResults.Dataset dataset(double noise, Path samples) {
-        Dataset<Row> t = train(samples);
-        List<Long> counts = classCounts(t);
-        long noisy = t.filter(col(NOISY)).count();
-        return new DemoResults.Dataset(noise, counts.stream().mapToLong(Long::longValue).sum(), counts, noisy);
+        Counts c = counts(train(samples));
+        return new DemoResults.Dataset(noise, c.rows(), c.perClass(), c.noisy());
     }
 
     DemoResults.Flags flags(double noise, Path samples, Path flags) {
         Dataset<Row> t = train(samples);
         Dataset<Row> f = spark.read().parquet(flags.toString()).select(Tables.SAMPLE_ID);
-        Dataset<Row> joined = f.join(t, Tables.SAMPLE_ID);
-        long flagged = joined.count();
-        long tp = joined.filter(col(NOISY)).count();
-        return new DemoResults.Flags(noise, flagged, tp, t.filter(col(NOISY)).count(), t.count());
+        Counts all = counts(t);
+        Counts flagged = counts(f.join(t, Tables.SAMPLE_ID));
+        return new DemoResults.Flags(noise, flagged.rows(), flagged.noisy(), all.noisy(), all.rows());
     }
 
     DemoResults.Coreset coreset(double noise, String method, double fraction, Integer seed, Path samples, Path manifest) {
         ManifestReader.open(manifest.toString()).validate();
         Dataset<Row> ids = spark.read().parquet(manifest.toString()).select(Tables.SAMPLE_ID);
-        Dataset<Row> joined = ids.join(train(samples), Tables.SAMPLE_ID);
-        List<Long> counts = classCounts(joined);
-        long noisy = joined.filter(col(NOISY)).count();
-        return new DemoResults.Coreset(noise, method, fraction, seed, counts.stream().mapToLong(Long::longValue).sum(),
-                counts, noisy);
+        Counts c = counts(ids.join(train(samples), Tables.SAMPLE_ID));
+        return new DemoResults.Coreset(noise, method, fraction, seed, c.rows(), c.perClass(), c.noisy());
     }
 
-    private static List<Long> classCounts(Dataset<Row> rows) {
+    private record Counts(List<Long> perClass, long noisy) {
+        long rows() {
+            return perClass.stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Rows per class and flipped labels, in one Spark job. */
+    private static Counts counts(Dataset<Row> rows) {
         Map<Integer, Long> byClass = new HashMap<>();
         int classes = 0;
-        for (Row r : rows.groupBy(Tables.LABEL).count().collectAsList()) {
-            byClass.put(r.getInt(0), r.getLong(1));
+        long noisy = 0;
+        for (Row r : rows.groupBy(Tables.LABEL, NOISY).count().collectAsList()) {
+            byClass.merge(r.getInt(0), r.getLong(2), Long::sum);
             classes = Math.max(classes, r.getInt(0) + 1);
+            if (r.getBoolean(1)) {
+                noisy += r.getLong(2);
+            }
         }
         List<Long> counts = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             counts.add(byClass.getOrDefault(c, 0L));
         }
-        return counts;
+        return new Counts(counts, noisy);
     }
 }
