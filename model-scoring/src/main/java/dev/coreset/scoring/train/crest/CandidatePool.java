@@ -6,8 +6,11 @@ import java.util.SplittableRandom;
 /**
  * The rows that later selections may still draw from (indices 0..n-1 into the training rows), and the
  * learned-sample rule: a row whose loss was below the threshold at {@code checks} consecutive measurements is
- * removed; a measurement at or above it resets its count. The pool never shrinks below {@code minSize} rows
- * (so a full random subset can still be drawn); rows that would take it lower stay.
+ * removed; a measurement at or above it resets its count. A row is measured whenever it is in a random subset
+ * at a selection or a check; low measurements count at most once per epoch-equivalent (a row stays in the same
+ * subsets for a whole region, and several checks within a few steps would otherwise say little about whether
+ * it stays learned, as the paper's loss window over epochs does). The pool never shrinks below {@code minSize}
+ * rows (so a full random subset can still be drawn); rows that would take it lower stay.
  * <p>Deterministic: draws depend only on the generator and the sequence of removals.
  */
 final class CandidatePool {
@@ -15,6 +18,7 @@ final class CandidatePool {
     private int size;
     private final int[] position;
     private final int[] lowStreak;
+    private final int[] lastCounted; // epoch-equivalent of the row's last counted low measurement
     private final double threshold;
     private final int checks;
     private final int minSize;
@@ -32,6 +36,8 @@ final class CandidatePool {
         }
         this.size = n;
         this.lowStreak = new int[n];
+        this.lastCounted = new int[n];
+        Arrays.fill(lastCounted, -1);
         this.threshold = threshold;
         this.checks = checks;
         this.minSize = minSize;
@@ -63,10 +69,10 @@ final class CandidatePool {
     }
 
     /**
-     * Records one loss measurement per row (rows may repeat: each occurrence counts) and removes the rows that
-     * are now learned. Returns the removed rows, in the order they were measured.
+     * Records one loss measurement per row taken in epoch-equivalent {@code epoch} (rows may repeat) and removes
+     * the rows that are now learned. Returns the removed rows, in the order they were measured.
      */
-    int[] observe(int[] rows, float[] losses) {
+    int[] observe(int[] rows, float[] losses, int epoch) {
         if (threshold <= 0) {
             return new int[0];
         }
@@ -77,7 +83,16 @@ final class CandidatePool {
             if (position[row] < 0) {
                 continue; // already out
             }
-            lowStreak[row] = losses[j] < threshold ? lowStreak[row] + 1 : 0;
+            if (losses[j] >= threshold) {
+                lowStreak[row] = 0;
+                lastCounted[row] = -1;
+                continue;
+            }
+            if (lastCounted[row] == epoch) {
+                continue; // already counted in this epoch-equivalent
+            }
+            lowStreak[row]++;
+            lastCounted[row] = epoch;
             if (lowStreak[row] >= checks && size > minSize) {
                 remove(row);
                 removed[count++] = row;

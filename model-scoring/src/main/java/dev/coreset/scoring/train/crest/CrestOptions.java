@@ -16,8 +16,10 @@ import dev.coreset.scoring.EmbeddingKind;
  * @param checkEvery       training steps between two checks of the quadratic model (each check is a forward pass
  *                         over the P random subsets)
  * @param learnedThreshold a sample whose loss is below this at {@code learnedChecks} consecutive measurements
- *                         (selections and checks that include it) is dropped from later selection; 0 = never drop
- * @param learnedChecks    h: consecutive low-loss measurements that make a sample learned
+ *                         (selections and checks that include it; low ones count once per epoch-equivalent) is
+ *                         dropped from later selection; 0 = never drop
+ * @param learnedChecks    h: consecutive low-loss measurements (in distinct epoch-equivalents) that make a sample
+ *                         learned
  * @param embedding        gradient used for facility location: LAST_LAYER_GRAD ((softmax - onehot) outer h, with
  *                         the bias part) or LOGITS_GRAD (softmax - onehot)
  * @param projectionDim    0 = raw gradients; D &gt; 0 = seeded Gaussian projection to D dimensions first

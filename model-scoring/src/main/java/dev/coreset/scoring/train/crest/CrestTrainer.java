@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Check</b> every {@code checkEvery} steps: the current model's mean loss on R against the quadratic
  *   model; if the relative error reaches tau, select again before the next step.</li>
  *   <li><b>Drop learned rows</b>: every measured loss (selections and checks) feeds {@link CandidatePool}; rows
- *   below the threshold at h consecutive measurements leave the pool, so later subsets come from the rest.</li>
+ *   below the threshold at h consecutive measurements (counted once per epoch-equivalent) leave the pool, so
+ *   later subsets come from the rest.</li>
  * </ol>
  * The run lasts {@code epochs} epoch-equivalents of ceil(n / b) steps each (the gradient computations of one
  * pass over the n train rows); after each, val/test accuracy, a checkpoint and metrics.json are written as in
@@ -117,12 +118,12 @@ public final class CrestTrainer {
                 for (long s = 0; s < stepsPerEpoch; s++, step++) {
                     boolean select = region == null;
                     if (!select && sinceCheck >= crest.checkEvery()) {
-                        select = check(region, scorer, pool, crest, data, step, counts, observer);
+                        select = check(region, scorer, pool, crest, data, step, epoch, counts, observer);
                         sinceCheck = 0;
                     }
                     if (select) {
-                        region = select(scorer, selector, pool, crest, b, random, data, step, counts, observer,
-                                options.seed());
+                        region = select(scorer, selector, pool, crest, b, random, data, step, epoch, counts,
+                                observer, options.seed());
                         sinceCheck = 0;
                         cursor = 0;
                     }
@@ -166,8 +167,8 @@ public final class CrestTrainer {
     }
 
     private static Region select(SubsetScorer scorer, CoresetSelector selector, CandidatePool pool, CrestOptions crest,
-                                 int b, SplittableRandom random, List<LabeledRow> data, long step, Counts counts,
-                                 CrestObserver observer, long seed) {
+                                 int b, SplittableRandom random, List<LabeledRow> data, long step, int epoch,
+                                 Counts counts, CrestObserver observer, long seed) {
         long t0 = System.nanoTime();
         int p = crest.coresets();
         int[][] subsets = new int[p][];
@@ -189,7 +190,7 @@ public final class CrestTrainer {
             coresets.add(selector.select(subsets[i], g, dim, b, Seeds.mix(seed, counts.selections * p + i)));
         }
         LastLayerQuadratic quadratic = LastLayerQuadratic.at(scored.forward(), scored.labels(), scored.head());
-        int[] dropped = pool.observe(all, scored.scores().loss());
+        int[] dropped = pool.observe(all, scored.scores().loss(), epoch);
         counts.selections++;
         counts.selectionRows += total;
         counts.selectionNanos += System.nanoTime() - t0;
@@ -210,7 +211,8 @@ public final class CrestTrainer {
 
     /** Returns true when the quadratic model's relative error on R reached tau. */
     private static boolean check(Region region, SubsetScorer scorer, CandidatePool pool, CrestOptions crest,
-                                 List<LabeledRow> data, long step, Counts counts, CrestObserver observer) {
+                                 List<LabeledRow> data, long step, int epoch, Counts counts,
+                                 CrestObserver observer) {
         long t0 = System.nanoTime();
         SubsetScorer.Result now = scorer.lossOnly(region.rows());
         double trueLoss = now.meanLoss();
@@ -218,7 +220,7 @@ public final class CrestTrainer {
         double predicted = region.quadratic().predict(head);
         double error = region.quadratic().relativeError(trueLoss, head);
         boolean reselect = error >= crest.tau();
-        int[] dropped = pool.observe(region.rows(), now.scores().loss());
+        int[] dropped = pool.observe(region.rows(), now.scores().loss(), epoch);
         counts.checks++;
         counts.checkRows += region.rows().length;
         counts.checkNanos += System.nanoTime() - t0;

@@ -174,6 +174,7 @@ class CrestTrainerTest {
     void learnedSamplesFollowTheRuleAndLeaveTheCandidatePool() {
         CrestOptions crest = CREST.withTau(0.02).withLearned(0.3, 2);
         Map<Long, Integer> streak = new HashMap<>();
+        Map<Long, Long> counted = new HashMap<>(); // epoch-equivalent of the last counted low loss
         Set<Long> dropped = new HashSet<>();
         int[] selectionsAfterDrop = {0};
         CrestObserver observer = new CrestObserver() {
@@ -188,26 +189,40 @@ class CrestTrainerTest {
                 if (!dropped.isEmpty()) {
                     selectionsAfterDrop[0]++;
                 }
-                replay(subsets.stream().flatMapToLong(Arrays::stream).toArray(), losses, out);
+                replay(step, subsets.stream().flatMapToLong(Arrays::stream).toArray(), losses, out);
             }
 
             @Override
             public void checked(long step, long[] rows, float[] losses, double trueLoss, double predicted,
                                 double relativeError, boolean reselect, long[] out) {
-                replay(rows, losses, out);
+                replay(step, rows, losses, out);
             }
 
-            /** The rule, replayed: loss < 0.3 at 2 consecutive measurements, while the pool stays >= r. */
-            void replay(long[] rows, float[] losses, long[] out) {
+            /**
+             * The rule, replayed: loss < 0.3 at 2 consecutive measurements, low ones counted once per
+             * epoch-equivalent (19 steps), while the pool stays above r = 64 rows.
+             */
+            void replay(long step, long[] rows, float[] losses, long[] out) {
+                long epoch = step / 19;
                 Set<Long> expected = new HashSet<>();
                 for (int i = 0; i < rows.length; i++) {
-                    if (dropped.contains(rows[i]) || expected.contains(rows[i])) {
+                    long id = rows[i];
+                    if (dropped.contains(id) || expected.contains(id)) {
                         continue;
                     }
-                    int s = losses[i] < 0.3 ? streak.getOrDefault(rows[i], 0) + 1 : 0;
-                    streak.put(rows[i], s);
+                    if (losses[i] >= 0.3) {
+                        streak.put(id, 0);
+                        counted.remove(id);
+                        continue;
+                    }
+                    if (Long.valueOf(epoch).equals(counted.get(id))) {
+                        continue;
+                    }
+                    counted.put(id, epoch);
+                    int s = streak.getOrDefault(id, 0) + 1;
+                    streak.put(id, s);
                     if (s >= 2 && 300 - dropped.size() - expected.size() > 64) {
-                        expected.add(rows[i]);
+                        expected.add(id);
                     }
                 }
                 assertEquals(expected, new HashSet<>(Arrays.stream(out).boxed().toList()));
