@@ -51,6 +51,16 @@ class CrestTrainTest {
     }
 
     @Test
+    void benchCrestRunsBothTrainingsAndPrintsTheComparison() {
+        CliRun run = CliRun.of("bench", "crest", "--samples", samples.toString(), "--epochs", "1", "--hidden", "16",
+                "--batch-size", "64", "--lr", "0.01", "--crest-subset", "128", "--crest-coresets", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("full ")), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("crest ")), run.out());
+        assertTrue(run.out().contains("target = full-data final test accuracy - 1 point"), run.out());
+    }
+
+    @Test
     void crestAndAManifestTogetherAreRefusedAndNothingIsWritten() throws Exception {
         Path manifest = tmp.resolve("not-read"); // refused before the manifest is opened
         Path out = tmp.resolve("both");
