@@ -3,15 +3,12 @@ package dev.coreset.jobs.cli;
 import dev.coreset.jobs.cld.CldBench;
 import dev.coreset.jobs.train.CrestBench;
 import dev.coreset.jobs.train.SamplesTableInfo;
-import dev.coreset.jobs.train.TrainJob;
 import dev.coreset.scoring.model.ModelSpec;
-import dev.coreset.scoring.train.TrainOptions;
 import dev.coreset.selection.bench.SelectionKernelBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -58,21 +55,11 @@ public final class BenchCommand implements Runnable {
     static final class Crest implements Callable<Integer> {
         @Option(names = "--samples", required = true, description = "Samples table with a test split.")
         String samples;
-        @Option(names = "--model", defaultValue = "mlp")
-        String model;
-        @Option(names = "--hidden", split = ",")
-        List<Integer> hidden;
+        @Mixin
+        RecipeOptions recipe;
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs of full-data training = CREST's"
                 + " epoch-equivalents (default ${DEFAULT-VALUE}).")
         int epochs;
-        @Option(names = "--batch-size", defaultValue = "128")
-        int batchSize;
-        @Option(names = "--lr", defaultValue = "0.001")
-        float lr;
-        @Option(names = "--seed", defaultValue = "0")
-        long seed;
-        @Option(names = "--shuffle-buffer", defaultValue = "60000")
-        int shuffleBuffer;
         @Option(names = "--cache-mb", defaultValue = "1024")
         long cacheMb;
         @Option(names = "--margin", defaultValue = "0.01", description = "Accuracy below the full-data run's that counts"
@@ -86,12 +73,10 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SamplesTableInfo info = SamplesTableInfo.read(samples, new Configuration());
-            ModelSpec spec = TrainJob.spec(model, hidden, info, samples);
-            TrainOptions recipe = TrainOptions.defaults().withEpochs(epochs).withBatchSize(batchSize)
-                    .withLearningRate(lr).withSeed(seed).withShuffleBuffer(shuffleBuffer);
+            ModelSpec spec = recipe.spec(info, samples);
             Path dir = out != null ? Path.of(out) : Files.createTempDirectory("coreset-bench-crest");
             try {
-                CrestBench.Result result = CrestBench.run(samples, spec, recipe, crestOptions.toOptions(),
+                CrestBench.Result result = CrestBench.run(samples, spec, recipe.options(epochs), crestOptions.toOptions(),
                         cacheMb << 20, margin, dir, true);
                 System.out.print(result.toTable());
             } finally {

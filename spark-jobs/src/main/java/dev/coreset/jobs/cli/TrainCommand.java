@@ -8,7 +8,6 @@ import dev.coreset.scoring.train.EpochMetrics;
 import dev.coreset.scoring.train.TrainOptions;
 import dev.coreset.scoring.train.crest.CrestOptions;
 import dev.coreset.scoring.train.crest.CrestSummary;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -26,20 +25,10 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples", required = true, description = "Samples table from `coreset ingest`.")
     String samples;
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp | cnn (the CNN expects 28x28 images).")
-    String model;
-    @Option(names = "--hidden", split = ",", description = "Hidden widths (mlp default 256,128; cnn dense default 128).")
-    List<Integer> hidden;
+    @Mixin
+    RecipeOptions recipe;
     @Option(names = "--epochs", defaultValue = "5")
     int epochs;
-    @Option(names = "--batch-size", defaultValue = "128")
-    int batchSize;
-    @Option(names = "--lr", defaultValue = "0.001")
-    float lr;
-    @Option(names = "--seed", defaultValue = "0")
-    long seed;
-    @Option(names = "--shuffle-buffer", defaultValue = "50000", description = "Rows held for shuffling (memory = rows x features x 4 bytes).")
-    int shuffleBuffer;
     @Option(names = "--out", required = true, description = "Run directory: epoch-NNN/ checkpoints and metrics.json.")
     String out;
     @Option(names = "--overwrite")
@@ -65,10 +54,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
         SamplesTableInfo info = SamplesTableInfo.read(samples, conf);
-        ModelSpec spec = TrainJob.spec(model, hidden, info, samples);
+        ModelSpec spec = recipe.spec(info, samples);
         ManifestSubset.WeightMode mode = TrainJob.weightMode(weights);
-        TrainOptions options = TrainOptions.defaults().withEpochs(epochs).withBatchSize(batchSize)
-                .withLearningRate(lr).withSeed(seed).withShuffleBuffer(shuffleBuffer);
+        TrainOptions options = recipe.options(epochs);
         long cacheBytes = cacheMb << 20;
         long start = System.nanoTime();
         CrestOptions crestSettings = crest ? crestOptions.toOptions() : null;
@@ -79,7 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
             table.row(m.epoch(), fmt(m.trainLoss()), fmt(m.valAccuracy()), fmt(m.testAccuracy()),
                     String.format(Locale.ROOT, "%.1f", m.seconds()));
         }
-        System.out.printf(Locale.ROOT, "trained %s%s on %s%s for %d epochs (%d samples seen) -> %s (%.1f s)%n", model,
+        System.out.printf(Locale.ROOT, "trained %s%s on %s%s for %d epochs (%d samples seen) -> %s (%.1f s)%n", recipe.model(),
                 crest ? " with CREST" : "", samples, manifest == null ? "" : " (manifest " + manifest + ": " + outcome.rowsPerEpoch() + " rows)",
                 epochs, outcome.run().samplesSeen(), out, (System.nanoTime() - start) / 1e9);
         System.out.print(table);
