@@ -103,6 +103,26 @@ public final class BatchScorer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One forward pass of this scorer's session over {@code rows} rows (no chunking): for callers that need the
+     * logits and h themselves as well as the scores (the CREST trainer's quadratic model); score it with
+     * {@link #score(ForwardOutput, int[])}.
+     */
+    public ForwardOutput forward(float[] flat, int rows) {
+        return session.forward(flat, rows);
+    }
+
+    /** Scores a forward pass the caller already ran ({@link #forward}); row i has label {@code labels[i]}. */
+    public ScoreBatch score(ForwardOutput fo, int[] labels) {
+        if (labels.length != fo.rows()) {
+            throw new CoresetInputException("got " + fo.rows() + " forward rows but " + labels.length + " labels");
+        }
+        checkLabels(labels, 0, fo.rows(), fo.numClasses());
+        ScoreBatch out = allocate(fo.rows(), fo);
+        compute(fo, labels, 0, out);
+        return out;
+    }
+
     private void checkLabels(int[] labels, int start, int rows, int classes) {
         for (int i = start; i < start + rows; i++) {
             int y = labels[i];
@@ -182,15 +202,7 @@ public final class BatchScorer implements AutoCloseable {
             Arrays.fill(pSum, 0);
             for (int m = 0; m < draws; m++) {
                 float[] z = logitsPerDraw[m];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < c; k++) {
-                    max = Math.max(max, z[o + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < c; k++) {
-                    sum += Math.exp(z[o + k] - max);
-                }
-                double logZ = max + Math.log(sum);
+                double logZ = LogSoftmax.logPartition(z, o, c);
                 double maxOther = Double.NEGATIVE_INFINITY;
                 double sq = 0;
                 double ent = 0;

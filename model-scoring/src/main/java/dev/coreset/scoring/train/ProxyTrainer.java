@@ -91,7 +91,8 @@ public final class ProxyTrainer {
         return new TrainingResult(runDir, List.copyOf(checkpoints), List.copyOf(metrics));
     }
 
-    static DefaultTrainingConfig config(TrainOptions options) {
+    /** Softmax cross-entropy, Adam at the options' fixed learning rate, on the options' device. */
+    public static DefaultTrainingConfig config(TrainOptions options) {
         return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build())
                 .optDevices(new ai.djl.Device[] {options.device()});
@@ -153,8 +154,11 @@ public final class ProxyTrainer {
         return new double[] {sumWeights > 0 ? sumWeightedLoss / sumWeights : Double.NaN, rows};
     }
 
-    /** One Adam step on the first {@code rows} rows; returns {loss * sum(w), sum(w)}. */
-    private static double[] step(Trainer trainer, ModelSpec spec, float[] x, int[] y, float[] w, int rows) {
+    /**
+     * One Adam step on the first {@code rows} rows of x (row-major), y, w with the weighted loss; returns
+     * {loss * sum(w), sum(w)} ({0, 0} and no step when every weight is 0). Also used by the CREST trainer.
+     */
+    public static double[] step(Trainer trainer, ModelSpec spec, float[] x, int[] y, float[] w, int rows) {
         double sumW = 0;
         for (int i = 0; i < rows; i++) {
             sumW += w[i];
@@ -181,7 +185,8 @@ public final class ProxyTrainer {
         }
     }
 
-    static void checkRow(LabeledRow row, ModelSpec spec, String what) {
+    /** A one-line input error for a row the model cannot take (feature length, label range, weight). */
+    public static void checkRow(LabeledRow row, ModelSpec spec, String what) {
         if (row.features() == null || row.features().length != spec.inputLength()) {
             throw new CoresetInputException(what + " row id=" + row.id() + " has "
                     + (row.features() == null ? "no" : String.valueOf(row.features().length))
@@ -198,7 +203,7 @@ public final class ProxyTrainer {
     }
 
     /** Accuracy of the trainer's current model on {@code source}, or null when source is null. */
-    static Double accuracy(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options) {
+    public static Double accuracy(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options) {
         if (source == null) {
             return null;
         }
@@ -253,7 +258,8 @@ public final class ProxyTrainer {
                               @JsonProperty("epochs") List<EpochMetrics> epochs) {
     }
 
-    private static void writeMetrics(Path runDir, ModelSpec spec, TrainOptions o, List<EpochMetrics> metrics) {
+    /** Writes (atomically replaces) {@code runDir/metrics.json}. */
+    public static void writeMetrics(Path runDir, ModelSpec spec, TrainOptions o, List<EpochMetrics> metrics) {
         MetricsFile file = new MetricsFile(spec, o.seed(), o.epochs(), o.batchSize(), o.learningRate(),
                 o.shuffleBuffer(), o.useWeights(), o.device().toString(), List.copyOf(metrics));
         Path target = runDir.resolve(METRICS_FILE);

@@ -1,16 +1,25 @@
 package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.cld.CldBench;
+import dev.coreset.jobs.train.CrestBench;
+import dev.coreset.jobs.train.SamplesTableInfo;
+import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.selection.bench.SelectionKernelBench;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Benchmarks (not tests): figures go to docs/BENCHMARKS.md and issue notes, never into assertions. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.SelectKernel.class, BenchCommand.Cld.class})
+        subcommands = {BenchCommand.SelectKernel.class, BenchCommand.Cld.class, BenchCommand.Crest.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -36,6 +45,54 @@ public final class BenchCommand implements Runnable {
             System.out.print(SelectionKernelBench.run(n, d, k, seed, threads, SelectionKernelBench.DEFAULT_CACHE_BYTES,
                     true).toTable());
             return 0;
+        }
+    }
+
+    @Command(name = "crest", mixinStandardHelpOptions = true,
+            description = {"CREST against full-data training with the same recipe on a samples table with a test split:"
+                    + " CREST's wall time to the full-data run's final test accuracy minus 1 point.",
+                    "Example: bin/coreset bench crest --samples fm --epochs 10"})
+    static final class Crest implements Callable<Integer> {
+        @Option(names = "--samples", required = true, description = "Samples table with a test split.")
+        String samples;
+        @Mixin
+        RecipeOptions recipe;
+        @Option(names = "--epochs", defaultValue = "10", description = "Epochs of full-data training = CREST's"
+                + " epoch-equivalents (default ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--cache-mb", defaultValue = "1024")
+        long cacheMb;
+        @Option(names = "--margin", defaultValue = "0.01", description = "Accuracy below the full-data run's that counts"
+                + " as reached (default ${DEFAULT-VALUE} = 1 point).")
+        double margin;
+        @Option(names = "--out", description = "Keep both runs here (full/, crest/); default: a temporary folder.")
+        String out;
+        @Mixin
+        CrestCliOptions crestOptions;
+
+        @Override
+        public Integer call() throws Exception {
+            SamplesTableInfo info = SamplesTableInfo.read(samples, new Configuration());
+            ModelSpec spec = recipe.spec(info, samples);
+            Path dir = out != null ? Path.of(out) : Files.createTempDirectory("coreset-bench-crest");
+            try {
+                CrestBench.Result result = CrestBench.run(samples, spec, recipe.options(epochs), crestOptions.toOptions(),
+                        cacheMb << 20, margin, dir, true);
+                System.out.print(result.toTable());
+            } finally {
+                if (out == null) {
+                    deleteTree(dir);
+                }
+            }
+            return 0;
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

@@ -6,11 +6,13 @@ import dev.coreset.jobs.train.TrainJob;
 import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.scoring.train.EpochMetrics;
 import dev.coreset.scoring.train.TrainOptions;
-import java.util.List;
+import dev.coreset.scoring.train.crest.CrestOptions;
+import dev.coreset.scoring.train.crest.CrestSummary;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,20 +25,10 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples", required = true, description = "Samples table from `coreset ingest`.")
     String samples;
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp | cnn (the CNN expects 28x28 images).")
-    String model;
-    @Option(names = "--hidden", split = ",", description = "Hidden widths (mlp default 256,128; cnn dense default 128).")
-    List<Integer> hidden;
+    @Mixin
+    RecipeOptions recipe;
     @Option(names = "--epochs", defaultValue = "5")
     int epochs;
-    @Option(names = "--batch-size", defaultValue = "128")
-    int batchSize;
-    @Option(names = "--lr", defaultValue = "0.001")
-    float lr;
-    @Option(names = "--seed", defaultValue = "0")
-    long seed;
-    @Option(names = "--shuffle-buffer", defaultValue = "50000", description = "Rows held for shuffling (memory = rows x features x 4 bytes).")
-    int shuffleBuffer;
     @Option(names = "--out", required = true, description = "Run directory: epoch-NNN/ checkpoints and metrics.json.")
     String out;
     @Option(names = "--overwrite")
@@ -50,28 +42,42 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cache-mb", defaultValue = "1024", description = "Keep each split (or the manifest's rows) in memory"
             + " after the first pass up to this size; larger ones are streamed from Parquet every epoch.")
     long cacheMb;
+    @Option(names = "--crest", description = "Train with CREST: weighted mini-batch coresets selected by facility location"
+            + " on last-layer gradients of random subsets, re-selected when the quadratic loss model drifts past tau,"
+            + " learned samples dropped; --epochs counts epoch-equivalents (ceil(n / batch) steps). The train split"
+            + " is held in memory (bounded by --cache-mb).")
+    boolean crest;
+    @Mixin
+    CrestCliOptions crestOptions;
 
     @Override
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
         SamplesTableInfo info = SamplesTableInfo.read(samples, conf);
-        ModelSpec spec = TrainJob.spec(model, hidden, info, samples);
+        ModelSpec spec = recipe.spec(info, samples);
         ManifestSubset.WeightMode mode = TrainJob.weightMode(weights);
-        TrainOptions options = TrainOptions.defaults().withEpochs(epochs).withBatchSize(batchSize)
-                .withLearningRate(lr).withSeed(seed).withShuffleBuffer(shuffleBuffer);
+        TrainOptions options = recipe.options(epochs);
         long cacheBytes = cacheMb << 20;
         long start = System.nanoTime();
+        CrestOptions crestSettings = crest ? crestOptions.toOptions() : null;
         TrainJob.Outcome outcome = TrainJob.run(new TrainJob.Options(samples, manifest, mode, spec, options, out,
-                overwrite, cacheBytes), new TrainJob.Splits(samples, conf, cacheBytes));
+                overwrite, cacheBytes, crestSettings), new TrainJob.Splits(samples, conf, cacheBytes));
         TextTable table = new TextTable("epoch", "train loss", "val acc", "test acc", "seconds");
         for (EpochMetrics m : outcome.result().metrics()) {
             table.row(m.epoch(), fmt(m.trainLoss()), fmt(m.valAccuracy()), fmt(m.testAccuracy()),
                     String.format(Locale.ROOT, "%.1f", m.seconds()));
         }
-        System.out.printf(Locale.ROOT, "trained %s on %s%s for %d epochs (%d samples seen) -> %s (%.1f s)%n", model,
-                samples, manifest == null ? "" : " (manifest " + manifest + ": " + outcome.rowsPerEpoch() + " rows)",
+        System.out.printf(Locale.ROOT, "trained %s%s on %s%s for %d epochs (%d samples seen) -> %s (%.1f s)%n", recipe.model(),
+                crest ? " with CREST" : "", samples, manifest == null ? "" : " (manifest " + manifest + ": " + outcome.rowsPerEpoch() + " rows)",
                 epochs, outcome.run().samplesSeen(), out, (System.nanoTime() - start) / 1e9);
         System.out.print(table);
+        CrestSummary c = outcome.run().crest();
+        if (c != null) {
+            System.out.printf(Locale.ROOT, "CREST: %d selections, %d checks, %d samples dropped (pool %d at the end);"
+                            + " seconds: train %.1f, selection %.1f, checks %.1f, evaluation %.1f%n", c.selections(),
+                    c.checks(), c.samplesDropped(), c.finalPool(), c.trainSeconds(), c.selectionSeconds(),
+                    c.checkSeconds(), c.evalSeconds());
+        }
         return 0;
     }
 

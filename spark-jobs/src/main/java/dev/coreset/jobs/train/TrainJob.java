@@ -9,6 +9,11 @@ import dev.coreset.scoring.train.ProxyTrainer;
 import dev.coreset.scoring.train.RowSource;
 import dev.coreset.scoring.train.TrainOptions;
 import dev.coreset.scoring.train.TrainingResult;
+import dev.coreset.scoring.train.crest.CrestObserver;
+import dev.coreset.scoring.train.crest.CrestOptions;
+import dev.coreset.scoring.train.crest.CrestResult;
+import dev.coreset.scoring.train.crest.CrestSummary;
+import dev.coreset.scoring.train.crest.CrestTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,17 +21,25 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Trains a DJL model on a samples table's train split, or on a manifest's samples with its weights, and
- * publishes the run directory (checkpoints, metrics.json, training.json) atomically. Runs on one JVM.
+ * Trains a DJL model on a samples table's train split, on a manifest's samples with its weights, or with CREST
+ * mini-batch coresets, and publishes the run directory (checkpoints, metrics.json, training.json) atomically.
+ * Runs on one JVM.
  */
 public final class TrainJob {
 
     /**
      * @param manifest   null to train on the whole train split
-     * @param cacheBytes per split: rows kept in memory after the first pass when they fit
+     * @param cacheBytes per split: rows kept in memory after the first pass when they fit (with CREST: the bound
+     *                   on the train split, which CREST must hold in memory)
+     * @param crest      null for plain training; otherwise CREST mini-batch coresets over the whole train split
      */
     public record Options(String samples, String manifest, ManifestSubset.WeightMode weights, ModelSpec spec,
-                          TrainOptions train, String out, boolean overwrite, long cacheBytes) {
+                          TrainOptions train, String out, boolean overwrite, long cacheBytes, CrestOptions crest) {
+        /** Plain training (no CREST). */
+        public Options(String samples, String manifest, ManifestSubset.WeightMode weights, ModelSpec spec,
+                       TrainOptions train, String out, boolean overwrite, long cacheBytes) {
+            this(samples, manifest, weights, spec, train, out, overwrite, cacheBytes, null);
+        }
     }
 
     /** The train, val and test rows of one samples table; the demo shares one instance across many runs. */
@@ -41,6 +54,17 @@ public final class TrainJob {
             this.train = split(samples, Tables.SPLIT_TRAIN, conf, cacheBytes);
             this.val = split(samples, Tables.SPLIT_VAL, conf, cacheBytes);
             this.test = split(samples, Tables.SPLIT_TEST, conf, cacheBytes);
+        }
+
+        /** Reads every split once, so that the caches are filled before a timed run (benchmarks). */
+        public void warm() {
+            for (RowSource source : new RowSource[] {train, val, test}) {
+                try (var it = source.open(0)) {
+                    while (it.hasNext()) {
+                        it.next();
+                    }
+                }
+            }
         }
 
         private static RowSource split(String samples, String split, Configuration conf, long cacheBytes) {
@@ -68,6 +92,10 @@ public final class TrainJob {
         RowSource trainRows = splits.train;
         TrainOptions options = o.train();
         long subsetRows = -1;
+        if (o.crest() != null && o.manifest() != null) {
+            throw new CoresetInputException("--crest selects its own mini-batch coresets from the whole train split;"
+                    + " use either --crest or --manifest, not both.");
+        }
         if (o.manifest() != null) {
             // Checked before the run directory is staged: a mismatched manifest leaves nothing behind.
             ManifestSubset subset = ManifestSubset.load(o.samples(), splits.train, ManifestWeights.read(o.manifest()),
@@ -80,10 +108,19 @@ public final class TrainJob {
         boolean done = false;
         try {
             Path dir = Path.of(staging.toUri().getPath());
-            TrainingResult result = ProxyTrainer.train(o.spec(), trainRows, splits.val, splits.test, options, dir);
+            TrainingResult result;
+            CrestSummary crest = null;
+            if (o.crest() != null) {
+                CrestResult cr = CrestTrainer.train(o.spec(), trainRows, splits.val, splits.test, options, o.crest(),
+                        o.cacheBytes(), dir, CrestObserver.NONE);
+                result = cr.training();
+                crest = cr.summary();
+            } else {
+                result = ProxyTrainer.train(o.spec(), trainRows, splits.val, splits.test, options, dir);
+            }
             TrainingRun run = TrainingRun.write(dir, o.samples(), o.manifest(),
                     o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), result,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, crest);
             publisher.markSuccess(staging);
             publisher.publish(staging, target, o.overwrite());
             done = true;

@@ -1,10 +1,12 @@
 package dev.coreset.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.coreset.scoring.train.EpochMetrics;
 import dev.coreset.scoring.train.TrainingResult;
+import dev.coreset.scoring.train.crest.CrestSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,6 +25,9 @@ import java.util.List;
  * @param valAccuracy  validation accuracy after each epoch (index 0 = epoch 1; null entries without a val split)
  * @param testAccuracy test accuracy after each epoch (null entries without a test split)
  * @param epochSeconds cumulative seconds at the end of each epoch
+ * @param crest        CREST's counts (selections, checks, samples dropped, time per part), absent without --crest;
+ *                     with CREST an "epoch" is an epoch-equivalent (ceil(n / b) steps) and samplesSeen counts the
+ *                     rows back-propagated (the forward-only rows of selections and checks are in crest)
  */
 public record TrainingRun(@JsonProperty("samples") String samples,
                           @JsonProperty("manifest") String manifest,
@@ -32,24 +37,35 @@ public record TrainingRun(@JsonProperty("samples") String samples,
                           @JsonProperty("wallSeconds") double wallSeconds,
                           @JsonProperty("valAccuracy") List<Double> valAccuracy,
                           @JsonProperty("testAccuracy") List<Double> testAccuracy,
-                          @JsonProperty("epochSeconds") List<Double> epochSeconds) {
+                          @JsonProperty("epochSeconds") List<Double> epochSeconds,
+                          @JsonProperty("crest") @JsonInclude(JsonInclude.Include.NON_NULL) CrestSummary crest) {
     public static final String FILE = "training.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static TrainingRun of(String samples, String manifest, String weights, TrainingResult result,
                                  double wallSeconds) {
+        return of(samples, manifest, weights, result, wallSeconds, null);
+    }
+
+    public static TrainingRun of(String samples, String manifest, String weights, TrainingResult result,
+                                 double wallSeconds, CrestSummary crest) {
         List<EpochMetrics> epochs = result.metrics().stream().filter(m -> m.epoch() > 0).toList();
         long seen = epochs.stream().mapToLong(EpochMetrics::trainRows).sum();
         double[] cumulative = {0};
         List<Double> seconds = epochs.stream().map(m -> cumulative[0] += m.seconds()).toList();
         return new TrainingRun(samples, manifest, weights, epochs.isEmpty() ? 0 : epochs.get(0).trainRows(), seen,
                 wallSeconds, epochs.stream().map(EpochMetrics::valAccuracy).toList(),
-                epochs.stream().map(EpochMetrics::testAccuracy).toList(), seconds);
+                epochs.stream().map(EpochMetrics::testAccuracy).toList(), seconds, crest);
     }
 
     public static TrainingRun write(Path runDir, String samples, String manifest, String weights,
                                     TrainingResult result, double wallSeconds) {
-        TrainingRun run = of(samples, manifest, weights, result, wallSeconds);
+        return write(runDir, samples, manifest, weights, result, wallSeconds, null);
+    }
+
+    public static TrainingRun write(Path runDir, String samples, String manifest, String weights,
+                                    TrainingResult result, double wallSeconds, CrestSummary crest) {
+        TrainingRun run = of(samples, manifest, weights, result, wallSeconds, crest);
         try {
             JSON.writeValue(runDir.resolve(FILE).toFile(), run);
         } catch (IOException e) {
