@@ -3,6 +3,7 @@ package dev.coreset.jobs.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.select.SelectJob;
 import dev.coreset.jobs.select.SelectMethod;
 import dev.coreset.schemas.CoresetInputException;
@@ -55,6 +56,7 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
     private final Param<String> optimizer;
     private final DoubleParam epsilon;
     private final IntParam partitionSize;
+    private final Param<String> parts;
     private final LongParam memoBytes;
     private final LongParam seed;
     private final Param<String> checkpoint;
@@ -86,6 +88,8 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
                 ParamRules.<Object>rule(uid, "epsilon", v -> (Double) v > 0 && (Double) v < 1, "must be in (0, 1)."));
         partitionSize = new IntParam(this, "partitionSize", "points per GreeDi part (bounds memory per task)",
                 ParamRules.<Object>rule(uid, "partitionSize", v -> (Integer) v >= 2, "must be at least 2."));
+        parts = new Param<>(this, "parts", "GreeDi parts: random | kmeans",
+                ParamRules.oneOf(uid, "parts", List.of("random", "kmeans")));
         memoBytes = new LongParam(this, "memoBytes", "facility-location memo bound per task",
                 ParamRules.<Object>rule(uid, "memoBytes", v -> (Long) v >= 0, "must not be negative."));
         seed = new LongParam(this, "seed", "seed of the parts, stochastic greedy and random picks");
@@ -104,6 +108,7 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         setDefault(optimizer, "lazy");
         setDefault(epsilon, (Object) 0.01);
         setDefault(partitionSize, (Object) 10_000);
+        setDefault(parts, PartsMode.DEFAULT.cliName());
         setDefault(memoBytes, (Object) 268_435_456L);
         setDefault(seed, (Object) 0L);
         setDefault(checkpoint, "last");
@@ -132,6 +137,7 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
     public Param<String> optimizer() { return optimizer; }
     public DoubleParam epsilon() { return epsilon; }
     public IntParam partitionSize() { return partitionSize; }
+    public Param<String> parts() { return parts; }
     public LongParam memoBytes() { return memoBytes; }
     public LongParam seed() { return seed; }
     public Param<String> checkpoint() { return checkpoint; }
@@ -151,6 +157,7 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
     public CoresetSelector setOptimizer(String v) { set(optimizer, v); return this; }
     public CoresetSelector setEpsilon(double v) { set(epsilon, (Object) v); return this; }
     public CoresetSelector setPartitionSize(int v) { set(partitionSize, (Object) v); return this; }
+    public CoresetSelector setParts(String v) { set(parts, v); return this; }
     public CoresetSelector setMemoBytes(long v) { set(memoBytes, (Object) v); return this; }
     public CoresetSelector setSeed(long v) { set(seed, (Object) v); return this; }
     public CoresetSelector setCheckpoint(String v) { set(checkpoint, v); return this; }
@@ -176,7 +183,8 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         Integer k = isDefined(perClass) ? (Integer) getOrDefault(perClass) : null;
         return new SelectJob.Options(uid + " input", getOrDefault(checkpoint), selectMethod(), f, k,
                 getOrDefault(budgetMode), getOrDefault(optimizer), (Double) getOrDefault(epsilon),
-                (Integer) getOrDefault(partitionSize), getSeed(), (Long) getOrDefault(memoBytes), null, false);
+                (Integer) getOrDefault(partitionSize), getSeed(), (Long) getOrDefault(memoBytes), null, false,
+                PartsMode.parse(getOrDefault(parts)));
     }
 
     @Override

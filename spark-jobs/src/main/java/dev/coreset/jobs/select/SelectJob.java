@@ -37,7 +37,10 @@ public final class SelectJob {
     /** Every parameter of a selection run; all of them go into {@code _coreset.json}. */
     public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
                           String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
-                          long cacheBytes, String out, boolean overwrite) {
+                          long cacheBytes, String out, boolean overwrite, PartsMode parts) {
+        public Options {
+            parts = parts == null ? PartsMode.DEFAULT : parts;
+        }
     }
 
     public record Summary(long candidates, long selected, Map<Integer, Integer> budgets, double kMedoidCost,
@@ -107,7 +110,7 @@ public final class SelectJob {
             if (o.method().needsEmbedding()) {
                 PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
                 List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
-                        o.seed()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
+                        o.seed(), o.parts()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
                 selected = toRows(results);
                 cost = results.stream().mapToDouble(DistributedGreedy.ClassResult::kMedoidCost).sum();
             } else {
@@ -314,6 +317,9 @@ public final class SelectJob {
         p.put("epsilon", o.epsilon());
         p.put("partitionSize", o.partitionSize());
         p.put("oversample", DistributedGreedy.OVERSAMPLE);
+        if (o.method().needsEmbedding()) {
+            p.put("parts", o.parts().cliName());
+        }
         p.put("seed", o.seed());
         return p;
     }

@@ -50,12 +50,10 @@ class PipelineApiTest {
         ok(CliRun.of("score", "--samples", samples.toString(), "--checkpoints", run.toString(),
                 "--embedding", "logits-grad", "--out", scores.toString()));
         ok(CliRun.of("select", "--scores", scores.toString(), "--method", "facility-location", "--fraction", "0.1",
-                "--partition-size", "100", "--seed", "5", "--out", manifest.toString()));
-
-        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
-                new LossScorer().setCheckpoints(run.toString()).setEmbedding("logits-grad"),
-                new CoresetSelector().setMethod("facility-location").setFraction(0.1).setPartitionSize(100).setSeed(5)});
-        fitted = pipeline.fit(SparkTestSession.get().read().parquet(samples.toString()));
+                "--seed", "5", "--out", manifest.toString()));
+        // The README's example: the same stages as Spark ML params.
+        fitted = ReadmeExample.run(SparkTestSession.get(), samples.toString(), run.toString(),
+                tmp.resolve("ml-manifest").toString(), tmp.resolve("pipeline").toString());
     }
 
     private static void ok(CliRun r) {
@@ -95,19 +93,18 @@ class PipelineApiTest {
     @Test
     void writtenManifestMatchesTheCli() {
         Path out = tmp.resolve("ml-manifest");
-        model(fitted).writeManifest(out.toString(), false);
         assertEquals(manifestRows().count(), ManifestReader.open(out.toString()).validate().rows());
         assertSameRows(manifestRows(), spark.read().parquet(out.toString()));
         ManifestMetadata cliMeta = ManifestReader.open(manifest.toString()).metadata();
         ManifestMetadata mlMeta = ManifestReader.open(out.toString()).metadata();
         assertEquals(cliMeta.source.fingerprint, mlMeta.source.fingerprint, "same candidates");
         assertEquals(cliMeta.budget.perClass, mlMeta.budget.perClass);
-        cliMeta.parameters.remove("scores");
-        mlMeta.parameters.remove("scores");
+        assertEquals(cliMeta.parameters.remove("scores").toString(), scores.toString());
+        assertEquals(model(fitted).uid() + " input", mlMeta.parameters.remove("scores"));
         assertEquals(cliMeta.parameters, mlMeta.parameters);
         CoresetInputException exists = assertThrows(CoresetInputException.class,
                 () -> model(fitted).writeManifest(out.toString(), false));
-        assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
+        assertTrue(exists.getMessage().contains("output already exists"), exists.getMessage());
     }
 
     @Test
@@ -125,22 +122,58 @@ class PipelineApiTest {
         assertEquals(manifestRows().count(), before.count(), "one row per selected sample at the selected checkpoint");
         assertSameRows(before, back.transform(table));
 
-        // The whole fitted pipeline too: LossScorer's params and the model come back.
-        Path pdir = tmp.resolve("pipeline");
-        fitted.write().save(pdir.toString());
-        PipelineModel p = PipelineModel.load(pdir.toString());
-        assertEquals(run.toString(), ((LossScorer) p.stages()[0]).getOrDefault(((LossScorer) p.stages()[0]).checkpoints()));
+        // The whole fitted pipeline, as the README example saved it: LossScorer's params and the model come back.
+        PipelineModel p = PipelineModel.load(tmp.resolve("pipeline").toString());
+        LossScorer scorer = (LossScorer) p.stages()[0];
+        assertEquals(run.toString(), scorer.getOrDefault(scorer.checkpoints()));
+        assertEquals("logits-grad", scorer.getOrDefault(scorer.embedding()));
         assertSameRows(before, model(p).transform(table));
     }
 
     @Test
-    void selectorOnAScoresTableEqualsTheCliForScoreMethods() {
-        Path out = tmp.resolve("margin");
+    void rowsTheModelCannotTakeFailTheirTaskWithTheReason() {
+        Dataset<Row> shortRows = spark.read().parquet(samples.toString()).limit(20)
+                .withColumn("features", org.apache.spark.sql.functions.slice(col("features"), 1, 10));
+        Exception e = assertThrows(Exception.class,
+                () -> new LossScorer().setCheckpoints(run.toString()).transform(shortRows).count());
+        String chain = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain += t.getMessage() + "\n";
+        }
+        assertTrue(chain.contains("a row's features have 10 values but the model takes 64"), chain);
+    }
+
+    @Test
+    void selectorOnAScoresTableEqualsTheCli() {
+        // Several GreeDi parts per class (the merge round), and a score-based method at an earlier checkpoint.
+        Path fl = tmp.resolve("fl-parts");
+        ok(CliRun.of("select", "--scores", scores.toString(), "--method", "facility-location", "--fraction", "0.1",
+                "--partition-size", "60", "--seed", "2", "--out", fl.toString()));
+        Dataset<Row> table = spark.read().parquet(scores.toString());
+        assertSameRows(spark.read().parquet(fl.toString()), new CoresetSelector().setFraction(0.1).setPartitionSize(60)
+                .setSeed(2).fit(table).selection());
+        Path margin = tmp.resolve("margin");
         ok(CliRun.of("select", "--scores", scores.toString(), "--method", "margin", "--per-class", "7",
-                "--budget-mode", "uniform", "--checkpoint", "1", "--out", out.toString()));
+                "--budget-mode", "uniform", "--checkpoint", "1", "--out", margin.toString()));
         CoresetModel m = new CoresetSelector().setMethod("margin").setPerClass(7).setBudgetMode("uniform")
-                .setCheckpoint("1").fit(spark.read().parquet(scores.toString()));
-        assertSameRows(spark.read().parquet(out.toString()), m.selection());
+                .setCheckpoint("1").fit(table);
+        assertSameRows(spark.read().parquet(margin.toString()), m.selection());
         assertEquals(70, m.selection().count());
+    }
+
+    @Test
+    void readmeShowsTheCompiledExample() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```java", readme.indexOf("<!-- pipeline-example -->"));
+        List<String> shown = readme.substring(start + 7, readme.indexOf("```", start + 7)).lines()
+                .map(String::strip).filter(l -> !l.isEmpty()).toList();
+        String source = Files.readString(Path.of("src/test/java/dev/coreset/jobs/ml/ReadmeExample.java"));
+        int at = 0;
+        for (String line : shown) {
+            int i = source.indexOf(line, at);
+            assertTrue(i >= 0, "README line not in ReadmeExample.java (in order): " + line);
+            at = i + line.length();
+        }
+        assertTrue(shown.size() >= 8, "the example is in the README");
     }
 }
