@@ -203,7 +203,7 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
                     SelectJob.manifestMetadata(o, s), s.checkpoint(), s.kMedoidCost(), s.budgets()));
             return copyValues(model, ParamMap.empty()).setParent(this);
         } catch (CoresetInputException e) {
-            throw ParamRules.inParamNames(e);
+            throw ParamRules.inParamNames(e, this);
         } finally {
             if (persist) {
                 input.unpersist();

@@ -138,7 +138,7 @@ public final class LossScorer extends Transformer implements DefaultParamsWritab
             refs = ScoreJob.checkpoints(o);
             scoreOptions = ScoreJob.scoreOptions(o);
         } catch (CoresetInputException e) {
-            throw ParamRules.inParamNames(e);
+            throw ParamRules.inParamNames(e, this);
         }
         Dataset<Row> df = dataset.toDF();
         String features = getOrDefault(featuresCol);

@@ -3,6 +3,7 @@ package dev.coreset.jobs.ml;
 import dev.coreset.schemas.CoresetInputException;
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.ml.param.Params;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -24,10 +25,11 @@ final class ParamRules {
     }
 
     /**
-     * The same error with CLI option names turned into param names ({@code --per-class} -> {@code perClass}): the
-     * shared job code words its messages for the command line, and the stages' params carry the same names.
+     * The same error with the stage's CLI option names turned into its param names ({@code --per-class} ->
+     * {@code perClass}): the shared job code words its messages for the command line, and the stages' params carry
+     * the same names. Options that are not params of the stage ("the --out of `coreset train`") stay as they are.
      */
-    static CoresetInputException inParamNames(CoresetInputException e) {
+    static CoresetInputException inParamNames(CoresetInputException e, Params stage) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z]+(?:-[a-z]+)*)").matcher(e.getMessage());
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -36,7 +38,7 @@ final class ParamRules {
             for (int i = 1; i < words.length; i++) {
                 camel.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
             }
-            m.appendReplacement(out, camel.toString());
+            m.appendReplacement(out, stage.hasParam(camel.toString()) ? camel.toString() : m.group());
         }
         m.appendTail(out);
         return new CoresetInputException(out.toString(), e);
