@@ -33,8 +33,8 @@ public final class SelectCommand implements Callable<Integer> {
     double epsilon;
     @Option(names = "--partition-size", defaultValue = "10000", description = "Points per GreeDi part (bounds memory per task).")
     int partitionSize;
-    @Option(names = "--parts", defaultValue = "random",
-            description = "GreeDi parts: random (GreeDi's guarantee assumes them) | kmeans (neighbours together).")
+    @Option(names = "--parts", defaultValue = "kmeans",
+            description = "GreeDi parts: kmeans (neighbours together; default) | random (what GreeDi's guarantee assumes).")
     String parts;
     @Option(names = "--memo-bytes", defaultValue = "268435456", description = "Facility-location memo bound per task.")
     long memoBytes;

@@ -1,10 +1,8 @@
 package dev.coreset.jobs.select;
 
+import dev.coreset.jobs.progress.HeapPeak;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.Tables;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,7 +24,7 @@ public final class PartsBench {
     private PartsBench() {
     }
 
-    /** One mode: wall time, summed k-medoid cost, rows selected, the largest heap pool peaks summed. */
+    /** One mode: wall time, summed k-medoid cost, rows selected, the largest used heap sampled. */
     public record Result(PartsMode parts, double seconds, double kMedoidCost, long selected, long peakHeapBytes) {
     }
 
@@ -42,13 +40,11 @@ public final class PartsBench {
                         fraction, null, "proportional", optimizer, 0.01, partitionSize, seed, 268_435_456L, null, false,
                         mode);
                 System.gc();
-                ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+                HeapPeak heap = HeapPeak.start();
                 long t0 = System.nanoTime();
                 SelectJob.Selection s = new SelectJob(spark).select(scores, o);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
-                        .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-                out.add(new Result(mode, seconds, s.kMedoidCost(), s.rows().count(), peak));
+                out.add(new Result(mode, seconds, s.kMedoidCost(), s.rows().count(), heap.stop()));
             }
             return out;
         } finally {
