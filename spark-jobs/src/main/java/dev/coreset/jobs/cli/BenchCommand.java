@@ -9,6 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import dev.coreset.jobs.ml.DistanceBlasBench;
+import dev.coreset.jobs.select.PartsBench;
+import dev.coreset.jobs.select.PartsMode;
+import dev.coreset.selection.bench.SelectionKernelBench;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -19,7 +24,12 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks (not tests): figures go to docs/BENCHMARKS.md and issue notes, never into assertions. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.SelectKernel.class, BenchCommand.Cld.class, BenchCommand.Crest.class})
+        subcommands = {
+            BenchCommand.SelectKernel.class,
+            BenchCommand.Parts.class,
+            BenchCommand.Blas.class,
+            BenchCommand.Cld.class,
+            BenchCommand.Crest.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -116,6 +126,74 @@ public final class BenchCommand implements Runnable {
             TextTable t = new TextTable("samples", "checkpoints", "selected", "seconds", "peak heap MB");
             t.row(r.trainSamples(), checkpoints, r.selected(), String.format(Locale.ROOT, "%.1f", r.seconds()),
                     r.peakHeapBytes() / (1 << 20));
+            System.out.print(t);
+            return 0;
+        }
+    }
+
+    @Command(name = "parts", mixinStandardHelpOptions = true,
+            description = "coreset select (facility location, GreeDi) with random vs k-means parts on a synthetic "
+                    + "blob mixture: wall time, k-medoid cost, heap.")
+    static final class Parts implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "1000000")
+        long n;
+        @Option(names = "--d", defaultValue = "64")
+        int d;
+        @Option(names = "--classes", defaultValue = "10")
+        int classes;
+        @Option(names = "--components", defaultValue = "20", description = "Gaussian blobs per class.")
+        int components;
+        @Option(names = "--spread", defaultValue = "3.0", description = "Std of the blob centers (noise std is 1).")
+        double spread;
+        @Option(names = "--fraction", defaultValue = "0.1")
+        double fraction;
+        @Option(names = "--partition-size", defaultValue = "10000")
+        int partitionSize;
+        @Option(names = "--optimizer", defaultValue = "lazy")
+        String optimizer;
+        @Option(names = "--modes", split = ",", defaultValue = "random,kmeans")
+        List<String> modes;
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() {
+            List<PartsBench.Result> results = PartsBench.run(sparkOptions.session(), n, d, classes, components, spread,
+                    fraction, partitionSize, optimizer, seed, modes.stream().map(PartsMode::parse).toList());
+            TextTable t = new TextTable("parts", "seconds", "k-medoid cost", "selected", "peak heap MB");
+            for (PartsBench.Result r : results) {
+                t.row(r.parts().cliName(), String.format(Locale.ROOT, "%.1f", r.seconds()),
+                        String.format(Locale.ROOT, "%.6g", r.kMedoidCost()), r.selected(), r.peakHeapBytes() >> 20);
+            }
+            System.out.print(t);
+            return 0;
+        }
+    }
+
+    @Command(name = "blas", mixinStandardHelpOptions = true,
+            description = "One squared-distance block (q queries x n points) on one thread: the selection kernel vs "
+                    + "MLlib's BLAS (netlib sgemm) vs MLlib DenseMatrix.multiply.")
+    static final class Blas implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "20000")
+        int n;
+        @Option(names = "--q", defaultValue = "256")
+        int q;
+        @Option(names = "--d", defaultValue = "64")
+        int d;
+        @Option(names = "--reps", defaultValue = "5")
+        int reps;
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() {
+            TextTable t = new TextTable("implementation", "ms per block", "GFLOP/s", "max rel. error");
+            for (DistanceBlasBench.Row r : DistanceBlasBench.run(n, q, d, reps, seed)) {
+                t.row(r.implementation(), String.format(Locale.ROOT, "%.1f", r.millis()),
+                        String.format(Locale.ROOT, "%.1f", r.gflops()), String.format(Locale.ROOT, "%.1e", r.maxRelError()));
+            }
             System.out.print(t);
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.select.SelectJob;
+import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.select.SelectMethod;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,6 +33,9 @@ public final class SelectCommand implements Callable<Integer> {
     double epsilon;
     @Option(names = "--partition-size", defaultValue = "10000", description = "Points per GreeDi part (bounds memory per task).")
     int partitionSize;
+    @Option(names = "--parts", defaultValue = "kmeans",
+            description = "GreeDi parts: kmeans (neighbours together; default) | random (what GreeDi's guarantee assumes).")
+    String parts;
     @Option(names = "--memo-bytes", defaultValue = "268435456", description = "Facility-location memo bound per task.")
     long memoBytes;
     @Option(names = "--seed", defaultValue = "0")
@@ -47,7 +51,8 @@ public final class SelectCommand implements Callable<Integer> {
     public Integer call() {
         SelectMethod m = SelectMethod.parse(method);
         SelectJob.Summary s = new SelectJob(sparkOptions.session()).run(new SelectJob.Options(scores, checkpoint, m,
-                fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite));
+                fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite,
+                PartsMode.parse(parts)));
         System.out.printf(Locale.ROOT, "selected %d of %d train samples with %s -> %s (%.1f s)%s%n", s.selected(),
                 s.candidates(), m.cliName(), out, s.seconds(),
                 Double.isNaN(s.kMedoidCost()) ? "" : String.format(Locale.ROOT, ", k-medoid cost %.4g", s.kMedoidCost()));

@@ -35,6 +35,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -85,13 +86,9 @@ public final class ScoreJob {
             samples = samples.filter(col(Tables.SPLIT).isin(o.splits().toArray()));
         }
         boolean withEmbedding = scoreOptions.embedding() != EmbeddingKind.NONE;
-        StructType schema = SparkSchemas.structType(Tables.SCORES,
-                withEmbedding ? List.of(Tables.EMBEDDING) : List.of());
-        int batch = o.batchSize();
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
-        JavaRDD<Row> scored = samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES).javaRDD()
-                .mapPartitions((Iterator<Row> rows) -> new PartitionScorer(refs, scoreOptions, batch, rows));
-        Dataset<Row> scores = spark.createDataFrame(scored, schema);
+        Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES),
+                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize());
 
         TableInfo tableInfo = TableInfo.of(Tables.SCORES);
         tableInfo.parameters = parameters(o, refs);
@@ -104,7 +101,8 @@ public final class ScoreJob {
         return new Summary(rows, refs.size(), dim, (System.nanoTime() - start) / 1e9);
     }
 
-    private static List<ModelRef> checkpoints(Options o) {
+    /** The checkpoints {@code o.epochs()} names in {@code o.checkpoints()}; input errors name the path and the fix. */
+    public static List<ModelRef> checkpoints(Options o) {
         Path dir = Path.of(o.checkpoints());
         if (!Files.isDirectory(dir)) {
             throw new CoresetInputException(dir + ": no such checkpoint directory; pass the --out of `coreset train`.");
@@ -133,7 +131,8 @@ public final class ScoreJob {
         return chosen.stream().map(ModelRef::checkpoint).toList();
     }
 
-    private static ScoreOptions scoreOptions(Options o) {
+    /** What each batch computes: embedding, projection, posterior draws and batch size of {@code o}. */
+    public static ScoreOptions scoreOptions(Options o) {
         ScoreOptions s = ScoreOptions.defaults().withEmbedding(EmbeddingKind.parse(o.embedding()))
                 .withMaxBatchRows(o.batchSize());
         if (o.dim() > 0) {
@@ -163,6 +162,44 @@ public final class ScoreJob {
         return p;
     }
 
+    /** The columns the scoring pass appends to each input row, in the scores table's order. */
+    private static final List<String> SCORE_COLUMNS = List.of(Tables.CHECKPOINT, Tables.LOSS, Tables.CORRECT,
+            Tables.MARGIN, Tables.EL2N, Tables.EMBEDDING, Tables.DRAWS);
+
+    /** The fields {@link #scoreRows} appends: checkpoint, loss, correct, margin, el2n, [embedding], draws. */
+    public static List<StructField> scoreFields(ScoreOptions options) {
+        StructType scores = SparkSchemas.structType(Tables.SCORES,
+                options.embedding() != EmbeddingKind.NONE ? List.of(Tables.EMBEDDING) : List.of());
+        return Arrays.stream(scores.fields()).filter(f -> SCORE_COLUMNS.contains(f.name())).toList();
+    }
+
+    /**
+     * The executor-side scorer of {@code coreset score} and {@link dev.coreset.jobs.ml.LossScorer}: every input row
+     * once per checkpoint, with the input's columns ({@code featuresCol}, array&lt;float&gt;, only when
+     * {@code keepFeatures}) followed by checkpoint, loss, correct, margin, el2n, [embedding], draws.
+     */
+    public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
+                                         List<ModelRef> refs, ScoreOptions options, int batch) {
+        StructType in = input.schema();
+        StructType out = new StructType();
+        List<Integer> carried = new ArrayList<>();
+        for (int i = 0; i < in.fields().length; i++) {
+            if (keepFeatures || !in.fields()[i].name().equals(featuresCol)) {
+                out = out.add(in.fields()[i]);
+                carried.add(i);
+            }
+        }
+        for (StructField f : scoreFields(options)) {
+            out = out.add(f);
+        }
+        int[] carry = carried.stream().mapToInt(Integer::intValue).toArray();
+        int label = in.fieldIndex(labelCol);
+        int features = in.fieldIndex(featuresCol);
+        JavaRDD<Row> scored = input.javaRDD().mapPartitions((Iterator<Row> rows) ->
+                new PartitionScorer(refs, options, batch, rows, carry, label, features));
+        return input.sparkSession().createDataFrame(scored, out);
+    }
+
     /** The GPU addresses Spark assigned to the running task (empty on CPU executors and in local mode). */
     static List<String> assignedGpus() {
         TaskContext ctx = TaskContext.get();
@@ -182,9 +219,17 @@ public final class ScoreJob {
         private final List<Row> pending = new ArrayList<>();
         private int pendingIndex;
 
-        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input) {
+        private final int[] carry;
+        private final int labelIndex;
+        private final int featuresIndex;
+
+        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input, int[] carry,
+                        int labelIndex, int featuresIndex) {
             this.input = input;
             this.batch = batch;
+            this.carry = carry;
+            this.labelIndex = labelIndex;
+            this.featuresIndex = featuresIndex;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
                 scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
@@ -213,30 +258,54 @@ public final class ScoreJob {
             float[][] features = new float[rows.size()][];
             int[] labels = new int[rows.size()];
             for (int i = 0; i < rows.size(); i++) {
-                List<Float> f = rows.get(i).getList(3);
+                Row row = rows.get(i);
+                if (row.isNullAt(featuresIndex) || row.isNullAt(labelIndex)) {
+                    throw new CoresetInputException("a row has a null features or label value; drop such rows before scoring.");
+                }
+                List<Float> f = row.getList(featuresIndex);
                 float[] v = new float[f.size()];
                 for (int j = 0; j < v.length; j++) {
                     v[j] = f.get(j);
                 }
                 features[i] = v;
-                labels[i] = rows.get(i).getInt(1);
+                labels[i] = ((Number) row.get(labelIndex)).intValue();
+                checkRow(v.length, labels[i]);
             }
             for (int c = 0; c < scorers.size(); c++) {
                 ScoreBatch s = scorers.get(c).score(features, labels);
                 for (int i = 0; i < rows.size(); i++) {
                     Row in = rows.get(i);
-                    Object[] values = {in.getLong(0), in.getInt(1), in.getString(2), epochs.get(c), s.loss()[i],
-                            s.correct()[i], s.margin()[i], s.el2n()[i], s.draws()};
-                    if (s.embeddingDim() > 0) {
-                        Object[] withEmb = Arrays.copyOf(values, values.length + 1);
-                        withEmb[8] = s.embeddingRow(i);
-                        withEmb[9] = s.draws();
-                        values = withEmb;
+                    Object[] values = new Object[carry.length + (s.embeddingDim() > 0 ? 7 : 6)];
+                    int k = 0;
+                    for (int index : carry) {
+                        values[k++] = in.get(index);
                     }
+                    values[k++] = epochs.get(c);
+                    values[k++] = s.loss()[i];
+                    values[k++] = s.correct()[i];
+                    values[k++] = s.margin()[i];
+                    values[k++] = s.el2n()[i];
+                    if (s.embeddingDim() > 0) {
+                        values[k++] = s.embeddingRow(i);
+                    }
+                    values[k] = s.draws();
                     pending.add(RowFactory.create(values));
                 }
             }
             return true;
+        }
+
+        /** The job checks the table's side file before any task; rows of other DataFrames are checked here. */
+        private void checkRow(int length, int label) {
+            ScoringModel model = scorers.get(0).model();
+            if (length != model.inputLength()) {
+                throw new CoresetInputException("a row's features have " + length + " values but the model takes "
+                        + model.inputLength() + "; score with a model trained on these features.");
+            }
+            if (label < 0 || label >= model.numClasses()) {
+                throw new CoresetInputException("label " + label + " is outside 0.." + (model.numClasses() - 1)
+                        + " of the model; score with a model trained on these classes.");
+            }
         }
 
         @Override

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,8 +24,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * GreeDi per class on Spark. Round 1: each class is split at random (seeded hash of the id) into parts of
- * at most {@code partitionSize} points; each part is one task that greedily picks a_p points (its share
+ * GreeDi per class on Spark. Round 1: each class is split into parts of at most {@code partitionSize} points
+ * ({@link GreeDiParts}: at random by a seeded hash of the id, or by k-means); each part is one task that greedily picks a_p points (its share
  * b_p of the class budget, oversampled). Round 2: one task per class runs the greedy for k_c on the union
  * of its parts' picks (candidate A); candidate B is the concatenation of each part's first b_p picks.
  * Round 3: a distributed pass assigns every point of the class to its nearest point of A and of B (centers
@@ -46,12 +45,14 @@ public final class DistributedGreedy {
     private final PartSelector selector;
     private final int partitionSize;
     private final long seed;
+    private final PartsMode parts;
 
-    public DistributedGreedy(SparkSession spark, PartSelector selector, int partitionSize, long seed) {
+    public DistributedGreedy(SparkSession spark, PartSelector selector, int partitionSize, long seed, PartsMode parts) {
         this.spark = spark;
         this.selector = selector;
         this.partitionSize = partitionSize;
         this.seed = seed;
+        this.parts = parts;
     }
 
     /**
@@ -61,15 +62,11 @@ public final class DistributedGreedy {
     public List<ClassResult> run(Dataset<Row> points, Map<Integer, Long> classSizes, Map<Integer, Integer> budgets) {
         Map<Integer, Integer> partsPerClass = new TreeMap<>();
         classSizes.forEach((c, n) -> partsPerClass.put(c, (int) Math.max(1, (n + partitionSize - 1) / partitionSize)));
-        Column partCount = lit(1);
-        for (var e : partsPerClass.entrySet()) {
-            partCount = when(col(Tables.LABEL).equalTo(e.getKey()), lit(e.getValue())).otherwise(partCount);
-        }
-        Dataset<Row> withPart = points
-                .filter(col(Tables.LABEL).isin(budgets.entrySet().stream().filter(e -> e.getValue() > 0)
-                        .map(Map.Entry::getKey).toArray()))
-                .withColumn("part", pmod(xxhash64(lit(seed), lit(7), col(Tables.SAMPLE_ID)), partCount.cast("long"))
-                        .cast("int"));
+        Dataset<Row> selectable = points.filter(col(Tables.LABEL).isin(budgets.entrySet().stream()
+                .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toArray()));
+        Dataset<Row> withPart = parts == PartsMode.KMEANS
+                ? GreeDiParts.kmeans(spark, selectable, classSizes, partsPerClass, partitionSize, seed)
+                : GreeDiParts.random(selectable, partsPerClass, seed);
 
         // Exact shares of each class budget over its parts (largest remainder), from the part sizes alone.
         ProgressListener.stage(spark, "select: plan parts");

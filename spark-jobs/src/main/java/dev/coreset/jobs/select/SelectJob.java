@@ -37,7 +37,10 @@ public final class SelectJob {
     /** Every parameter of a selection run; all of them go into {@code _coreset.json}. */
     public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
                           String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
-                          long cacheBytes, String out, boolean overwrite) {
+                          long cacheBytes, String out, boolean overwrite, PartsMode parts) {
+        public Options {
+            parts = parts == null ? PartsMode.DEFAULT : parts;
+        }
     }
 
     public record Summary(long candidates, long selected, Map<Integer, Integer> budgets, double kMedoidCost,
@@ -48,6 +51,14 @@ public final class SelectJob {
 
     public SelectJob(SparkSession spark) {
         this.spark = spark;
+    }
+
+    /**
+     * The outcome of one selection: the manifest rows (sample_id, label, weight, score, rank; materialized, so
+     * they no longer depend on the input) and what the manifest metadata records about them.
+     */
+    public record Selection(Dataset<Row> rows, int checkpoint, Map<Integer, Integer> budgets, double kMedoidCost,
+                            Fingerprint source) {
     }
 
     public Summary run(Options o) {
@@ -61,6 +72,20 @@ public final class SelectJob {
             throw new CoresetInputException(o.scores() + ": cannot read as Parquet; pass the --out of `coreset score`.", e);
         }
         SparkSchemas.check(Tables.SCORES, scores.schema(), o.scores());
+        Selection s = select(scores, o);
+        new ManifestWriter(spark).write(s.rows(), manifestMetadata(o, s), o.out(), o.overwrite());
+        long total = s.budgets().values().stream().mapToLong(Integer::longValue).sum();
+        return new Summary(s.source().rows(), total, s.budgets(), s.kMedoidCost(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Selects on a Dataset with the scores table's columns (all splits and checkpoints; only the train rows at the
+     * chosen checkpoint are candidates): the selection code of {@code coreset select} and of
+     * {@link dev.coreset.jobs.ml.CoresetSelector}. {@code o.scores()} names the input in error messages;
+     * {@code o.out()} is not used.
+     */
+    public Selection select(Dataset<Row> scores, Options o) {
+        checkOptions(o);
         Dataset<Row> train = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN));
         int checkpoint = resolveCheckpoint(train, o);
         Dataset<Row> at = train.filter(col(Tables.CHECKPOINT).equalTo(checkpoint));
@@ -85,26 +110,30 @@ public final class SelectJob {
             if (o.method().needsEmbedding()) {
                 PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
                 List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
-                        o.seed()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
+                        o.seed(), o.parts()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
                 selected = toRows(results);
                 cost = results.stream().mapToDouble(DistributedGreedy.ClassResult::kMedoidCost).sum();
             } else {
                 selected = ranked(at, budgets, o);
             }
-            ManifestMetadata meta = new ManifestMetadata();
-            meta.method = o.method().cliName();
-            meta.seed = o.seed();
-            meta.parameters = parameters(o, checkpoint);
-            meta.source.path = o.scores();
             Fingerprint fp = Fingerprints.of(at);
-            meta.source.rows = fp.rows();
-            meta.source.fingerprint = fp.hashHex();
-            new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
-            long total = budgets.values().stream().mapToLong(Integer::longValue).sum();
-            return new Summary(fp.rows(), total, budgets, cost, (System.nanoTime() - start) / 1e9);
+            // Materialized before the cached candidates go: callers write or keep the rows after this returns.
+            return new Selection(selected.localCheckpoint(), checkpoint, budgets, cost, fp);
         } finally {
             at.unpersist();
         }
+    }
+
+    /** {@code _coreset.json} of a selection: method, every parameter, seed and source (budget and time: ManifestWriter). */
+    public static ManifestMetadata manifestMetadata(Options o, Selection s) {
+        ManifestMetadata meta = new ManifestMetadata();
+        meta.method = o.method().cliName();
+        meta.seed = o.seed();
+        meta.parameters = parameters(o, s.checkpoint());
+        meta.source.path = o.scores();
+        meta.source.rows = s.source().rows();
+        meta.source.fingerprint = s.source().hashHex();
+        return meta;
     }
 
     private static void checkOptions(Options o) {
@@ -288,6 +317,9 @@ public final class SelectJob {
         p.put("epsilon", o.epsilon());
         p.put("partitionSize", o.partitionSize());
         p.put("oversample", DistributedGreedy.OVERSAMPLE);
+        if (o.method().needsEmbedding()) {
+            p.put("parts", o.parts().cliName());
+        }
         p.put("seed", o.seed());
         return p;
     }

@@ -1,0 +1,132 @@
+package dev.coreset.jobs.select;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.coreset.jobs.ingest.SplitAndNoise;
+import dev.coreset.jobs.progress.ProgressListener;
+import dev.coreset.schemas.Tables;
+import dev.coreset.selection.assign.NearestCenterAssigner;
+import dev.coreset.selection.cluster.KMeans;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The "part" column of GreeDi's first round (a part id per class, each part at most {@code partitionSize}
+ * points): random parts from a seeded hash of the id, or k-means parts. For k-means, each class with more than one
+ * part clusters a seeded sample of at most {@code partitionSize} of its points (one task per class, plain-Java
+ * {@link KMeans}), every point goes to its nearest center (centers broadcast: parts x d floats per class), and a
+ * cluster larger than {@code partitionSize} is split at random into equal sub-parts, so memory per task stays one part.
+ */
+final class GreeDiParts {
+    static final String PART = "part";
+    private static final int KMEANS_ITERATIONS = 20;
+
+    private GreeDiParts() {
+    }
+
+    static Dataset<Row> random(Dataset<Row> points, Map<Integer, Integer> partsPerClass, long seed) {
+        return points.withColumn(PART, pmod(xxhash64(lit(seed), lit(7), col(Tables.SAMPLE_ID)),
+                perClass(partsPerClass, 1).cast("long")).cast("int"));
+    }
+
+    static Dataset<Row> kmeans(SparkSession spark, Dataset<Row> points, Map<Integer, Long> classSizes,
+                               Map<Integer, Integer> partsPerClass, int partitionSize, long seed) {
+        ProgressListener.stage(spark, "select: k-means parts");
+        Map<Integer, Double> rate = new HashMap<>();
+        partsPerClass.forEach((c, p) -> rate.put(c, p > 1 ? Math.min(1.0, (double) partitionSize / classSizes.get(c)) : 0.0));
+        Column rateCol = lit(0.0);
+        for (var e : rate.entrySet()) {
+            rateCol = when(col(Tables.LABEL).equalTo(e.getKey()), lit(e.getValue())).otherwise(rateCol);
+        }
+        Map<Integer, Integer> partsCopy = new HashMap<>(partsPerClass);
+        List<Row> fitted = points.filter(SplitAndNoise.uniform(seed, 13).lt(rateCol))
+                .groupBy(Tables.LABEL)
+                .agg(collect_list(struct(col(Tables.SAMPLE_ID), col(Tables.EMBEDDING))).as("pts"))
+                .javaRDD().map(row -> {
+                    int label = row.getInt(0);
+                    DistributedGreedy.Points p = DistributedGreedy.Points.sortedById(row.getList(1));
+                    KMeans.Result r = KMeans.fit(p.rows, p.n, p.d, Math.min(partsCopy.get(label), p.n),
+                            KMEANS_ITERATIONS, seed * 131 + label);
+                    return RowFactory.create(label, r.centers(), r.k(), r.d());
+                }).collect();
+        Map<Integer, Centers> centers = new HashMap<>();
+        for (Row r : fitted) {
+            centers.put(r.getInt(0), new Centers((float[]) r.get(1), r.getInt(2), r.getInt(3)));
+        }
+        Broadcast<Map<Integer, Centers>> centersB = spark.sparkContext()
+                .broadcast(centers, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
+        Dataset<Row> clustered = points.withColumn("cluster",
+                udf(new Nearest(centersB), DataTypes.IntegerType).apply(col(Tables.LABEL), col(Tables.EMBEDDING)));
+
+        // Clusters above partitionSize become ceil(size / partitionSize) random sub-parts: (label, cluster) -> first part.
+        List<Row> plan = new ArrayList<>();
+        Map<Integer, Integer> next = new HashMap<>();
+        for (Row r : clustered.groupBy(Tables.LABEL, "cluster").count().orderBy(Tables.LABEL, "cluster").collectAsList()) {
+            int label = r.getInt(0);
+            int sub = (int) Math.max(1, (r.getLong(2) + partitionSize - 1) / partitionSize);
+            int first = next.getOrDefault(label, 0);
+            next.put(label, first + sub);
+            plan.add(RowFactory.create(label, r.getInt(1), first, sub));
+        }
+        StructType planSchema = new StructType().add(Tables.LABEL, DataTypes.IntegerType)
+                .add("cluster", DataTypes.IntegerType).add("first", DataTypes.IntegerType).add("sub", DataTypes.IntegerType);
+        Dataset<Row> planDf = broadcast(spark.createDataFrame(plan, planSchema));
+        return clustered.join(planDf, scala.jdk.javaapi.CollectionConverters.asScala(List.of(Tables.LABEL, "cluster")).toSeq())
+                .withColumn(PART, col("first").plus(pmod(xxhash64(lit(seed), lit(7), col(Tables.SAMPLE_ID)),
+                        col("sub").cast("long"))).cast("int"))
+                .drop("cluster", "first", "sub");
+    }
+
+    /** A per-class value as a column: label -> value, else {@code otherwise}. */
+    private static Column perClass(Map<Integer, Integer> values, int otherwise) {
+        Column c = lit(otherwise);
+        for (var e : values.entrySet()) {
+            c = when(col(Tables.LABEL).equalTo(e.getKey()), lit(e.getValue())).otherwise(c);
+        }
+        return c;
+    }
+
+    /** One class's k-means centers, row-major. */
+    record Centers(float[] rows, int k, int d) implements java.io.Serializable {
+    }
+
+    /** Index of the nearest center of the point's class (0 for a class with one part). */
+    static final class Nearest implements UDF2<Integer, scala.collection.Seq<Object>, Integer> {
+        private final Broadcast<Map<Integer, Centers>> centers;
+        private transient Map<Integer, NearestCenterAssigner> assigners;
+
+        Nearest(Broadcast<Map<Integer, Centers>> centers) {
+            this.centers = centers;
+        }
+
+        @Override
+        public Integer call(Integer label, scala.collection.Seq<Object> embedding) {
+            Centers c = centers.value().get(label);
+            if (c == null) {
+                return 0;
+            }
+            if (assigners == null) {
+                assigners = new HashMap<>();
+            }
+            NearestCenterAssigner a = assigners.computeIfAbsent(label, x -> new NearestCenterAssigner(c.rows(), c.k(), c.d()));
+            float[] v = new float[embedding.size()];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = ((Number) embedding.apply(j)).floatValue();
+            }
+            int[] idx = new int[1];
+            a.assign(v, 1, idx, new double[1]);
+            return idx[0];
+        }
+    }
+}

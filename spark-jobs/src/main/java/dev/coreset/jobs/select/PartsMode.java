@@ -1,0 +1,31 @@
+package dev.coreset.jobs.select;
+
+import dev.coreset.schemas.CoresetInputException;
+import java.util.Locale;
+
+/** How GreeDi cuts each class into parts of at most {@code --partition-size} points. */
+public enum PartsMode {
+    /** Seeded random parts: what GreeDi's approximation guarantee assumes. */
+    RANDOM,
+    /** k-means on a bounded sample of the class, every point to its nearest center: neighbours share a part. */
+    KMEANS;
+
+    /**
+     * What {@code coreset select} uses unless told otherwise: k-means parts gave the lower k-medoid cost in less
+     * time at 1M points (docs/BENCHMARKS.md, GreeDi parts); {@code --parts random} keeps GreeDi's guarantee.
+     */
+    public static final PartsMode DEFAULT = KMEANS;
+
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static PartsMode parse(String name) {
+        for (PartsMode m : values()) {
+            if (m.cliName().equals(name.toLowerCase(Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw new CoresetInputException("--parts " + name + " is unknown; use random or kmeans.");
+    }
+}
