@@ -61,13 +61,13 @@ public final class BenchCommand implements Runnable {
     @Command(name = "crest", mixinStandardHelpOptions = true,
             description = {"CREST against full-data training with the same recipe on a samples table with a test split:"
                     + " CREST's wall time to the full-data run's final test accuracy minus 1 point.",
-                    "Example: bin/coreset bench crest --samples fm --epochs 10"})
+                    "Example: JAVA_OPTS=-Xmx4g bin/coreset bench crest --samples fm"})
     static final class Crest implements Callable<Integer> {
         @Option(names = "--samples", required = true, description = "Samples table with a test split.")
         String samples;
         @Mixin
         RecipeOptions recipe;
-        @Option(names = "--epochs", defaultValue = "10", description = "Epochs of full-data training = CREST's"
+        @Option(names = "--epochs", defaultValue = "5", description = "Epochs of full-data training = CREST's"
                 + " epoch-equivalents (default ${DEFAULT-VALUE}).")
         int epochs;
         @Option(names = "--cache-mb", defaultValue = "1024")
