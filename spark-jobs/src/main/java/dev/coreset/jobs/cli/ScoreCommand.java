@@ -33,6 +33,9 @@ public final class ScoreCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass.")
     int batchSize;
+    @Option(names = "--partitions", defaultValue = "0", description = "Score in this many tasks (rows hashed by id), e.g."
+            + " the cluster's executor or GPU count; 0 = one task per input split (default).")
+    int partitions;
     @Option(names = "--out", required = true)
     String out;
     @Option(names = "--overwrite")
@@ -43,7 +46,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ScoreJob.Summary s = new ScoreJob(sparkOptions.session()).run(new ScoreJob.Options(samples, checkpoints, epochs,
-                splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite));
+                splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite, partitions));
         System.out.printf(Locale.ROOT, "scored %d rows (%d checkpoints, embedding dim %d) -> %s (%.1f s)%n",
                 s.rows(), s.checkpoints(), s.embeddingDim(), out, s.seconds());
         return 0;

@@ -46,7 +46,13 @@ public final class ScoreJob {
     /** Every parameter of a scoring run. */
     public record Options(String samples, String checkpoints, String epochs, List<String> splits, String embedding,
                           int dim, int posteriorDraws, double posteriorSigma, long seed, int batchSize, String out,
-                          boolean overwrite) implements Serializable {
+                          boolean overwrite, int partitions) implements Serializable {
+        public Options(String samples, String checkpoints, String epochs, List<String> splits, String embedding,
+                       int dim, int posteriorDraws, double posteriorSigma, long seed, int batchSize, String out,
+                       boolean overwrite) {
+            this(samples, checkpoints, epochs, splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize,
+                    out, overwrite, 0);
+        }
     }
 
     public record Summary(long rows, int checkpoints, int embeddingDim, double seconds) {
@@ -66,6 +72,10 @@ public final class ScoreJob {
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
         List<ModelRef> refs = checkpoints(o);
         ScoreOptions scoreOptions = scoreOptions(o);
+        if (o.partitions() < 0) {
+            throw new CoresetInputException("--partitions " + o.partitions() + " is negative; pass a task count, or 0 to"
+                    + " keep the table's partitioning.");
+        }
         // Fail before any task: the model must take these features and these classes.
         try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(refs.get(0), ai.djl.Device.cpu())) {
             if (probe.inputLength() != info.featureDim()) {
@@ -83,6 +93,10 @@ public final class ScoreJob {
         SparkSchemas.check(Tables.SAMPLES, samples.schema(), o.samples());
         if (!o.splits().isEmpty()) {
             samples = samples.filter(col(Tables.SPLIT).isin(o.splits().toArray()));
+        }
+        if (o.partitions() > 0) {
+            // Spread the rows over this many tasks (executors, GPUs), hashed by id; sorted so batches are reproducible.
+            samples = samples.repartition(o.partitions(), col(Tables.SAMPLE_ID)).sortWithinPartitions(Tables.SAMPLE_ID);
         }
         boolean withEmbedding = scoreOptions.embedding() != EmbeddingKind.NONE;
         StructType schema = SparkSchemas.structType(Tables.SCORES,
