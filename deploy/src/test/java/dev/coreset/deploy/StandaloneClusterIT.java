@@ -18,32 +18,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The distribution on a real Spark standalone cluster: a master and two workers (separate JVMs on 127.0.0.1,
- * 1 core and 1 GB each) run ingest, score and select of the digits fixture through bin/coreset-submit, and the
- * manifests must equal those of the same commands in local mode; the event logs must show tasks on executors
- * of both workers. Wall times of both runs are written to target/it/timings.txt (docs/BENCHMARKS.md).
+ * 1 core and 1 GB each) run ingest, train, score and two selections of the digits fixture, all stages of
+ * examples/digits-pipeline.yaml in one `coreset run` application submitted with bin/coreset-submit. The manifests
+ * must equal those of the same submission in local mode, and the event log must show tasks of every Spark command
+ * on executors of both workers. Wall times of both runs go to target/it/timings.txt (docs/BENCHMARKS.md).
  */
 class StandaloneClusterIT {
-    private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(8);
-
-    /** The stages, with {dir} for the run's directory and {input} for the digits CSV. */
-    static final List<List<String>> PIPELINE = List.of(
-            List.of("ingest", "--format", "csv", "--input", "{input}", "--label-column", "-1", "--test-fraction", "0.1",
-                    "--seed", "7", "--out", "{dir}/samples"),
-            List.of("train", "--samples", "{dir}/samples", "--model", "mlp", "--hidden", "32", "--epochs", "2",
-                    "--batch-size", "64", "--seed", "3", "--out", "{dir}/run"),
-            List.of("score", "--samples", "{dir}/samples", "--checkpoints", "{dir}/run", "--splits", "train,val",
-                    "--embedding", "logits-grad", "--partitions", "2", "--out", "{dir}/scores"),
-            List.of("select", "--scores", "{dir}/scores", "--method", "facility-location", "--fraction", "0.1",
-                    "--partition-size", "64", "--seed", "5", "--out", "{dir}/fl"),
-            List.of("select", "--scores", "{dir}/scores", "--method", "random", "--fraction", "0.1", "--seed", "5",
-                    "--out", "{dir}/random"));
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> MANIFESTS = List.of("fl", "random");
+    private static final Pattern STAGE_DONE = Pattern.compile("== stage (\\d+) \\((\\w+)\\) done \\(([0-9.]+) s\\)");
 
     /** Settings both runs share, so the only difference is where the tasks run. */
     private static final List<String> COMMON = List.of("--conf", "spark.ui.enabled=false",
@@ -52,7 +43,7 @@ class StandaloneClusterIT {
             "--conf", "spark.sql.adaptive.coalescePartitions.enabled=false", "--conf", "spark.locality.wait=0");
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    @Timeout(value = 25, unit = TimeUnit.MINUTES)
     void pipelineOnTwoWorkersEqualsLocalMode() throws Exception {
         Path it = Path.of(System.getProperty("coreset.it.dir"));
         deleteTree(it);
@@ -62,24 +53,25 @@ class StandaloneClusterIT {
         Files.copy(Path.of(System.getProperty("coreset.digits")), input);
         Submit submit = new Submit(dist, sparkHome, it.resolve("logs"), Map.of("CORESET_DRIVER_MEMORY", "1g",
                 "CORESET_DJL_CACHE_DIR", it.resolve("djl-cache").toString()));
+        Path pipeline = dist.resolve("examples/digits-pipeline.yaml");
 
-        Map<String, Double> localTimes = runPipeline(submit, List.of("--master", "local[2]"), it.resolve("local"), input);
+        Map<String, Double> localTimes = runPipeline(submit, List.of("--master", "local[2]"), pipeline, it.resolve("local"), input);
 
         Path events = Files.createDirectories(it.resolve("events"));
         Map<String, Double> clusterTimes;
         List<Path> workerDirs;
         long start = System.nanoTime();
         try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, it.resolve("cluster-processes"), 2, 1, "1g",
-                Duration.ofMinutes(2))) {
+                Duration.ofMinutes(3))) {
             double startup = (System.nanoTime() - start) / 1e9;
             List<String> args = List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
                     "--executor-memory", "512m", "--executor-cores", "1", "--total-executor-cores", "2",
                     // Start tasks only once both executors registered.
                     "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                    "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                    "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s",
                     "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
                     "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false");
-            clusterTimes = runPipeline(submit, args, it.resolve("cluster"), input);
+            clusterTimes = runPipeline(submit, args, pipeline, it.resolve("cluster"), input);
             clusterTimes.put("cluster start (master + 2 workers)", startup);
             workerDirs = List.copyOf(cluster.workerDirs);
         }
@@ -97,53 +89,41 @@ class StandaloneClusterIT {
             assertEquals(lm.budget.total, cm.budget.total, m + ": budget");
         }
 
-        // (b) Every Spark application ran tasks on executors of both workers.
+        // (b) One application; every Spark command in it ran tasks on executors of both workers.
         List<EventLog> logs = EventLog.readAll(events);
-        Set<String> apps = new TreeSet<>();
-        for (EventLog log : logs) {
-            apps.add(log.appName());
+        assertEquals(1, logs.size(), "one application for the whole pipeline");
+        EventLog log = logs.get(0);
+        System.out.println("tasks per command and executor: " + log.tasksPerCommand());
+        for (String command : List.of("ingest", "score", "select")) {
+            Map<String, Integer> tasks = log.tasksPerCommand().getOrDefault(command, Map.of());
             for (Path worker : workerDirs) {
                 Set<String> launched = executorsLaunched(worker, log.appId());
-                assertFalse(launched.isEmpty(), log.appName() + ": no executor on " + worker.getFileName());
-                long tasks = launched.stream().mapToInt(e -> log.tasksPerExecutor().getOrDefault(e, 0)).sum();
-                assertTrue(tasks > 0, log.appName() + ": no task on " + worker.getFileName() + " (executors " + launched
-                        + ", tasks per executor " + log.tasksPerExecutor() + ")");
+                assertFalse(launched.isEmpty(), "no executor on " + worker.getFileName());
+                long n = launched.stream().mapToInt(e -> tasks.getOrDefault(e, 0)).sum();
+                assertTrue(n > 0, command + ": no task on " + worker.getFileName() + " (its executors " + launched
+                        + ", tasks per executor " + tasks + ")");
             }
         }
-        assertEquals(Set.of("coreset-ingest", "coreset-score", "coreset-select-fl", "coreset-select-random"), apps,
-                "event logs of the Spark stages (train runs on the driver alone)");
     }
 
-    /** Runs every stage through coreset-submit; returns wall seconds per stage and in total. */
-    private static Map<String, Double> runPipeline(Submit submit, List<String> sparkArgs, Path dir, Path input)
-            throws IOException, InterruptedException {
+    /** One `coreset run` submission; returns wall seconds of each stage (from its log) and of the submission. */
+    private static Map<String, Double> runPipeline(Submit submit, List<String> sparkArgs, Path pipeline, Path dir,
+                                                   Path input) throws IOException, InterruptedException {
         Files.createDirectories(dir);
+        List<String> args = new ArrayList<>(COMMON);
+        args.addAll(sparkArgs);
+        args.addAll(List.of("--name", "coreset-pipeline"));
+        Submit.Result r = submit.run(args, List.of("run", "--config", pipeline.toString(), "--var", "root=" + dir,
+                "--var", "input=" + input), RUN_TIMEOUT);
+        assertEquals(0, r.exitCode(), "coreset run failed (" + r.log() + "):\n" + r.tail());
         Map<String, Double> times = new LinkedHashMap<>();
-        double total = 0;
-        for (List<String> stage : PIPELINE) {
-            List<String> command = stage.stream().map(a -> a.replace("{dir}", dir.toString())
-                    .replace("{input}", input.toString())).toList();
-            String name = stageName(command);
-            List<String> args = new ArrayList<>(COMMON);
-            args.addAll(sparkArgs);
-            args.addAll(List.of("--name", name));
-            Submit.Result r = submit.run(args, command, STAGE_TIMEOUT);
-            assertEquals(0, r.exitCode(), name + " failed (" + r.log() + "):\n" + r.tail());
-            times.put(name, r.seconds());
-            total += r.seconds();
+        Matcher m = STAGE_DONE.matcher(Files.readString(r.log(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        while (m.find()) {
+            times.put("stage " + m.group(1) + " " + m.group(2), Double.parseDouble(m.group(3)));
         }
-        times.put("total", total);
+        assertEquals(5, times.size(), "stages done: " + times);
+        times.put("submission (JVM, Spark and executor start-up included)", r.seconds());
         return times;
-    }
-
-    private static String stageName(List<String> command) {
-        String name = "coreset-" + command.get(0);
-        int method = command.indexOf("--method");
-        if (method >= 0) {
-            String m = command.get(method + 1);
-            name += "-" + (m.equals("facility-location") ? "fl" : m);
-        }
-        return name;
     }
 
     /** Manifest rows as "id label weight", sorted by id. */

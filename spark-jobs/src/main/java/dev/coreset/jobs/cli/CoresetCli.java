@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "coreset", mixinStandardHelpOptions = true, versionProvider = CoresetCli.Version.class,
         description = "Pick small, class-balanced training subsets (coresets) with Spark.",
-        subcommands = {IngestCommand.class, TrainCommand.class, ScoreCommand.class, SelectCommand.class, BenchCommand.class, ManifestCommand.class, CldCommand.class, NoiseCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IngestCommand.class, TrainCommand.class, ScoreCommand.class, SelectCommand.class, BenchCommand.class, ManifestCommand.class, CldCommand.class, NoiseCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class CoresetCli implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

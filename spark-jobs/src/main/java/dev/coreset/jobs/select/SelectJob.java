@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
+import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
@@ -99,6 +100,8 @@ public final class SelectJob {
             Fingerprint fp = Fingerprints.of(at);
             meta.source.rows = fp.rows();
             meta.source.fingerprint = fp.hashHex();
+            meta.parameters.put(Lineage.INPUTS, Lineage.fromScores(o.scores(), fp,
+                    spark.sparkContext().hadoopConfiguration()));
             new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
             long total = budgets.values().stream().mapToLong(Integer::longValue).sum();
             return new Summary(fp.rows(), total, budgets, cost, (System.nanoTime() - start) / 1e9);
