@@ -22,6 +22,18 @@ public final class Fixtures {
         return target;
     }
 
+    /** The first {@code rows} lines of digits.csv.gz as {@code name} in {@code dir}: the same rows, so the same ids. */
+    public static Path digitsCsvHead(Path dir, String name, int rows) throws IOException {
+        Path target = dir.resolve(name);
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                Fixtures.class.getResourceAsStream("/fixtures/digits.csv.gz")), java.nio.charset.StandardCharsets.UTF_8));
+             var out = new java.io.PrintWriter(new java.io.OutputStreamWriter(open(target, true),
+                     java.nio.charset.StandardCharsets.UTF_8))) {
+            in.lines().limit(rows).forEach(out::println);
+        }
+        return target;
+    }
+
     /** Writes an IDX image file and label file: image i has every pixel (i % 256), label i % classes. */
     public static Path[] idx(Path dir, String prefix, int count, int side, int classes, boolean gzip) throws IOException {
         Path images = dir.resolve(prefix + "-images-idx3-ubyte" + (gzip ? ".gz" : ""));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
+import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
@@ -147,6 +148,7 @@ public final class CldJob {
         meta.source.path = o.scores();
         meta.source.rows = fp.rows();
         meta.source.fingerprint = fp.hashHex();
+        meta.parameters.put(Lineage.INPUTS, Lineage.fromScores(o.scores(), fp, spark.sparkContext().hadoopConfiguration()));
         new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
 
         if (o.dynamicsOut() != null) {

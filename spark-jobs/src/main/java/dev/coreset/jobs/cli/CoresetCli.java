@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CldCommand.class,
             NoiseCommand.class,
             LaunchCommand.class,
+            RunCommand.class,
             ManifestCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})

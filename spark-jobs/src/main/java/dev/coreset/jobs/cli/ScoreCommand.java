@@ -33,6 +33,13 @@ public final class ScoreCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass.")
     int batchSize;
+    @Option(names = "--partitions", defaultValue = "0", description = "Score in this many tasks (rows hashed by id), e.g."
+            + " the cluster's executor or GPU count; 0 = one task per input split (default).")
+    int partitions;
+    @Option(names = "--previous", description = "Incremental: an earlier scores table made with the same checkpoint files"
+            + " and settings; its rows are kept for samples it has (same id and label), only the others are scored."
+            + " May be the --out itself (with --overwrite).")
+    String previous;
     @Option(names = "--out", required = true)
     String out;
     @Option(names = "--overwrite")
@@ -43,9 +50,13 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ScoreJob.Summary s = new ScoreJob(sparkOptions.session()).run(new ScoreJob.Options(samples, checkpoints, epochs,
-                splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite));
+                splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite, partitions, previous));
         System.out.printf(Locale.ROOT, "scored %d rows (%d checkpoints, embedding dim %d) -> %s (%.1f s)%n",
-                s.rows(), s.checkpoints(), s.embeddingDim(), out, s.seconds());
+                s.scoredRows(), s.checkpoints(), s.embeddingDim(), out, s.seconds());
+        if (previous != null) {
+            System.out.printf(Locale.ROOT, "kept %d rows from %s; %d rows in all%n", s.rows() - s.scoredRows(), previous,
+                    s.rows());
+        }
         return 0;
     }
 }

@@ -21,9 +21,14 @@ public final class ProgressListener extends SparkListener {
     private volatile long lastPrint;
     private volatile String description = "";
     private static volatile String stage = "";
+    private static org.apache.spark.SparkContext attachedTo;
 
-    public static void attach(SparkSession spark) {
-        spark.sparkContext().addSparkListener(new ProgressListener());
+    public static synchronized void attach(SparkSession spark) {
+        // Once per SparkContext: the stages of `coreset run` (and tests) share one session.
+        if (attachedTo != spark.sparkContext()) {
+            spark.sparkContext().addSparkListener(new ProgressListener());
+            attachedTo = spark.sparkContext();
+        }
     }
 
     /** Names what the following jobs are doing, e.g. "ingest: split and write". */

@@ -3,6 +3,8 @@ package dev.coreset.jobs.score;
 import static org.apache.spark.sql.functions.col;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.Fingerprints;
+import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.schemas.CoresetInputException;
@@ -37,6 +39,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Scores every sample at every chosen checkpoint inside Spark executors (mapPartitions): each executor JVM
@@ -44,15 +47,26 @@ import org.apache.spark.sql.types.StructType;
  * uses the GPU Spark assigned to it when there is one.
  */
 public final class ScoreJob {
-    /** Every parameter of a scoring run. */
+    /** Every parameter of a scoring run; {@code previous}: an earlier scores table whose rows are reused. */
     public record Options(String samples, String checkpoints, String epochs, List<String> splits, String embedding,
                           int dim, int posteriorDraws, double posteriorSigma, long seed, int batchSize, String out,
-                          boolean overwrite) implements Serializable {
+                          boolean overwrite, int partitions, String previous) implements Serializable {
+        public Options(String samples, String checkpoints, String epochs, List<String> splits, String embedding,
+                       int dim, int posteriorDraws, double posteriorSigma, long seed, int batchSize, String out,
+                       boolean overwrite) {
+            this(samples, checkpoints, epochs, splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize,
+                    out, overwrite, 0, null);
+        }
     }
 
-    public record Summary(long rows, int checkpoints, int embeddingDim, double seconds) {
+    /** {@code rows} written; {@code scoredRows} went through the model (the rest came from --previous). */
+    public record Summary(long rows, long scoredRows, int checkpoints, int embeddingDim, double seconds) {
     }
 
+    /** Parameter holding the SHA-256 of the checkpoint files used. */
+    public static final String CHECKPOINTS_SHA256 = "checkpointsSha256";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreJob.class);
     private final SparkSession spark;
 
     public ScoreJob(SparkSession spark) {
@@ -67,6 +81,10 @@ public final class ScoreJob {
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
         List<ModelRef> refs = checkpoints(o);
         ScoreOptions scoreOptions = scoreOptions(o);
+        if (o.partitions() < 0) {
+            throw new CoresetInputException("--partitions " + o.partitions() + " is negative; pass a task count, or 0 to"
+                    + " keep the table's partitioning.");
+        }
         // Fail before any task: the model must take these features and these classes.
         try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(refs.get(0), ai.djl.Device.cpu())) {
             if (probe.inputLength() != info.featureDim()) {
@@ -85,20 +103,43 @@ public final class ScoreJob {
         if (!o.splits().isEmpty()) {
             samples = samples.filter(col(Tables.SPLIT).isin(o.splits().toArray()));
         }
+        Map<String, Object> parameters = parameters(o, refs);
+        Map<String, Object> inputs = new TreeMap<>();
+        inputs.put("samples", Lineage.entry(o.samples(), Fingerprints.of(samples)));
         boolean withEmbedding = scoreOptions.embedding() != EmbeddingKind.NONE;
+        StructType schema = SparkSchemas.structType(Tables.SCORES,
+                withEmbedding ? List.of(Tables.EMBEDDING) : List.of());
+        Dataset<Row> reused = null;
+        if (o.previous() != null && PreviousScores.firstInPlaceRun(o.previous(), o.out(), conf)) {
+            LOG.info("{} does not exist yet: scoring every sample (first run of an in-place schedule)", o.previous());
+        } else if (o.previous() != null) {
+            PreviousScores previous = PreviousScores.open(spark, o.previous(), parameters, conf);
+            inputs.put("previous", Map.of("path", o.previous(), "createdAt", String.valueOf(previous.info.createdAt)));
+            reused = previous.reusable(samples, schema.fieldNames());
+            samples = previous.unscored(samples);
+        }
+        parameters.put(Lineage.INPUTS, inputs);
+        if (o.partitions() > 0) {
+            // Spread the rows over this many tasks (executors, GPUs), hashed by id; sorted so batches are reproducible.
+            samples = samples.repartition(o.partitions(), col(Tables.SAMPLE_ID)).sortWithinPartitions(Tables.SAMPLE_ID);
+        }
+        LongAccumulator scoredRows = spark.sparkContext().longAccumulator("rows scored");
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
         Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES),
-                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize());
+                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize(), scoredRows);
+        if (reused != null) {
+            scores = scores.unionByName(reused);
+        }
 
         TableInfo tableInfo = TableInfo.of(Tables.SCORES);
-        tableInfo.parameters = parameters(o, refs);
+        tableInfo.parameters = parameters;
         tableInfo.createdAt = Instant.now().toString();
         tableInfo.summary.put("checkpoints", refs.stream().map(r -> Checkpoints.epochOf(r.localPath())).toList());
         writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo));
         Dataset<Row> written = spark.read().parquet(o.out());
         long rows = written.count();
         int dim = withEmbedding ? written.select(org.apache.spark.sql.functions.size(col(Tables.EMBEDDING))).first().getInt(0) : 0;
-        return new Summary(rows, refs.size(), dim, (System.nanoTime() - start) / 1e9);
+        return new Summary(rows, scoredRows.value(), refs.size(), dim, (System.nanoTime() - start) / 1e9);
     }
 
     /** The checkpoints {@code o.epochs()} names in {@code o.checkpoints()}; input errors name the path and the fix. */
@@ -159,6 +200,7 @@ public final class ScoreJob {
         p.put("posteriorDraws", o.posteriorDraws());
         p.put("posteriorSigma", o.posteriorSigma());
         p.put("seed", o.seed());
+        p.put(CHECKPOINTS_SHA256, CheckpointFingerprint.of(refs));
         return p;
     }
 
@@ -180,6 +222,13 @@ public final class ScoreJob {
      */
     public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
                                          List<ModelRef> refs, ScoreOptions options, int batch) {
+        return scoreRows(input, labelCol, featuresCol, keepFeatures, refs, options, batch, null);
+    }
+
+    /** As above, counting the rows that went through the model (times checkpoints) in {@code scoredRows}. */
+    public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
+                                         List<ModelRef> refs, ScoreOptions options, int batch,
+                                         LongAccumulator scoredRows) {
         StructType in = input.schema();
         StructType out = new StructType();
         List<Integer> carried = new ArrayList<>();
@@ -196,7 +245,7 @@ public final class ScoreJob {
         int label = in.fieldIndex(labelCol);
         int features = in.fieldIndex(featuresCol);
         JavaRDD<Row> scored = input.javaRDD().mapPartitions((Iterator<Row> rows) ->
-                new PartitionScorer(refs, options, batch, rows, carry, label, features));
+                new PartitionScorer(refs, options, batch, rows, carry, label, features, scoredRows));
         return input.sparkSession().createDataFrame(scored, out);
     }
 
@@ -217,6 +266,7 @@ public final class ScoreJob {
         private final List<BatchScorer> scorers = new ArrayList<>();
         private final List<Integer> epochs = new ArrayList<>();
         private final List<Row> pending = new ArrayList<>();
+        private final LongAccumulator scoredRows;
         private int pendingIndex;
 
         private final int[] carry;
@@ -224,12 +274,13 @@ public final class ScoreJob {
         private final int featuresIndex;
 
         PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input, int[] carry,
-                        int labelIndex, int featuresIndex) {
+                        int labelIndex, int featuresIndex, LongAccumulator scoredRows) {
             this.input = input;
             this.batch = batch;
             this.carry = carry;
             this.labelIndex = labelIndex;
             this.featuresIndex = featuresIndex;
+            this.scoredRows = scoredRows;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
                 scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
@@ -270,6 +321,9 @@ public final class ScoreJob {
                 features[i] = v;
                 labels[i] = ((Number) row.get(labelIndex)).intValue();
                 checkRow(v.length, labels[i]);
+            }
+            if (scoredRows != null) {
+                scoredRows.add((long) rows.size() * scorers.size());
             }
             for (int c = 0; c < scorers.size(); c++) {
                 ScoreBatch s = scorers.get(c).score(features, labels);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
+import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
@@ -73,7 +74,10 @@ public final class SelectJob {
         }
         SparkSchemas.check(Tables.SCORES, scores.schema(), o.scores());
         Selection s = select(scores, o);
-        new ManifestWriter(spark).write(s.rows(), manifestMetadata(o, s), o.out(), o.overwrite());
+        ManifestMetadata meta = manifestMetadata(o, s);
+        meta.parameters.put(Lineage.INPUTS, Lineage.fromScores(o.scores(), s.source(),
+                spark.sparkContext().hadoopConfiguration()));
+        new ManifestWriter(spark).write(s.rows(), meta, o.out(), o.overwrite());
         long total = s.budgets().values().stream().mapToLong(Integer::longValue).sum();
         return new Summary(s.source().rows(), total, s.budgets(), s.kMedoidCost(), (System.nanoTime() - start) / 1e9);
     }
