@@ -11,8 +11,9 @@ public enum PartsMode {
     KMEANS;
 
     /**
-     * What {@code coreset select} uses unless told otherwise: k-means parts gave the lower k-medoid cost in less
-     * time at 1M points (docs/BENCHMARKS.md, GreeDi parts); {@code --parts random} keeps GreeDi's guarantee.
+     * What {@code coreset select} uses unless told otherwise: k-means parts gave a 0.5-0.6% lower k-medoid cost for
+     * about the same time at 200k and 1M points (docs/BENCHMARKS.md, GreeDi parts); {@code --parts random} keeps
+     * GreeDi's guarantee.
      */
     public static final PartsMode DEFAULT = KMEANS;
 
