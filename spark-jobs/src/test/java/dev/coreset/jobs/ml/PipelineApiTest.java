@@ -101,6 +101,8 @@ class PipelineApiTest {
         assertEquals(cliMeta.budget.perClass, mlMeta.budget.perClass);
         assertEquals(cliMeta.parameters.remove("scores").toString(), scores.toString());
         assertEquals(model(fitted).uid() + " input", mlMeta.parameters.remove("scores"));
+        // Lineage (input paths and fingerprints) exists only when the input is a table on disk, as for the CLI.
+        assertNotNull(cliMeta.parameters.remove(dev.coreset.jobs.io.Lineage.INPUTS), "the CLI records its inputs");
         assertEquals(cliMeta.parameters, mlMeta.parameters);
         CoresetInputException exists = assertThrows(CoresetInputException.class,
                 () -> model(fitted).writeManifest(out.toString(), false));
