@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.SparkSessions;
 import dev.coreset.schemas.Tables;
+import dev.coreset.selection.budget.BudgetMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
@@ -37,7 +38,7 @@ public final class SelectJob {
     /** Every parameter of a selection run; all of them go into {@code _coreset.json}. */
     public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
                           String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
-                          long cacheBytes, String out, boolean overwrite) {
+                          long cacheBytes, String out, boolean overwrite, String exclude, String el2nCheckpoints) {
     }
 
     public record Summary(long candidates, long selected, Map<Integer, Integer> budgets, double kMedoidCost,
@@ -71,25 +72,33 @@ public final class SelectJob {
         if (o.method() == SelectMethod.FORGETTING) {
             at = at.join(forgetting(train, checkpoint), Tables.SAMPLE_ID);
         }
+        List<Integer> el2nCheckpoints = null;
+        if (o.el2nCheckpoints() != null) {
+            el2nCheckpoints = EarlyEl2n.checkpoints(train, EarlyEl2n.parse(o.el2nCheckpoints()), o.scores());
+            at = at.drop(Tables.EL2N).join(EarlyEl2n.mean(train, el2nCheckpoints, o.scores()), Tables.SAMPLE_ID);
+        }
+        Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
         at = at.cache();
         try {
             checkRows(at, o);
+            // Flagged samples leave before budgets; the manifest's source fingerprint stays that of all train rows.
+            Dataset<Row> candidates = flags == null ? at : TableInputs.withoutIds(at, flags);
             ProgressListener.stage(spark, "select: budgets");
             Map<Integer, Long> sizes = new TreeMap<>();
-            for (Row r : at.groupBy(Tables.LABEL).count().collectAsList()) {
+            for (Row r : candidates.groupBy(Tables.LABEL).count().collectAsList()) {
                 sizes.put(r.getInt(0), r.getLong(1));
             }
-            Map<Integer, Integer> budgets = budgets(at, sizes, o);
+            Map<Integer, Integer> budgets = budgets(candidates, sizes, o);
             Dataset<Row> selected;
             double cost = Double.NaN;
             if (o.method().needsEmbedding()) {
                 PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
                 List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
-                        o.seed()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
+                        o.seed()).run(candidates.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
                 selected = toRows(results);
                 cost = results.stream().mapToDouble(DistributedGreedy.ClassResult::kMedoidCost).sum();
             } else {
-                selected = ranked(at, budgets, o);
+                selected = ranked(candidates, budgets, o);
             }
             ManifestMetadata meta = new ManifestMetadata();
             meta.method = o.method().cliName();
@@ -97,6 +106,13 @@ public final class SelectJob {
             meta.parameters = parameters(o, checkpoint);
             meta.source.path = o.scores();
             Fingerprint fp = Fingerprints.of(at);
+            if (o.exclude() != null) {
+                meta.parameters.put("exclude", o.exclude());
+                meta.parameters.put("excluded", fp.rows() - sizes.values().stream().mapToLong(Long::longValue).sum());
+            }
+            if (el2nCheckpoints != null) {
+                meta.parameters.put("el2nCheckpoints", el2nCheckpoints);
+            }
             meta.source.rows = fp.rows();
             meta.source.fingerprint = fp.hashHex();
             new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
@@ -116,6 +132,10 @@ public final class SelectJob {
         }
         if (o.perClass() != null && o.perClass() <= 0) {
             throw new CoresetInputException("--per-class " + o.perClass() + " must be positive.");
+        }
+        if (o.el2nCheckpoints() != null && o.method() != SelectMethod.EL2N) {
+            throw new CoresetInputException("--el2n-checkpoints applies to --method el2n only, not "
+                    + o.method().cliName() + "; drop it or use --method el2n.");
         }
         if (o.partitionSize() < 2) {
             throw new CoresetInputException("--partition-size " + o.partitionSize() + " must be at least 2.");
