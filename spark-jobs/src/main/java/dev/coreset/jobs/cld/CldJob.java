@@ -358,14 +358,15 @@ public final class CldJob {
                 }
                 int problem = !rowsOk ? WRONG_ROWS : labelConflict ? LABEL_CONFLICT : bad ? NON_FINITE : OK;
                 if (problem != OK) {
-                    return RowFactory.create(id, label, Double.NaN, Double.NaN, Double.NaN, 0, n, problem);
+                    return RowFactory.create(id, label, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, n, problem);
                 }
                 double[] v = classVal.get(label);
                 float[] l = loss.length == t ? loss : Arrays.copyOf(loss, t);
                 float[] e = el2n.length == t ? el2n : Arrays.copyOf(el2n, t);
                 boolean[] c = correct.length == t ? correct : Arrays.copyOf(correct, t);
                 double cld = v == null ? Double.NaN : Cld.score(l, v);
-                return RowFactory.create(id, label, cld, TrainingDynamics.mean(l), TrainingDynamics.meanOfFirst(e, early),
+                return RowFactory.create(id, label, cld, TrainingDynamics.mean(l), (double) l[t - 1],
+                        TrainingDynamics.meanOfFirst(e, early),
                         TrainingDynamics.forgettingEvents(c), n, OK);
             }
         };

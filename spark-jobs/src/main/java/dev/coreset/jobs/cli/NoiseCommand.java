@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "noise", mixinStandardHelpOptions = true,
         description = {"Flag likely mislabeled train samples from a dynamics table (coreset cld --dynamics-out).",
-                "Per class: a two-component Gaussian mixture on log mean loss; flagged when the high-loss component's "
-                        + "posterior > 0.5. A class whose losses show one population gets no flags.",
+                "Per class: a two-component Gaussian mixture on the log loss at the last checkpoint; flagged when the "
+                        + "high-loss component's posterior > 0.5. A class whose losses show one population gets no flags.",
                 "Use the flags with coreset select --exclude or coreset cld --exclude."})
 public final class NoiseCommand implements Callable<Integer> {
     @Option(names = "--dynamics", required = true, description = "Dynamics table written by coreset cld --dynamics-out.")
@@ -39,10 +39,10 @@ public final class NoiseCommand implements Callable<Integer> {
         NoiseJob.Summary s = new NoiseJob(spark).run(new NoiseJob.Options(dynamics, samples, out, overwrite, bins));
         System.out.printf(Locale.ROOT, "noise: flagged %d of %d train samples (%.2f%%) -> %s (%.1f s)%n", s.flagged(),
                 s.samples(), 100.0 * s.flagged() / Math.max(1, s.samples()), out, s.seconds());
-        System.out.printf(Locale.ROOT, "log mean loss: %d of %d classes show two populations with a noisy one (Ashman D > %.0f, "
-                        + "high-loss share < 0.5, its mean loss > ln C = %.2f); the others get no flags%n",
+        System.out.printf(Locale.ROOT, "log last loss: %d of %d classes show two populations with a noisy one (Ashman D > %.0f, "
+                        + "high-loss share < 0.5, its typical loss > ln C = %.2f); the others get no flags%n",
                 s.classesWithTwoPopulations(), s.classes().size(), NoiseThreshold.ASHMAN_D_MIN, Math.log(s.classes().size()));
-        TextTable t = new TextTable("class", "samples", "flagged", "Ashman D", "high share", "high mean loss",
+        TextTable t = new TextTable("class", "samples", "flagged", "Ashman D", "high share", "high loss",
                 "flag above", "verdict");
         for (NoiseJob.ClassFit c : s.classes()) {
             var f = c.fit();

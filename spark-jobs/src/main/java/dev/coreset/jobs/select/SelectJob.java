@@ -2,6 +2,8 @@ package dev.coreset.jobs.select;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.budget.BudgetModes;
+import dev.coreset.jobs.budget.ClassDifficulty;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
@@ -17,7 +19,6 @@ import dev.coreset.selection.budget.ClassBudgets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -202,12 +203,7 @@ public final class SelectJob {
                         + "0..C-1 with every class present.");
             }
         }
-        BudgetMode mode;
-        try {
-            mode = BudgetMode.valueOf(o.budgetMode().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CoresetInputException("--budget-mode " + o.budgetMode() + " is unknown; use uniform, proportional or difficulty.");
-        }
+        BudgetMode mode = BudgetModes.parse(o.budgetMode());
         int[] k;
         if (o.perClass() != null) {
             for (int c = 0; c < classes; c++) {
@@ -232,17 +228,10 @@ public final class SelectJob {
         return out;
     }
 
-    /** Winsorized (5%/95%) mean loss per class, from approximate quantiles: C numbers to the driver. */
+    /** NUCS class difficulty of the loss at the checkpoint (winsorized mean per class): C numbers to the driver. */
     private static double[] classDifficulty(Dataset<Row> at, int classes) {
-        Dataset<Row> q = at.groupBy(Tables.LABEL).agg(
-                percentile_approx(col(Tables.LOSS), lit(0.05), lit(10000)).as("lo"),
-                percentile_approx(col(Tables.LOSS), lit(0.95), lit(10000)).as("hi"));
-        Dataset<Row> w = at.join(q, Tables.LABEL).groupBy(Tables.LABEL).agg(avg(
-                greatest(col("lo"), least(col("hi"), col(Tables.LOSS)))).as("d"));
         double[] d = new double[classes];
-        for (Row r : w.collectAsList()) {
-            d[r.getInt(0)] = r.getDouble(1);
-        }
+        ClassDifficulty.winsorizedMean(at, Tables.LOSS).forEach((c, v) -> d[c] = v);
         return d;
     }
 
