@@ -32,10 +32,10 @@ import org.apache.spark.storage.StorageLevel;
  * under the given label stays high while clean samples' losses fall: inside each class the log loss has two
  * populations (the small-loss criterion; DivideMix fits the same two-component mixture to per-sample losses).
  * Chosen on Fashion-MNIST with 30% label noise and a 3- and a 6-epoch MLP proxy (docs/BENCHMARKS.md): losses
- * separate flipped from clean labels best of the candidates (AUC 0.99, vs 0.98 for early EL2N, 0.93 for the
- * proxy's disagreement with the label, about 0.5 for forgetting); CLD is weak with a short proxy (ALGORITHMS.md)
- * and mixing it in (the first design: mean robust z of log mean loss and -CLD, one global threshold) blurred the
- * two populations into one and flagged nothing. The last checkpoint rather than the mean over all of them: the
+ * separate flipped from clean labels best of the candidates (AUC 0.99, vs 0.98 for early EL2N, 0.95-0.97 for
+ * -CLD, 0.93 for the proxy's disagreement with the label, about 0.5 for forgetting). CLD is bounded (clean
+ * samples pile up near 1, so its robust scale is tiny), and the first design (mean of robust z of log mean loss
+ * and of -CLD, one global threshold) blurred the two populations into one and flagged nothing. The last checkpoint rather than the mean over all of them: the
  * mean includes the untrained model at checkpoint 0, whose loss depends on the input scale, not on the label
  * (it hid the signal on the digits data), and on Fashion-MNIST the last loss scored as well (F1 0.93).
  *

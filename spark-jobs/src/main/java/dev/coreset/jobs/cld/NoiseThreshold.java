@@ -6,9 +6,10 @@ package dev.coreset.jobs.cld;
  * when the data really hold two populations (BIC prefers two components over one AND Ashman's D > 2, the
  * usual criterion for a clean separation of two Gaussians); the threshold is then the Bayes point between
  * the two means, where the posterior of the high component reaches 0.5 (its prior times density equals the
- * low one's). Bayes rather than Youden's J (the unweighted density crossing): the mixture weight carries
- * the noise rate, and on Fashion-MNIST with 30% noise Youden's lower cut flagged more clean samples for few
- * more noisy ones (docs/BENCHMARKS.md). When the data look unimodal nothing is flagged.
+ * low one's). Bayes rather than Youden's J (the unweighted crossing): the mixture weight carries the noise
+ * rate, and on Fashion-MNIST with 30% noise (3-epoch proxy) Youden's lower cut added 521 flags of which about
+ * half were clean (precision 93.4% vs 94.7%, recall 93.2% vs 91.5%; docs/BENCHMARKS.md). When the data look
+ * unimodal nothing is flagged.
  * Works on a histogram, so the driver needs only the bin counts, never per-sample data.
  */
 public final class NoiseThreshold {

@@ -7,6 +7,7 @@ import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.Fixtures;
 import dev.coreset.jobs.SparkTestSession;
 import dev.coreset.schemas.Tables;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Noise flags on real data: the committed sklearn digits (1,797 rows, 10 classes) with 30% of the train labels
- * flipped, a tiny MLP proxy (64 hidden units, 10 epochs: about 250 Adam steps), then score, cld --dynamics-out and noise, all through the
- * CLI. The rule was chosen on Fashion-MNIST (docs/BENCHMARKS.md) and only checked here. Measured over ingest/train
- * seeds 1-5 (docs/BENCHMARKS.md): precision 0.93-0.97 and recall 0.79-0.90 against a noise rate of 0.30; on
- * the clean data 0 flags. The bounds leave headroom under the worst seed.
+ * flipped, a tiny MLP proxy (64 hidden units, 10 epochs: about 250 Adam steps), then score, cld --dynamics-out and
+ * noise, all through the CLI. The rule was chosen on Fashion-MNIST (docs/BENCHMARKS.md) and only checked here:
+ * seed 1 gave precision 0.944 and recall 0.803 against a noise rate of 0.286, and no flag on the clean data; the
+ * other measured seeds are in docs/BENCHMARKS.md. The bounds (precision >= 0.85, nearly three times the noise
+ * rate; recall >= 0.65) leave headroom under those figures. About 1 min on 2 quiet cores (two small pipelines).
  */
 class NoiseFlagsOnDigitsTest {
     @TempDir
@@ -38,6 +40,7 @@ class NoiseFlagsOnDigitsTest {
 
     /** ingest (digits, label noise, val 10%) -> train -> score -> cld --dynamics-out -> noise; returns noise's run. */
     private CliRun pipeline(Path dir, double noise, long seed) throws Exception {
+        Files.createDirectories(dir);
         Path samples = dir.resolve("samples");
         ok(CliRun.of("ingest", "--format", "csv", "--input", Fixtures.digitsCsv(dir).toString(), "--label-column", "-1",
                 "--val-fraction", "0.1", "--label-noise", String.valueOf(noise), "--seed", String.valueOf(seed),

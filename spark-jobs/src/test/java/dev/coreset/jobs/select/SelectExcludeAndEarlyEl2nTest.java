@@ -105,9 +105,9 @@ class SelectExcludeAndEarlyEl2nTest {
 
     @Test
     void excludedSamplesNeverAppearAndBudgetsCountOnlyWhatRemains() throws Exception {
-        for (String method : List.of("random", "el2n", "facility-location")) {
+        for (String method : List.of("random", "facility-location")) {
             CliRun run = select("ex-" + method, "--method", method, "--fraction", "0.2", "--exclude",
-                    flags.toString(), "--partition-size", "20");
+                    flags.toString());
             assertEquals(0, run.exitCode(), run.err());
             Map<Integer, List<Long>> got = idsByClass("ex-" + method);
             // 75 remain ({30, 30, 15}): 0.2 x 75 = 15, proportional 6/6/3. Counting the flagged too would give 20: 8/6/6.
