@@ -45,7 +45,8 @@ import org.apache.spark.storage.StorageLevel;
  * chance level ln C ({@link #verdict}); a sample is flagged when the posterior of the high-loss component is
  * above 0.5 (it lies above the class's Bayes point). Per class because class difficulty shifts the whole loss
  * distribution (a clean sample of a hard class can lose more than a mislabeled one of an easy class). A class
- * that shows one population gets no flags, so clean data get few or none. noise_score = that posterior.
+ * that shows one population gets no flags, so clean data get few or none. noise_score = that posterior (at most
+ * the high component's mean: a higher loss never scores lower).
  */
 public final class NoiseJob {
     public record Options(String dynamics, String samples, String out, boolean overwrite, int bins) {
@@ -269,11 +270,14 @@ public final class NoiseJob {
                 .add("_m1", DataTypes.DoubleType).add("_s1", DataTypes.DoubleType).add("_p2", DataTypes.DoubleType)
                 .add("_m2", DataTypes.DoubleType).add("_s2", DataTypes.DoubleType).add("_t", DataTypes.DoubleType);
         Dataset<Row> table = signal.sparkSession().createDataFrame(params, schema);
-        // Log odds of the high component, as in NoiseThreshold.logPosteriorOdds; the posterior is its logistic.
+        // Log odds of the high component, as in NoiseThreshold.logPosteriorOdds; the posterior is its logistic. It is
+        // taken at min(x, high mean): past that mean a narrower high component would make a higher loss look less
+        // suspicious, which it never is.
         Column x = col(X);
+        Column xs = least(x, col("_m2"));
         Column logOdds = log(col("_p2").divide(col("_p1"))).minus(log(col("_s2").divide(col("_s1"))))
-                .minus(pow(x.minus(col("_m2")), 2).divide(pow(col("_s2"), 2).multiply(2)))
-                .plus(pow(x.minus(col("_m1")), 2).divide(pow(col("_s1"), 2).multiply(2)));
+                .minus(pow(xs.minus(col("_m2")), 2).divide(pow(col("_s2"), 2).multiply(2)))
+                .plus(pow(xs.minus(col("_m1")), 2).divide(pow(col("_s1"), 2).multiply(2)));
         Column posterior = when(col("_c").isNull(), lit(0.0))
                 .otherwise(lit(1.0).divide(lit(1.0).plus(exp(negate(logOdds)))));
         return signal.join(broadcast(table), signal.col(Tables.LABEL).equalTo(table.col("_c")), "left")

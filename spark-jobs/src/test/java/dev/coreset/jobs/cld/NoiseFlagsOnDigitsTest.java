@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Noise flags on real data: the committed sklearn digits (1,797 rows, 10 classes) with 30% of the train labels
  * flipped, a tiny MLP proxy (64 hidden units, 10 epochs: about 250 Adam steps), then score, cld --dynamics-out and
  * noise, all through the CLI. The rule was chosen on Fashion-MNIST (docs/BENCHMARKS.md) and only checked here:
- * seed 1 gave precision 0.944 and recall 0.803 against a noise rate of 0.286, and no flag on the clean data; the
- * other measured seeds are in docs/BENCHMARKS.md. The bounds (precision >= 0.85, nearly three times the noise
- * rate; recall >= 0.65) leave headroom under those figures. About 1 min on 2 quiet cores (two small pipelines).
+ * seed 1 (this test's) gave precision 0.944 and recall 0.803 against a noise rate of 0.286, and no flag on the
+ * clean data; seed 2 0.889 / 0.714 (docs/BENCHMARKS.md). The bounds (precision >= 0.75, 2.6 times the noise
+ * rate; recall >= 0.55) leave headroom under the worst seed measured. About 1 min on 2 quiet cores (two small pipelines).
  */
 class NoiseFlagsOnDigitsTest {
     @TempDir
@@ -82,8 +82,8 @@ class NoiseFlagsOnDigitsTest {
         double precision = tp / (double) flags.size();
         double recall = tp / (double) noisy.size();
         // Random flags would have precision = the noise rate (0.30).
-        assertTrue(precision >= 0.85, "precision " + precision + " vs noise rate " + rate + "\n" + run.out());
-        assertTrue(recall >= 0.65, "recall " + recall + "\n" + run.out());
+        assertTrue(precision >= 0.75, "precision " + precision + " vs noise rate " + rate + "\n" + run.out());
+        assertTrue(recall >= 0.55, "recall " + recall + "\n" + run.out());
         assertTrue(run.out().contains(String.format(Locale.ROOT, "precision %.2f%%, recall %.2f%%", 100 * precision,
                 100 * recall)), "the printed figures are the ones computed here:\n" + run.out());
 
