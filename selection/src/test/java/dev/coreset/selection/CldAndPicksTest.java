@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coreset.selection.cld.ClassTrajectoryAccumulator;
 import dev.coreset.selection.cld.Cld;
+import dev.coreset.selection.cld.TrainingDynamics;
 import dev.coreset.selection.score.ScorePicks;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,9 @@ class CldAndPicksTest {
         // Linear loss: constant differences, zero variance.
         assertEquals(0.0, Cld.score(new float[] {5, 4, 3, 2, 1, 0}, val));
         assertThrows(IllegalArgumentException.class, () -> Cld.score(new float[3], val));
+        // Fewer than two differences, or a non-finite loss: 0, never NaN.
+        assertEquals(0.0, Cld.score(new float[] {3, 1}, new double[] {2, 1}));
+        assertEquals(0.0, Cld.score(new float[] {Float.NaN, 2, 1, 0.5f, 0.2f, 0.1f}, val));
     }
 
     @Test
@@ -101,5 +105,18 @@ class CldAndPicksTest {
         for (int i : pick) per[labels[i]]++;
         assertArrayEquals(new int[] {10, 0, 5}, per);
         assertEquals(15, java.util.Arrays.stream(pick).distinct().count());
+    }
+
+    @Test
+    void forgettingEventsAndEarlyMeans() {
+        assertEquals(2, TrainingDynamics.forgettingEvents(new boolean[] {true, false, true, false, false, true}));
+        assertEquals(0, TrainingDynamics.forgettingEvents(new boolean[] {false, false, true, true}));
+        assertEquals(0, TrainingDynamics.forgettingEvents(new boolean[] {true}));
+        float[] el2n = {0.2f, 0.4f, 0.6f, 0.8f};
+        assertEquals((0.2 + 0.4 + 0.6) / 3, TrainingDynamics.meanOfFirst(el2n, 3), 1e-7);
+        assertEquals((0.2 + 0.4 + 0.6 + 0.8) / 4, TrainingDynamics.meanOfFirst(el2n, 9), 1e-7, "k beyond the trajectory: all of it");
+        assertEquals(TrainingDynamics.meanOfFirst(el2n, 4), TrainingDynamics.mean(el2n));
+        assertTrue(Double.isNaN(TrainingDynamics.meanOfFirst(el2n, 0)));
+        assertTrue(Double.isNaN(TrainingDynamics.mean(new float[0])));
     }
 }

@@ -14,6 +14,10 @@ public final class ClassBudgets {
     private ClassBudgets() {
     }
 
+    /** NUCS winsorizes per-sample difficulty at these quantiles before the class mean ({@link #classDifficulty}). */
+    public static final double WINSOR_LOW = 0.05;
+    public static final double WINSOR_HIGH = 0.95;
+
     /** Total budget for a fraction of n: round(fraction x n), at least 1. fraction must be in (0, 1]. */
     public static int totalForFraction(int n, double fraction) {
         if (!(fraction > 0 && fraction <= 1)) {
@@ -74,7 +78,7 @@ public final class ClassBudgets {
         double[] diff = new double[sizes.length];
         for (int c = 0; c < sizes.length; c++) {
             sizes[c] = scoresPerClass[c].length;
-            if (sizes[c] > 0) diff[c] = classDifficulty(scoresPerClass[c], 0.05, 0.95);
+            if (sizes[c] > 0) diff[c] = classDifficulty(scoresPerClass[c], WINSOR_LOW, WINSOR_HIGH);
         }
         checkSizes(sizes);
         return allocate(sizes, totalForFraction(sum(sizes), fraction), BudgetMode.DIFFICULTY, diff);

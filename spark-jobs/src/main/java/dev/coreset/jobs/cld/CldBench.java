@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.SparkSessions;
 import dev.coreset.jobs.progress.HeapPeak;
 import dev.coreset.schemas.Tables;
+import dev.coreset.selection.budget.BudgetMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,10 +2,13 @@ package dev.coreset.jobs.cld;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.budget.BudgetModes;
+import dev.coreset.jobs.budget.ClassDifficulty;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
@@ -13,6 +16,10 @@ import dev.coreset.schemas.ManifestMetadata;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableInfo;
 import dev.coreset.schemas.Tables;
+import dev.coreset.selection.budget.BudgetMode;
+import dev.coreset.selection.budget.ClassBudgets;
+import dev.coreset.selection.cld.Cld;
+import dev.coreset.selection.cld.TrainingDynamics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,10 +73,6 @@ public final class CldJob {
             .add(N_ROWS, DataTypes.IntegerType, false)
             .add(PROBLEM, DataTypes.IntegerType, false);
 
-    /** NUCS winsorizes class difficulty at these quantiles of the per-sample difficulty. */
-    static final double WINSOR_LOW = 0.05;
-    static final double WINSOR_HIGH = 0.95;
-
     private final SparkSession spark;
 
     public CldJob(SparkSession spark) {
@@ -100,11 +103,7 @@ public final class CldJob {
     private Summary selectAndWrite(Options o, Dynamics dyn, Dataset<Row> flags, AtomicTableWriter writer,
                                    long start) {
         Dataset<Row> all = dyn.table();
-        Dataset<Row> eligible = all;
-        if (flags != null) {
-            eligible = all.join(flags.select(Tables.SAMPLE_ID).distinct(), all.col(Tables.SAMPLE_ID)
-                    .equalTo(flags.col(Tables.SAMPLE_ID)), "left_anti");
-        }
+        Dataset<Row> eligible = flags == null ? all : TableInputs.withoutIds(all, flags);
         ProgressListener.stage(spark, "cld: budgets");
         TreeMap<Integer, Long> sizes = new TreeMap<>(dyn.classSizes());
         if (flags != null) {
@@ -115,6 +114,10 @@ public final class CldJob {
         }
         long trainSamples = dyn.classSizes().values().stream().mapToLong(Long::longValue).sum();
         long eligibleCount = sizes.values().stream().mapToLong(Long::longValue).sum();
+        if (eligibleCount == 0) {
+            throw new CoresetInputException(o.exclude() + ": --exclude flags every one of the " + trainSamples
+                    + " train samples; nothing is left to select: check that the flags belong to " + o.scores() + ".");
+        }
         Map<Integer, Long> budgets = budgets(o, eligible, sizes, eligibleCount);
 
         ProgressListener.stage(spark, "cld: select and write");
@@ -131,7 +134,7 @@ public final class CldJob {
         if (o.perClass() != null) {
             meta.parameters.put("perClass", o.perClass());
         }
-        meta.parameters.put("budgetMode", o.perClass() != null ? "per-class" : o.budgetMode().cliName());
+        meta.parameters.put("budgetMode", o.perClass() != null ? "per-class" : BudgetModes.cliName(o.budgetMode()));
         if (o.exclude() != null) {
             meta.parameters.put("exclude", o.exclude());
         }
@@ -239,7 +242,6 @@ public final class CldJob {
                     + ". CLD needs validation losses: ingest with --val-fraction > 0 and score the val split "
                     + "at the same checkpoints as the train split.");
         }
-        Map<Integer, double[]> valDiffs = new HashMap<>();
         for (var e : valMeans.entrySet()) {
             double[] m = e.getValue();
             for (int i = 0; i < t; i++) {
@@ -249,7 +251,6 @@ public final class CldJob {
                             + " (or narrow --checkpoints).");
                 }
             }
-            valDiffs.put(e.getKey(), Trajectories.differences(m));
         }
 
         // One shuffle by sample_id, then each partition sorted by (sample_id, checkpoint) and streamed: a sample's
@@ -262,7 +263,7 @@ public final class CldJob {
                 .sortWithinPartitions(Tables.SAMPLE_ID, Tables.CHECKPOINT);
         int early = Math.min(el2nEarly, t);
         int[] cps = chosen.stream().mapToInt(Integer::intValue).toArray();
-        Dataset<Row> table = sorted.mapPartitions(perSample(valDiffs, cps, early), Encoders.row(DYNAMICS_WORK))
+        Dataset<Row> table = sorted.mapPartitions(perSample(valMeans, cps, early), Encoders.row(DYNAMICS_WORK))
                 .persist(StorageLevel.MEMORY_AND_DISK());
 
         // Checks in one aggregate over the cached table, C rows back.
@@ -295,7 +296,7 @@ public final class CldJob {
                 });
             }
             for (var e : sizes.entrySet()) {
-                if (!valDiffs.containsKey(e.getKey())) {
+                if (!valMeans.containsKey(e.getKey())) {
                     throw new CoresetInputException(path + ": class " + e.getKey() + " has " + e.getValue()
                             + " train samples but no val rows; CLD compares each class with its own validation "
                             + "trajectory: ingest with --val-fraction > 0 (stratified, so every class gets val samples) "
@@ -314,13 +315,13 @@ public final class CldJob {
      * sample's dynamics row. Rows whose checkpoints are not exactly the chosen ones, whose labels differ or
      * whose losses are not finite give a row with a problem code instead of scores.
      */
-    static MapPartitionsFunction<Row, Row> perSample(Map<Integer, double[]> valDiffs, int[] checkpoints, int early) {
-        HashMap<Integer, double[]> diffs = new HashMap<>(valDiffs);
+    static MapPartitionsFunction<Row, Row> perSample(Map<Integer, double[]> valMeans, int[] checkpoints, int early) {
+        HashMap<Integer, double[]> classVal = new HashMap<>(valMeans);
         int t = checkpoints.length;
         return rows -> new Iterator<>() {
             private Row pending = rows.hasNext() ? rows.next() : null;
-            private double[] loss = new double[t];
-            private double[] el2n = new double[t];
+            private float[] loss = new float[t];
+            private float[] el2n = new float[t];
             private boolean[] correct = new boolean[t];
             private int[] cps = new int[t];
 
@@ -346,9 +347,9 @@ public final class CldJob {
                     }
                     labelConflict |= p.getInt(1) != label;
                     cps[n] = p.getInt(2);
-                    loss[n] = p.isNullAt(3) ? Double.NaN : p.getFloat(3);
+                    loss[n] = p.isNullAt(3) ? Float.NaN : p.getFloat(3);
                     correct[n] = !p.isNullAt(4) && p.getBoolean(4);
-                    el2n[n] = p.isNullAt(5) ? Double.NaN : p.getFloat(5);
+                    el2n[n] = p.isNullAt(5) ? Float.NaN : p.getFloat(5);
                     bad |= !Double.isFinite(loss[n]);
                     n++;
                     pending = rows.hasNext() ? rows.next() : null;
@@ -359,69 +360,53 @@ public final class CldJob {
                 }
                 int problem = !rowsOk ? WRONG_ROWS : labelConflict ? LABEL_CONFLICT : bad ? NON_FINITE : OK;
                 if (problem != OK) {
-                    return RowFactory.create(id, label, Double.NaN, Double.NaN, Double.NaN, 0, n, problem);
+                    return RowFactory.create(id, label, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, n, problem);
                 }
-                double[] d = diffs.get(label);
-                double cld = d == null ? Double.NaN : Trajectories.cld(loss.length == t ? loss : Arrays.copyOf(loss, t), d);
-                double[] e = el2n.length == t ? el2n : Arrays.copyOf(el2n, t);
+                double[] v = classVal.get(label);
+                float[] l = loss.length == t ? loss : Arrays.copyOf(loss, t);
+                float[] e = el2n.length == t ? el2n : Arrays.copyOf(el2n, t);
                 boolean[] c = correct.length == t ? correct : Arrays.copyOf(correct, t);
-                double[] l = loss.length == t ? loss : Arrays.copyOf(loss, t);
-                return RowFactory.create(id, label, cld, Trajectories.mean(l), Trajectories.meanOfFirst(e, early),
-                        Trajectories.forgetting(c), n, OK);
+                double cld = v == null ? Double.NaN : Cld.score(l, v);
+                return RowFactory.create(id, label, cld, TrainingDynamics.mean(l), (double) l[t - 1],
+                        TrainingDynamics.meanOfFirst(e, early),
+                        TrainingDynamics.forgettingEvents(c), n, OK);
             }
         };
     }
 
+    /**
+     * Class budgets by the selection module's {@link ClassBudgets} (one definition for select and cld):
+     * --per-class N caps N at each class's size; --fraction splits round(F x eligible) by the budget mode, the
+     * difficulty mode weighting each class by size x NUCS difficulty (winsorized mean of mean_loss).
+     */
     private Map<Integer, Long> budgets(Options o, Dataset<Row> eligible, TreeMap<Integer, Long> sizes,
                                        long eligibleCount) {
         Integer[] labels = sizes.keySet().toArray(new Integer[0]);
-        long[] n = new long[labels.length];
+        int[] n = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            n[i] = sizes.get(labels[i]);
-        }
-        long[] k;
-        if (o.perClass() != null) {
-            k = new long[labels.length];
-            for (int i = 0; i < labels.length; i++) {
-                k[i] = Math.min(o.perClass(), n[i]);
-            }
-        } else {
-            long total = Math.max(1, Math.round(o.fraction() * eligibleCount));
-            double[] w = new double[labels.length];
-            switch (o.budgetMode()) {
-                case UNIFORM -> Arrays.fill(w, 1.0);
-                case PROPORTIONAL -> {
-                    for (int i = 0; i < labels.length; i++) {
-                        w[i] = n[i];
-                    }
-                }
-                case DIFFICULTY -> {
-                    Map<Integer, Double> difficulty = winsorizedMeanLoss(eligible);
-                    for (int i = 0; i < labels.length; i++) {
-                        w[i] = n[i] * difficulty.getOrDefault(labels[i], 0.0);
-                    }
-                }
-            }
-            k = ClassBudgets.allocate(total, n, w);
+            n[i] = Math.toIntExact(sizes.get(labels[i]));
         }
         Map<Integer, Long> out = new TreeMap<>();
-        for (int i = 0; i < labels.length; i++) {
-            out.put(labels[i], k[i]);
+        if (labels.length == 0) {
+            return out;
         }
-        return out;
-    }
-
-    /** NUCS class difficulty: the mean of per-sample mean loss clipped to the class's 5th..95th percentiles. */
-    static Map<Integer, Double> winsorizedMeanLoss(Dataset<Row> dyn) {
-        Dataset<Row> bounds = dyn.groupBy(Tables.LABEL).agg(
-                percentile_approx(col(DynamicsTables.MEAN_LOSS), lit(WINSOR_LOW), lit(10000)).as("_lo"),
-                percentile_approx(col(DynamicsTables.MEAN_LOSS), lit(WINSOR_HIGH), lit(10000)).as("_hi"));
-        Map<Integer, Double> out = new TreeMap<>();
-        for (Row r : dyn.join(broadcast(bounds), Tables.LABEL)
-                .groupBy(Tables.LABEL)
-                .agg(avg(least(greatest(col(DynamicsTables.MEAN_LOSS), col("_lo")), col("_hi"))))
-                .collectAsList()) {
-            out.put(r.getInt(0), r.getDouble(1));
+        int[] k;
+        if (o.perClass() != null) {
+            k = ClassBudgets.perClass(n, o.perClass());
+        } else {
+            double[] difficulty = null;
+            if (o.budgetMode() == BudgetMode.DIFFICULTY) {
+                Map<Integer, Double> d = ClassDifficulty.winsorizedMean(eligible, DynamicsTables.MEAN_LOSS);
+                difficulty = new double[labels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    difficulty[i] = d.getOrDefault(labels[i], 0.0);
+                }
+            }
+            k = ClassBudgets.allocate(n, ClassBudgets.totalForFraction(Math.toIntExact(eligibleCount), o.fraction()),
+                    o.budgetMode(), difficulty);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            out.put(labels[i], (long) k[i]);
         }
         return out;
     }

@@ -17,20 +17,23 @@ public final class DynamicsTables {
 
     public static final String CLD = "cld";
     public static final String MEAN_LOSS = "mean_loss";
+    public static final String LAST_LOSS = "last_loss";
     public static final String EL2N_EARLY = "el2n_early";
     public static final String FORGETTING = "forgetting";
     public static final String NOISE_SCORE = "noise_score";
 
     /**
      * Training dynamics: one row per train sample, over the checkpoints a cld run used (listed in the side
-     * file). cld in [-1, 1] (0 for a flat trajectory); mean_loss over those checkpoints; el2n_early the mean
-     * EL2N over the first K of them; forgetting the number of correct -> incorrect transitions.
+     * file). cld in [-1, 1] (0 for a flat trajectory); mean_loss over those checkpoints; last_loss the loss at
+     * the last of them (the noise flags' signal); el2n_early the mean EL2N over the first K of them; forgetting
+     * the number of correct -> incorrect transitions. Version 2 added last_loss.
      */
-    public static final TableSchema DYNAMICS = new TableSchema("dynamics", 1, List.of(
+    public static final TableSchema DYNAMICS = new TableSchema("dynamics", 2, List.of(
             Column.required(Tables.SAMPLE_ID, LONG),
             Column.required(Tables.LABEL, INT),
             Column.required(CLD, DOUBLE),
             Column.required(MEAN_LOSS, DOUBLE),
+            Column.required(LAST_LOSS, DOUBLE),
             Column.required(EL2N_EARLY, DOUBLE),
             Column.required(FORGETTING, INT)));
 

@@ -1,13 +1,15 @@
 package dev.coreset.jobs.cld;
 
 /**
- * Chooses the noise-flag threshold from the data, with no tuned ratio: a two-component Gaussian mixture
- * is fitted (EM, started from Otsu's split) to the histogram of noise scores; the split is accepted only
+ * Chooses a noise-flag threshold from the data, with no tuned ratio: a two-component Gaussian mixture is
+ * fitted (EM, started from Otsu's split) to a histogram of one class's scores; the split is accepted only
  * when the data really hold two populations (BIC prefers two components over one AND Ashman's D > 2, the
- * usual criterion for a clean separation of two Gaussians); the threshold is then the point between the
- * two means that maximises Youden's J = TPR - FPR under the fitted components (where the densities cross).
- * Youden rather than the Bayes (posterior 0.5) point because a missed mislabeled sample costs a coreset
- * more than one dropped clean sample. When the data look unimodal nothing is flagged.
+ * usual criterion for a clean separation of two Gaussians); the threshold is then the Bayes point between
+ * the two means, where the posterior of the high component reaches 0.5 (its prior times density equals the
+ * low one's). Bayes rather than Youden's J (the unweighted crossing): the mixture weight carries the noise
+ * rate, and on Fashion-MNIST with 30% noise (3-epoch proxy) Youden's lower cut added 521 flags of which about
+ * half were clean (precision 93.4% vs 94.7%, recall 93.2% vs 91.5%; docs/BENCHMARKS.md). When the data look
+ * unimodal nothing is flagged.
  * Works on a histogram, so the driver needs only the bin counts, never per-sample data.
  */
 public final class NoiseThreshold {
@@ -159,7 +161,7 @@ public final class NoiseThreshold {
         boolean bimodal = bic2 < bic1 && d > ASHMAN_D_MIN && p1 > 0 && p2 > 0;
         double threshold = Double.POSITIVE_INFINITY;
         if (bimodal) {
-            threshold = youden(m1, Math.sqrt(v1), m2, Math.sqrt(v2));
+            threshold = bayes(p1, m1, Math.sqrt(v1), p2, m2, Math.sqrt(v2));
         }
         return new Fit(bimodal, threshold, otsu, m1, Math.sqrt(v1), m2, Math.sqrt(v2), p2, d, bic1, bic2, it);
     }
@@ -194,37 +196,28 @@ public final class NoiseThreshold {
         return arg;
     }
 
-    /** The x in [m1, m2] maximising Phi((x-m1)/s1) - Phi((x-m2)/s2): TPR - FPR for "flag above x". */
-    static double youden(double m1, double s1, double m2, double s2) {
+    /**
+     * The x in [m1, m2] where the posterior of the high component first reaches 0.5 (p2 N(x; m2, s2) >= p1 N(x;
+     * m1, s1)), found on a grid; m2 when it never does between the means.
+     */
+    static double bayes(double p1, double m1, double s1, double p2, double m2, double s2) {
         int steps = 4000;
-        double best = Double.NEGATIVE_INFINITY;
-        double arg = (m1 + m2) / 2;
         for (int i = 0; i <= steps; i++) {
             double t = m1 + (m2 - m1) * i / steps;
-            double j = phi((t - m1) / s1) - phi((t - m2) / s2);
-            if (j > best) {
-                best = j;
-                arg = t;
+            if (logPosteriorOdds(t, p1, m1, s1, p2, m2, s2) >= 0) {
+                return t;
             }
         }
-        return arg;
+        return m2;
+    }
+
+    /** log of p2 N(x; m2, s2) / (p1 N(x; m1, s1)): positive where the high component is the likelier. */
+    public static double logPosteriorOdds(double x, double p1, double m1, double s1, double p2, double m2, double s2) {
+        return Math.log(p2 / p1) - Math.log(s2 / s1) - (x - m2) * (x - m2) / (2 * s2 * s2)
+                + (x - m1) * (x - m1) / (2 * s1 * s1);
     }
 
     private static double logNormal(double x, double m, double v) {
         return -0.5 * Math.log(2 * Math.PI * v) - (x - m) * (x - m) / (2 * v);
-    }
-
-    /** Standard normal CDF via erfc (Numerical Recipes' Chebyshev fit, |error| < 1.2e-7). */
-    static double phi(double z) {
-        return 0.5 * erfc(-z / Math.sqrt(2));
-    }
-
-    private static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
     }
 }

@@ -1,7 +1,8 @@
 package dev.coreset.jobs.cli;
 
-import dev.coreset.jobs.cld.BudgetMode;
+import dev.coreset.jobs.budget.BudgetModes;
 import dev.coreset.jobs.cld.CldJob;
+import dev.coreset.selection.budget.BudgetMode;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -45,7 +46,7 @@ public final class CldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BudgetMode mode = BudgetMode.parse(budgetMode);
+        BudgetMode mode = BudgetModes.parse(budgetMode);
         CldJob.Options options = new CldJob.Options(scores, checkpoints, fraction, perClass, mode, exclude, seed, out,
                 overwrite, dynamicsOut, el2nEarly);
         CldJob.checkOptions(options);

@@ -38,6 +38,10 @@ public final class SelectCommand implements Callable<Integer> {
     String parts;
     @Option(names = "--memo-bytes", defaultValue = "268435456", description = "Facility-location memo bound per task.")
     long memoBytes;
+    @Option(names = "--exclude", description = "Flags table (coreset noise): these samples are dropped before budgets and selection.")
+    String exclude;
+    @Option(names = "--el2n-checkpoints", description = "With --method el2n: first:K ranks by EL2N averaged over the K earliest checkpoints.")
+    String el2nCheckpoints;
     @Option(names = "--seed", defaultValue = "0")
     long seed;
     @Option(names = "--out", required = true)
@@ -52,7 +56,7 @@ public final class SelectCommand implements Callable<Integer> {
         SelectMethod m = SelectMethod.parse(method);
         SelectJob.Summary s = new SelectJob(sparkOptions.session()).run(new SelectJob.Options(scores, checkpoint, m,
                 fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite,
-                PartsMode.parse(parts)));
+                PartsMode.parse(parts), exclude, el2nCheckpoints));
         System.out.printf(Locale.ROOT, "selected %d of %d train samples with %s -> %s (%.1f s)%s%n", s.selected(),
                 s.candidates(), m.cliName(), out, s.seconds(),
                 Double.isNaN(s.kMedoidCost()) ? "" : String.format(Locale.ROOT, ", k-medoid cost %.4g", s.kMedoidCost()));

@@ -184,7 +184,7 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         return new SelectJob.Options(uid + " input", getOrDefault(checkpoint), selectMethod(), f, k,
                 getOrDefault(budgetMode), getOrDefault(optimizer), (Double) getOrDefault(epsilon),
                 (Integer) getOrDefault(partitionSize), getSeed(), (Long) getOrDefault(memoBytes), null, false,
-                PartsMode.parse(getOrDefault(parts)));
+                PartsMode.parse(getOrDefault(parts)), null, null);
     }
 
     @Override

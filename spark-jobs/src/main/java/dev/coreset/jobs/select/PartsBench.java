@@ -38,7 +38,7 @@ public final class PartsBench {
             for (PartsMode mode : modes) {
                 SelectJob.Options o = new SelectJob.Options("bench parts", "last", SelectMethod.FACILITY_LOCATION,
                         fraction, null, "proportional", optimizer, 0.01, partitionSize, seed, 268_435_456L, null, false,
-                        mode);
+                        mode, null, null);
                 System.gc();
                 HeapPeak heap = HeapPeak.start();
                 long t0 = System.nanoTime();

@@ -2,10 +2,13 @@ package dev.coreset.jobs.select;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.budget.BudgetModes;
+import dev.coreset.jobs.budget.ClassDifficulty;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
@@ -17,7 +20,6 @@ import dev.coreset.selection.budget.ClassBudgets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -38,7 +40,8 @@ public final class SelectJob {
     /** Every parameter of a selection run; all of them go into {@code _coreset.json}. */
     public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
                           String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
-                          long cacheBytes, String out, boolean overwrite, PartsMode parts) {
+                          long cacheBytes, String out, boolean overwrite, PartsMode parts, String exclude,
+                          String el2nCheckpoints) {
         public Options {
             parts = parts == null ? PartsMode.DEFAULT : parts;
         }
@@ -59,7 +62,7 @@ public final class SelectJob {
      * they no longer depend on the input) and what the manifest metadata records about them.
      */
     public record Selection(Dataset<Row> rows, int checkpoint, Map<Integer, Integer> budgets, double kMedoidCost,
-                            Fingerprint source) {
+                            Fingerprint source, Map<String, Object> recorded) {
     }
 
     public Summary run(Options o) {
@@ -100,29 +103,45 @@ public final class SelectJob {
         if (o.method() == SelectMethod.FORGETTING) {
             at = at.join(forgetting(train, checkpoint), Tables.SAMPLE_ID);
         }
+        List<Integer> el2nCheckpoints = null;
+        if (o.el2nCheckpoints() != null) {
+            el2nCheckpoints = EarlyEl2n.checkpoints(train, EarlyEl2n.parse(o.el2nCheckpoints()), o.scores());
+            at = at.drop(Tables.EL2N).join(EarlyEl2n.mean(train, el2nCheckpoints, o.scores()), Tables.SAMPLE_ID);
+        }
+        Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
         at = at.cache();
         try {
             checkRows(at, o);
+            // Flagged samples leave before budgets; the manifest's source fingerprint stays that of all train rows.
+            Dataset<Row> candidates = flags == null ? at : TableInputs.withoutIds(at, flags);
             ProgressListener.stage(spark, "select: budgets");
             Map<Integer, Long> sizes = new TreeMap<>();
-            for (Row r : at.groupBy(Tables.LABEL).count().collectAsList()) {
+            for (Row r : candidates.groupBy(Tables.LABEL).count().collectAsList()) {
                 sizes.put(r.getInt(0), r.getLong(1));
             }
-            Map<Integer, Integer> budgets = budgets(at, sizes, o);
+            Map<Integer, Integer> budgets = budgets(candidates, sizes, o);
             Dataset<Row> selected;
             double cost = Double.NaN;
             if (o.method().needsEmbedding()) {
                 PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
                 List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
-                        o.seed(), o.parts()).run(at.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
+                        o.seed(), o.parts()).run(candidates.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
                 selected = toRows(results);
                 cost = results.stream().mapToDouble(DistributedGreedy.ClassResult::kMedoidCost).sum();
             } else {
-                selected = ranked(at, budgets, o);
+                selected = ranked(candidates, budgets, o);
             }
             Fingerprint fp = Fingerprints.of(at);
+            Map<String, Object> recorded = new TreeMap<>();
+            if (o.exclude() != null) {
+                recorded.put("exclude", o.exclude());
+                recorded.put("excluded", fp.rows() - sizes.values().stream().mapToLong(Long::longValue).sum());
+            }
+            if (el2nCheckpoints != null) {
+                recorded.put("el2nCheckpoints", el2nCheckpoints);
+            }
             // Materialized before the cached candidates go: callers write or keep the rows after this returns.
-            return new Selection(selected.localCheckpoint(), checkpoint, budgets, cost, fp);
+            return new Selection(selected.localCheckpoint(), checkpoint, budgets, cost, fp, recorded);
         } finally {
             at.unpersist();
         }
@@ -134,6 +153,7 @@ public final class SelectJob {
         meta.method = o.method().cliName();
         meta.seed = o.seed();
         meta.parameters = parameters(o, s.checkpoint());
+        meta.parameters.putAll(s.recorded());
         meta.source.path = o.scores();
         meta.source.rows = s.source().rows();
         meta.source.fingerprint = s.source().hashHex();
@@ -149,6 +169,10 @@ public final class SelectJob {
         }
         if (o.perClass() != null && o.perClass() <= 0) {
             throw new CoresetInputException("--per-class " + o.perClass() + " must be positive.");
+        }
+        if (o.el2nCheckpoints() != null && o.method() != SelectMethod.EL2N) {
+            throw new CoresetInputException("--el2n-checkpoints applies to --method el2n only, not "
+                    + o.method().cliName() + "; drop it or use --method el2n.");
         }
         if (o.partitionSize() < 2) {
             throw new CoresetInputException("--partition-size " + o.partitionSize() + " must be at least 2.");
@@ -215,12 +239,7 @@ public final class SelectJob {
                         + "0..C-1 with every class present.");
             }
         }
-        BudgetMode mode;
-        try {
-            mode = BudgetMode.valueOf(o.budgetMode().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CoresetInputException("--budget-mode " + o.budgetMode() + " is unknown; use uniform, proportional or difficulty.");
-        }
+        BudgetMode mode = BudgetModes.parse(o.budgetMode());
         int[] k;
         if (o.perClass() != null) {
             for (int c = 0; c < classes; c++) {
@@ -245,17 +264,10 @@ public final class SelectJob {
         return out;
     }
 
-    /** Winsorized (5%/95%) mean loss per class, from approximate quantiles: C numbers to the driver. */
+    /** NUCS class difficulty of the loss at the checkpoint (winsorized mean per class): C numbers to the driver. */
     private static double[] classDifficulty(Dataset<Row> at, int classes) {
-        Dataset<Row> q = at.groupBy(Tables.LABEL).agg(
-                percentile_approx(col(Tables.LOSS), lit(0.05), lit(10000)).as("lo"),
-                percentile_approx(col(Tables.LOSS), lit(0.95), lit(10000)).as("hi"));
-        Dataset<Row> w = at.join(q, Tables.LABEL).groupBy(Tables.LABEL).agg(avg(
-                greatest(col("lo"), least(col("hi"), col(Tables.LOSS)))).as("d"));
         double[] d = new double[classes];
-        for (Row r : w.collectAsList()) {
-            d[r.getInt(0)] = r.getDouble(1);
-        }
+        ClassDifficulty.winsorizedMean(at, Tables.LOSS).forEach((c, v) -> d[c] = v);
         return d;
     }
 

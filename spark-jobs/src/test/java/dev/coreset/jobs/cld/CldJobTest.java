@@ -236,6 +236,7 @@ class CldJobTest {
         assertEquals(early.get(2L), byId(dEarly).get(2L).<Double>getAs("cld"), 1e-12);
         assertEquals((3 + 2 + 1.5 + 1.2) / 4, byId(dEarly).get(1L).<Double>getAs("mean_loss"), 1e-6,
                 "mean loss over the chosen checkpoints only");
+        assertEquals(1.2, byId(dEarly).get(1L).<Double>getAs("last_loss"), 1e-6, "the last chosen checkpoint: 3");
         ManifestMetadata meta = Json.MAPPER.readValue(mEarly.resolve(ManifestMetadata.FILE_NAME).toFile(),
                 ManifestMetadata.class);
         assertEquals(List.of(0, 1, 2, 3), meta.parameters.get("checkpoints"));
@@ -275,7 +276,8 @@ class CldJobTest {
         assertEquals(1.0 / 3, dyn.get(2L).<Double>getAs("el2n_early"), 1e-6);
         assertEquals(6.0 / 6, dyn.get(1L).<Double>getAs("mean_loss"), 1e-9);
         assertEquals(1.0, dyn.get(3L).<Double>getAs("mean_loss"), 1e-9);
-        assertEquals(List.of("sample_id", "label", "cld", "mean_loss", "el2n_early", "forgetting"),
+        assertEquals(0.75, dyn.get(1L).<Double>getAs("last_loss"), 1e-9, "loss at the last chosen checkpoint");
+        assertEquals(List.of("sample_id", "label", "cld", "mean_loss", "last_loss", "el2n_early", "forgetting"),
                 List.of(spark.read().parquet(d.toString()).schema().fieldNames()));
         TableInfo info = Json.MAPPER.readValue(d.resolve(TableInfo.FILE_NAME).toFile(), TableInfo.class);
         assertEquals("dynamics", info.table);

@@ -29,7 +29,10 @@ class CldNoiseTest {
     private static final int PER_CLASS = 80;
     private static final int T = 8;
 
-    /** Clean samples: loss a*exp(-r t) + jitter with per-sample a, r; noisy: high and flat. */
+    /**
+     * Clean samples: loss a*exp(-r t) with per-sample a, r and 10% multiplicative jitter (one population of log
+     * last losses); noisy: high and flat, above chance level ln 4.
+     */
     private Path scores(ScoresBuilder b, Set<Long> noisy, double noiseRate, long seed) {
         Random rnd = new Random(seed);
         long id = 0;
@@ -38,11 +41,11 @@ class CldNoiseTest {
                 boolean flipped = rnd.nextDouble() < noiseRate;
                 float[] l = new float[T];
                 double a = 1.5 + rnd.nextDouble();
-                double r = 0.15 + 0.6 * rnd.nextDouble();
+                double r = 0.3 + 0.2 * rnd.nextDouble();
                 double level = 2.0 + rnd.nextDouble();
                 for (int t = 0; t < T; t++) {
-                    double jitter = 0.08 * rnd.nextGaussian();
-                    l[t] = (float) Math.max(0.01, flipped ? level + jitter : a * Math.exp(-r * t) + jitter);
+                    double jitter = (flipped ? 0.08 : 0.1) * rnd.nextGaussian();
+                    l[t] = (float) (flipped ? Math.max(0.01, level + jitter) : a * Math.exp(-r * t + jitter));
                 }
                 if (flipped) {
                     noisy.add(id);

@@ -1,6 +1,5 @@
-package dev.coreset.jobs.cld;
+package dev.coreset.jobs.io;
 
-import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableSchema;
@@ -14,8 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Opens the tables the cld and noise commands read, with one-line errors naming the path and the fix. */
-final class TableInputs {
+/** Opens the tables the cld, noise and select commands read, with one-line errors naming the path and the fix. */
+public final class TableInputs {
     private TableInputs() {
     }
 
@@ -23,7 +22,7 @@ final class TableInputs {
      * @param option the CLI option that named the path, e.g. "--scores"
      * @param maker  what makes such a table, e.g. "coreset score"
      */
-    static Dataset<Row> read(SparkSession spark, String path, TableSchema schema, String option, String maker) {
+    public static Dataset<Row> read(SparkSession spark, String path, TableSchema schema, String option, String maker) {
         requireExists(spark, path, schema.name(), option, maker);
         Dataset<Row> df;
         try {
@@ -37,7 +36,7 @@ final class TableInputs {
     }
 
     /** A table that only needs a bigint sample_id column (e.g. --exclude flags). */
-    static Dataset<Row> readIds(SparkSession spark, String path, String option) {
+    public static Dataset<Row> readIds(SparkSession spark, String path, String option) {
         requireExists(spark, path, "flags", option, "coreset noise");
         Dataset<Row> df;
         try {
@@ -53,6 +52,12 @@ final class TableInputs {
                     + option + ".");
         }
         return df;
+    }
+
+    /** The rows whose sample_id is not in {@code flags} (a {@link #readIds} table); --exclude of select and cld. */
+    public static Dataset<Row> withoutIds(Dataset<Row> rows, Dataset<Row> flags) {
+        Dataset<Row> ids = flags.select(Tables.SAMPLE_ID).distinct();
+        return rows.join(ids, rows.col(Tables.SAMPLE_ID).equalTo(ids.col(Tables.SAMPLE_ID)), "left_anti");
     }
 
     private static void requireExists(SparkSession spark, String path, String what, String option, String maker) {
