@@ -190,17 +190,25 @@ public final class DemoRunner {
             boolean posterior = method == DemoMethod.FACILITY_LOCATION_POSTERIOR;
             Path scores = posterior ? layout.posteriorScores(noise) : layout.scores(noise);
             String upstream = posterior ? posteriorKey.get(noise) : scoresKey.get(noise);
-            // EL2N is an early-training score: the first epoch's checkpoint when the proxy has several.
-            String checkpoint = method == DemoMethod.EL2N && plan.proxyEpochs() >= 2 ? "1" : "last";
             Path out = layout.coreset(noise, method, fraction, seed);
-            List<String> args = List.of("select", "--scores", scores.toString(), "--method", method.selectMethod(),
-                    "--fraction", num(fraction), "--seed", String.valueOf(s), "--checkpoint", checkpoint,
-                    "--out", out.toString(), "--overwrite", "--no-progress");
-            String key = StageKey.of("select").after(upstream).with("method", method.selectMethod())
-                    .with("fraction", fraction).with("seed", s).with("checkpoint", checkpoint).toString();
+            List<String> args = new ArrayList<>(List.of("select", "--scores", scores.toString(), "--method",
+                    method.selectMethod(), "--fraction", num(fraction), "--seed", String.valueOf(s)));
+            StageKey key = StageKey.of("select").after(upstream).with("method", method.selectMethod())
+                    .with("fraction", fraction).with("seed", s);
+            if (method == DemoMethod.EL2N) {
+                // EL2N is an early-training score: averaged over the first checkpoints (the untrained one included).
+                String early = "first:" + Math.min(3, plan.proxyEpochs() + 1);
+                args.addAll(List.of("--el2n-checkpoints", early));
+                key.with("el2n", early);
+            }
+            if (method.filtered()) {
+                args.addAll(List.of("--exclude", layout.flags(noise).toString()));
+                key.after(flagsKey.get(noise));
+            }
+            args.addAll(List.of("--out", out.toString(), "--overwrite", "--no-progress"));
             double seconds = cli(noise, "select", method.cliName() + " " + DemoPlan.fractionTag(fraction)
-                    + (seed == null ? "" : " seed " + seed), out, key, args);
-            coresetKey.put(out, key);
+                    + (seed == null ? "" : " seed " + seed), out, key.toString(), args);
+            coresetKey.put(out, key.toString());
             coresetSeconds.put(out, seconds);
         }
     }
