@@ -42,6 +42,9 @@ final class GreeDiParts {
 
     static Dataset<Row> kmeans(SparkSession spark, Dataset<Row> points, Map<Integer, Long> classSizes,
                                Map<Integer, Integer> partsPerClass, int partitionSize, long seed) {
+        if (partsPerClass.values().stream().allMatch(p -> p <= 1)) {
+            return random(points, partsPerClass, seed); // every class is one part: nothing to cluster (same part ids)
+        }
         ProgressListener.stage(spark, "select: k-means parts");
         Map<Integer, Double> rate = new HashMap<>();
         partsPerClass.forEach((c, p) -> rate.put(c, p > 1 ? Math.min(1.0, (double) partitionSize / classSizes.get(c)) : 0.0));
