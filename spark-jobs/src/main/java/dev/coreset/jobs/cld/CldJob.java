@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
@@ -207,9 +208,20 @@ public final class CldJob {
     public static Dynamics dynamics(SparkSession spark, Dataset<Row> scores, String path,
                                     CheckpointSelection selection, int el2nEarly) {
         // Which checkpoints each split has: a handful of rows.
+        // ... and, in the same pass, the first sample whose label is not a class index.
         Map<String, TreeSet<Integer>> bySplit = new HashMap<>();
-        for (Row r : scores.groupBy(Tables.SPLIT, Tables.CHECKPOINT).count().collectAsList()) {
+        Column badLabel = col(Tables.LABEL).isNull().or(col(Tables.LABEL).lt(0));
+        long firstBadLabel = Long.MAX_VALUE;
+        for (Row r : scores.groupBy(Tables.SPLIT, Tables.CHECKPOINT)
+                .agg(count(lit(1)), min(when(badLabel, col(Tables.SAMPLE_ID)))).collectAsList()) {
             bySplit.computeIfAbsent(r.getString(0), s -> new TreeSet<>()).add(r.getInt(1));
+            if (!r.isNullAt(3)) {
+                firstBadLabel = Math.min(firstBadLabel, r.getLong(3));
+            }
+        }
+        if (firstBadLabel != Long.MAX_VALUE) {
+            throw new CoresetInputException(path + ": column 'label' is null or negative at sample_id " + firstBadLabel
+                    + "; labels must be class indices 0..C-1: re-score from a samples table written by `coreset ingest`.");
         }
         TreeSet<Integer> trainCheckpoints = bySplit.getOrDefault(Tables.SPLIT_TRAIN, new TreeSet<>());
         if (trainCheckpoints.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.coreset.jobs.cld;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableInfo;

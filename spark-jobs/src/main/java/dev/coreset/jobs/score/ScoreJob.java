@@ -66,17 +66,19 @@ public final class ScoreJob {
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
         List<ModelRef> refs = checkpoints(o);
         ScoreOptions scoreOptions = scoreOptions(o);
-        // Fail before any task: the model must take these features and these classes.
-        try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(refs.get(0), ai.djl.Device.cpu())) {
-            if (probe.inputLength() != info.featureDim()) {
-                throw new CoresetInputException(refs.get(0).path() + ": the model takes " + probe.inputLength()
-                        + " features per sample but " + o.samples() + " has " + info.featureDim()
-                        + "; score with a model trained on this table.");
-            }
-            if (probe.numClasses() < info.classes()) {
-                throw new CoresetInputException(refs.get(0).path() + ": the model has " + probe.numClasses()
-                        + " classes but " + o.samples() + " has labels up to " + (info.classes() - 1)
-                        + "; score with a model trained on this table.");
+        // Fail before any task: every checkpoint must load and take these features and these classes.
+        for (ModelRef ref : refs) {
+            try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(ref, ai.djl.Device.cpu())) {
+                if (probe.inputLength() != info.featureDim()) {
+                    throw new CoresetInputException(ref.path() + ": the model takes " + probe.inputLength()
+                            + " features per sample but " + o.samples() + " has " + info.featureDim()
+                            + "; score with a model trained on this table.");
+                }
+                if (probe.numClasses() < info.classes()) {
+                    throw new CoresetInputException(ref.path() + ": the model has " + probe.numClasses()
+                            + " classes but " + o.samples() + " has labels up to " + (info.classes() - 1)
+                            + "; score with a model trained on this table.");
+                }
             }
         }
         Dataset<Row> samples = spark.read().parquet(o.samples());
@@ -134,6 +136,12 @@ public final class ScoreJob {
     }
 
     private static ScoreOptions scoreOptions(Options o) {
+        if (o.batchSize() <= 0) {
+            throw new CoresetInputException("--batch-size " + o.batchSize() + " must be positive; pass e.g. 512.");
+        }
+        if (o.dim() < 0) {
+            throw new CoresetInputException("--dim " + o.dim() + " is negative; pass 0 (off) or a positive projection size.");
+        }
         ScoreOptions s = ScoreOptions.defaults().withEmbedding(EmbeddingKind.parse(o.embedding()))
                 .withMaxBatchRows(o.batchSize());
         if (o.dim() > 0) {

@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
 import dev.coreset.schemas.ManifestMetadata;
-import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.budget.BudgetMode;
 import dev.coreset.selection.budget.ClassBudgets;
@@ -54,13 +54,7 @@ public final class SelectJob {
         long start = System.nanoTime();
         checkOptions(o);
         new dev.coreset.jobs.io.AtomicTableWriter(spark).checkTarget(o.out(), o.overwrite());
-        Dataset<Row> scores;
-        try {
-            scores = spark.read().parquet(o.scores());
-        } catch (Exception e) {
-            throw new CoresetInputException(o.scores() + ": cannot read as Parquet; pass the --out of `coreset score`.", e);
-        }
-        SparkSchemas.check(Tables.SCORES, scores.schema(), o.scores());
+        Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
         Dataset<Row> train = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN));
         int checkpoint = resolveCheckpoint(train, o);
         Dataset<Row> at = train.filter(col(Tables.CHECKPOINT).equalTo(checkpoint));
@@ -73,7 +67,7 @@ public final class SelectJob {
         }
         at = at.cache();
         try {
-            checkRows(at, o);
+            ScoresRowChecks.check(at, o.method(), o.scores());
             ProgressListener.stage(spark, "select: budgets");
             Map<Integer, Long> sizes = new TreeMap<>();
             for (Row r : at.groupBy(Tables.LABEL).count().collectAsList()) {
@@ -145,30 +139,6 @@ public final class SelectJob {
             return c;
         } catch (NumberFormatException e) {
             throw new CoresetInputException("--checkpoint " + o.checkpoint() + " is not last or a number.");
-        }
-    }
-
-    private static void checkRows(Dataset<Row> at, Options o) {
-        Column bad = isnan(col(Tables.LOSS)).or(col(Tables.LOSS).isNull())
-                .or(col(Tables.LOSS).equalTo(Float.POSITIVE_INFINITY));
-        Row first = at.filter(bad).select(Tables.SAMPLE_ID).orderBy(Tables.SAMPLE_ID).limit(1).collectAsList()
-                .stream().findFirst().orElse(null);
-        if (first != null) {
-            throw new CoresetInputException(o.scores() + ": column 'loss' is NaN, infinite or null at sample_id "
-                    + first.getLong(0) + "; re-score with a model that does not diverge.");
-        }
-        if (o.method().needsEmbedding()) {
-            Row dims = at.agg(min(size(col(Tables.EMBEDDING))), max(size(col(Tables.EMBEDDING)))).first();
-            if (dims.getInt(0) != dims.getInt(1) || dims.getInt(0) <= 0) {
-                throw new CoresetInputException(o.scores() + ": column 'embedding' is ragged or empty (lengths "
-                        + dims.getInt(0) + ".." + dims.getInt(1) + "); re-score with one --embedding and --dim.");
-            }
-        }
-        Dataset<Row> dup = at.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1));
-        Row d = dup.select(Tables.SAMPLE_ID).orderBy(Tables.SAMPLE_ID).limit(1).collectAsList().stream().findFirst().orElse(null);
-        if (d != null) {
-            throw new CoresetInputException(o.scores() + ": sample_id " + d.getLong(0)
-                    + " appears twice at one checkpoint; re-score into a fresh --out.");
         }
     }
 

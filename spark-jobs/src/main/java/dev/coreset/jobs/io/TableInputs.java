@@ -1,6 +1,5 @@
-package dev.coreset.jobs.cld;
+package dev.coreset.jobs.io;
 
-import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableSchema;
@@ -14,8 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Opens the tables the cld and noise commands read, with one-line errors naming the path and the fix. */
-final class TableInputs {
+/** Opens the tables the select, cld and noise commands read, with one-line errors naming the path and the fix. */
+public final class TableInputs {
     private TableInputs() {
     }
 
@@ -23,12 +22,17 @@ final class TableInputs {
      * @param option the CLI option that named the path, e.g. "--scores"
      * @param maker  what makes such a table, e.g. "coreset score"
      */
-    static Dataset<Row> read(SparkSession spark, String path, TableSchema schema, String option, String maker) {
+    public static Dataset<Row> read(SparkSession spark, String path, TableSchema schema, String option, String maker) {
         requireExists(spark, path, schema.name(), option, maker);
         Dataset<Row> df;
         try {
             df = spark.read().parquet(path);
         } catch (Exception e) {
+            CoresetInputException unreadable = ReadFailures.of(e, "re-create it with " + maker + " and pass that to "
+                    + option);
+            if (unreadable != null) {
+                throw unreadable;
+            }
             throw new CoresetInputException(path + ": cannot read as a Parquet " + schema.name() + " table ("
                     + firstLine(e) + "); pass the output of " + maker + " to " + option + ".", e);
         }
@@ -37,12 +41,16 @@ final class TableInputs {
     }
 
     /** A table that only needs a bigint sample_id column (e.g. --exclude flags). */
-    static Dataset<Row> readIds(SparkSession spark, String path, String option) {
+    public static Dataset<Row> readIds(SparkSession spark, String path, String option) {
         requireExists(spark, path, "flags", option, "coreset noise");
         Dataset<Row> df;
         try {
             df = spark.read().parquet(path);
         } catch (Exception e) {
+            CoresetInputException unreadable = ReadFailures.of(e, "pass the output of coreset noise to " + option);
+            if (unreadable != null) {
+                throw unreadable;
+            }
             throw new CoresetInputException(path + ": cannot read as Parquet (" + firstLine(e)
                     + "); pass the output of coreset noise to " + option + ".", e);
         }
@@ -68,7 +76,7 @@ final class TableInputs {
         }
     }
 
-    static String firstLine(Throwable e) {
+    public static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
