@@ -2,6 +2,7 @@ package dev.coreset.jobs.score;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.train.SamplesTableInfo;
@@ -90,9 +91,10 @@ public final class ScoreJob {
         StructType schema = SparkSchemas.structType(Tables.SCORES,
                 withEmbedding ? List.of(Tables.EMBEDDING) : List.of());
         int batch = o.batchSize();
+        TaskFaults faults = TaskFaults.at(spark, TaskFaults.SCORE);
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
         JavaRDD<Row> scored = samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES).javaRDD()
-                .mapPartitions((Iterator<Row> rows) -> new PartitionScorer(refs, scoreOptions, batch, rows));
+                .mapPartitions((Iterator<Row> rows) -> new PartitionScorer(refs, scoreOptions, batch, rows, faults));
         Dataset<Row> scores = spark.createDataFrame(scored, schema);
 
         TableInfo tableInfo = TableInfo.of(Tables.SCORES);
@@ -190,9 +192,12 @@ public final class ScoreJob {
         private final List<Row> pending = new ArrayList<>();
         private int pendingIndex;
 
-        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input) {
+        private final TaskFaults faults;
+
+        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input, TaskFaults faults) {
             this.input = input;
             this.batch = batch;
+            this.faults = faults;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
                 scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
@@ -212,6 +217,7 @@ public final class ScoreJob {
             pending.clear();
             pendingIndex = 0;
             if (!input.hasNext()) {
+                faults.maybeFail(); // test-only: after every row of the partition went out
                 return false;
             }
             List<Row> rows = new ArrayList<>(batch);
