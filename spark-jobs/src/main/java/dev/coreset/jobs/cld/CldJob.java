@@ -2,6 +2,7 @@ package dev.coreset.jobs.cld;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.ExactMean;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
@@ -239,7 +240,7 @@ public final class CldJob {
         // Class validation trajectories: C x T means, the only per-class data on the driver.
         Map<Integer, double[]> valMeans = new TreeMap<>();
         for (Row r : scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_VAL).and(atChosen))
-                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(avg(col(Tables.LOSS).cast("double")))
+                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.of(col(Tables.LOSS)))
                 .collectAsList()) {
             double[] m = valMeans.computeIfAbsent(r.getInt(0), c -> filled(t, Double.NaN));
             m[chosen.indexOf(r.getInt(1))] = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
@@ -429,7 +430,7 @@ public final class CldJob {
         Map<Integer, Double> out = new TreeMap<>();
         for (Row r : dyn.join(broadcast(bounds), Tables.LABEL)
                 .groupBy(Tables.LABEL)
-                .agg(avg(least(greatest(col(DynamicsTables.MEAN_LOSS), col("_lo")), col("_hi"))))
+                .agg(ExactMean.of(least(greatest(col(DynamicsTables.MEAN_LOSS), col("_lo")), col("_hi"))))
                 .collectAsList()) {
             out.put(r.getInt(0), r.getDouble(1));
         }

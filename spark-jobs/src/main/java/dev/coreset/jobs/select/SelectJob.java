@@ -2,6 +2,7 @@ package dev.coreset.jobs.select;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.ExactMean;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
@@ -187,7 +188,7 @@ public final class SelectJob {
         Dataset<Row> q = at.groupBy(Tables.LABEL).agg(
                 percentile_approx(col(Tables.LOSS), lit(0.05), lit(10000)).as("lo"),
                 percentile_approx(col(Tables.LOSS), lit(0.95), lit(10000)).as("hi"));
-        Dataset<Row> w = at.join(q, Tables.LABEL).groupBy(Tables.LABEL).agg(avg(
+        Dataset<Row> w = at.join(q, Tables.LABEL).groupBy(Tables.LABEL).agg(ExactMean.of(
                 greatest(col("lo"), least(col("hi"), col(Tables.LOSS)))).as("d"));
         double[] d = new double[classes];
         for (Row r : w.collectAsList()) {
