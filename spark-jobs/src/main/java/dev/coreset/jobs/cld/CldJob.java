@@ -6,6 +6,8 @@ import dev.coreset.jobs.ExactMean;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
@@ -56,6 +58,10 @@ public final class CldJob {
                           Map<Integer, Long> selectedPerClass, long selected, double seconds) {
     }
 
+    /** What resume compares: the scores and exclude tables and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("cld", Options.class).inputs("scores", "exclude")
+            .outputs("out", "dynamicsOut");
+
     /** Per-sample dynamics plus the checks' helper columns. */
     static final String N_ROWS = "_n";
     static final String PROBLEM = "_problem";
@@ -86,20 +92,21 @@ public final class CldJob {
         if (o.dynamicsOut() != null) {
             writer.checkTarget(o.dynamicsOut(), o.overwrite());
         }
+        StageRecord stage = STAGE.record(o, AtomicTableWriter.hadoopConf(spark));
         ProgressListener.stage(spark, "cld: read scores");
         Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
         Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
 
         Dynamics dyn = dynamics(spark, scores, o.scores(), selection, o.el2nEarly());
         try {
-            return selectAndWrite(o, dyn, flags, writer, start);
+            return selectAndWrite(o, dyn, flags, writer, start, stage);
         } finally {
             dyn.table().unpersist();
         }
     }
 
     private Summary selectAndWrite(Options o, Dynamics dyn, Dataset<Row> flags, AtomicTableWriter writer,
-                                   long start) {
+                                   long start, StageRecord stage) {
         Dataset<Row> all = dyn.table();
         Dataset<Row> eligible = all;
         if (flags != null) {
@@ -149,10 +156,10 @@ public final class CldJob {
         meta.source.path = o.scores();
         meta.source.rows = fp.rows();
         meta.source.fingerprint = fp.hashHex();
-        new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
+        new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite(), Map.of(StageRecord.FILE_NAME, stage));
 
         if (o.dynamicsOut() != null) {
-            writeDynamics(all, trainSamples, o, dyn.checkpoints(), writer);
+            writeDynamics(all, trainSamples, o, dyn.checkpoints(), writer, stage);
         }
         Map<Integer, Long> perClass = new TreeMap<>();
         meta.budget.perClass.forEach((k, v) -> perClass.put(Integer.parseInt(k), v));
@@ -161,7 +168,7 @@ public final class CldJob {
     }
 
     private void writeDynamics(Dataset<Row> all, long rowCount, Options o, List<Integer> checkpoints,
-                               AtomicTableWriter writer) {
+                               AtomicTableWriter writer, StageRecord stage) {
         StructType schema = SparkSchemas.structType(DynamicsTables.DYNAMICS);
         Dataset<Row> rows = all.select(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
         TableInfo info = TableInfo.of(DynamicsTables.DYNAMICS);
@@ -171,7 +178,7 @@ public final class CldJob {
         info.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), checkpoints.size()));
         info.createdAt = Instant.now().toString();
         writer.write(spark.createDataFrame(rows.rdd(), schema), o.dynamicsOut(), o.overwrite(),
-                Map.of(TableInfo.FILE_NAME, info));
+                Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
     }
 
     private static Map<String, Long> stringKeys(Map<Integer, Long> m) {

@@ -3,6 +3,8 @@ package dev.coreset.jobs.cld;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.SparkSchemas;
@@ -44,6 +46,10 @@ public final class NoiseJob {
     public record Options(String dynamics, String samples, String out, boolean overwrite, int bins) {
     }
 
+    /** What resume compares: the dynamics and samples tables and --bins. */
+    public static final StageSpec STAGE = StageSpec.of("noise", Options.class).inputs("dynamics", "samples")
+            .outputs("out");
+
     /** Precision/recall are NaN when no samples table with clean_label was given. */
     public record Summary(long samples, long flagged, NoiseThreshold.Fit fit, long matched, long noisy,
                           long truePositives, double precision, double recall, double noiseRate,
@@ -67,6 +73,7 @@ public final class NoiseJob {
         long start = System.nanoTime();
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
+        StageRecord stage = STAGE.record(o, AtomicTableWriter.hadoopConf(spark));
         Dataset<Row> dyn = TableInputs.read(spark, o.dynamics(), DynamicsTables.DYNAMICS, "--dynamics",
                 "coreset cld --dynamics-out");
         Dataset<Row> samples = o.samples() == null ? null
@@ -104,7 +111,7 @@ public final class NoiseJob {
             info.summary.put("fit", fitMap(fit));
             info.createdAt = Instant.now().toString();
             writer.write(spark.createDataFrame(flags.rdd(), schema), o.out(), o.overwrite(),
-                    Map.of(TableInfo.FILE_NAME, info));
+                    Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
 
             long matched = 0;
             long noisy = 0;

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ReadFailures;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.validate.SamplesValidator;
 import dev.coreset.schemas.CoresetInputException;
@@ -53,6 +55,10 @@ public final class IngestJob {
         }
     }
 
+    /** What resume compares: the raw input files and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("ingest", Options.class)
+            .inputs("trainImages", "trainLabels", "testImages", "testLabels", "input").outputs("out");
+
     /** What was written, for the summary table. */
     public record Summary(long rows, int classes, int featureDim, Map<String, Long> splits, long noisy,
                           double seconds) {
@@ -70,6 +76,7 @@ public final class IngestJob {
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
         var conf = AtomicTableWriter.hadoopConf(spark);
+        StageRecord stage = STAGE.record(o, conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         org.apache.hadoop.fs.Path rawDir = new org.apache.hadoop.fs.Path(target.getParent(),
                 target.getName() + ".ingest-tmp-" + UUID.randomUUID());
@@ -116,7 +123,7 @@ public final class IngestJob {
             info.summary.put("featureDim", facts.featureDim());
             info.summary.put("splits", splits);
             info.summary.put("noisyTrainLabels", noisy);
-            writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info));
+            writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
             return new Summary(facts.rows(), facts.classes(), facts.featureDim(), splits, noisy,
                     (System.nanoTime() - start) / 1e9);
         } finally {

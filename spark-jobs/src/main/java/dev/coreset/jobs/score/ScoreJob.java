@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.schemas.CoresetInputException;
@@ -53,6 +55,10 @@ public final class ScoreJob {
     public record Summary(long rows, int checkpoints, int embeddingDim, double seconds) {
     }
 
+    /** What resume compares: the samples table, the run directory and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("score", Options.class).inputs("samples", "checkpoints")
+            .outputs("out");
+
     private final SparkSession spark;
 
     public ScoreJob(SparkSession spark) {
@@ -64,6 +70,7 @@ public final class ScoreJob {
         var conf = AtomicTableWriter.hadoopConf(spark);
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
+        StageRecord stage = STAGE.record(o, conf);
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
         List<ModelRef> refs = checkpoints(o);
         ScoreOptions scoreOptions = scoreOptions(o);
@@ -101,7 +108,7 @@ public final class ScoreJob {
         tableInfo.parameters = parameters(o, refs);
         tableInfo.createdAt = Instant.now().toString();
         tableInfo.summary.put("checkpoints", refs.stream().map(r -> Checkpoints.epochOf(r.localPath())).toList());
-        writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo));
+        writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo, StageRecord.FILE_NAME, stage));
         Dataset<Row> written = spark.read().parquet(o.out());
         long rows = written.count();
         int dim = withEmbedding ? written.select(org.apache.spark.sql.functions.size(col(Tables.EMBEDDING))).first().getInt(0) : 0;

@@ -6,6 +6,8 @@ import dev.coreset.jobs.ExactMean;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
@@ -45,6 +47,10 @@ public final class SelectJob {
                           double seconds) {
     }
 
+    /** What resume compares: the scores table and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("select", Options.class).inputs("scores").outputs("out")
+            .rename("cacheBytes", "memo-bytes");
+
     private final SparkSession spark;
 
     public SelectJob(SparkSession spark) {
@@ -55,6 +61,7 @@ public final class SelectJob {
         long start = System.nanoTime();
         checkOptions(o);
         new dev.coreset.jobs.io.AtomicTableWriter(spark).checkTarget(o.out(), o.overwrite());
+        StageRecord stage = STAGE.record(o, dev.coreset.jobs.io.AtomicTableWriter.hadoopConf(spark));
         Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
         Dataset<Row> train = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN));
         int checkpoint = resolveCheckpoint(train, o);
@@ -94,7 +101,7 @@ public final class SelectJob {
             Fingerprint fp = Fingerprints.of(at);
             meta.source.rows = fp.rows();
             meta.source.fingerprint = fp.hashHex();
-            new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
+            new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite(), Map.of(StageRecord.FILE_NAME, stage));
             long total = budgets.values().stream().mapToLong(Integer::longValue).sum();
             return new Summary(fp.rows(), total, budgets, cost, (System.nanoTime() - start) / 1e9);
         } finally {
