@@ -3,18 +3,15 @@ package dev.coreset.jobs.cld;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.SparkSessions;
+import dev.coreset.jobs.bench.MemoryPeak;
 import dev.coreset.schemas.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,12 +48,12 @@ public final class CldBench {
             String scores = dir.resolve("scores").toString();
             synthetic(spark, n, Math.max(classes * 20L, n / 10), checkpoints, classes, seed).write().parquet(scores);
             System.gc();
-            HeapPeak peak = HeapPeak.start();
+            MemoryPeak peak = MemoryPeak.start();
             long t0 = System.nanoTime();
             CldJob.Summary s = new CldJob(spark).run(new CldJob.Options(scores, "all", 0.1, null, BudgetMode.UNIFORM,
                     null, seed, dir.resolve("manifest").toString(), false, dir.resolve("dynamics").toString(), 3));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(seconds, peak.stop(), s.selected(), s.trainSamples());
+            return new Result(seconds, peak.stop().heapBytes(), s.selected(), s.trainSamples());
         } finally {
             deleteTree(dir);
         }
@@ -89,44 +86,6 @@ public final class CldBench {
                         lit(0.5f).minus(col(Tables.LOSS)).cast("float").as(Tables.MARGIN),
                         least(col(Tables.LOSS).divide(2), lit(1.414)).cast("float").as(Tables.EL2N),
                         lit(1).as(Tables.DRAWS));
-    }
-
-    /** Samples the used heap every 50 ms (Spark runs in this JVM in local mode). */
-    private static final class HeapPeak implements Runnable {
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        static HeapPeak start() {
-            HeapPeak p = new HeapPeak();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    pool.resetPeakUsage();
-                }
-            }
-            p.thread = new Thread(p, "cld-bench-heap");
-            p.thread.setDaemon(true);
-            p.thread.start();
-            return p;
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        long stop() {
-            running = false;
-            thread.interrupt();
-            return peak.get();
-        }
     }
 
     private static void deleteTree(Path dir) {
