@@ -2,25 +2,30 @@ package dev.coreset.jobs.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Peak memory of this JVM while a benchmark runs (Spark's driver and executor share it in local mode): used
- * heap polled from the MemoryMXBean and resident set size polled from /proc/self/status (VmRSS), every 50 ms.
- * Polling misses spikes shorter than the period; the heap figure includes garbage not yet collected.
+ * heap polled from the MemoryMXBean, live heap (the heap pools' usage right after their last collection, what
+ * the run really kept) and resident set size from /proc/self/status (VmRSS), every 50 ms. Polling misses spikes
+ * shorter than the period; the used-heap figure includes garbage not yet collected.
  */
 public final class MemoryPeak implements Runnable {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private final AtomicLong heap = new AtomicLong();
+    private final AtomicLong live = new AtomicLong();
     private final AtomicLong rss = new AtomicLong();
     private volatile boolean running = true;
     private Thread thread;
 
     /** Peaks in bytes; rss is -1 where /proc/self/status is not readable (not Linux). */
-    public record Peaks(long heapBytes, long rssBytes) {
+    public record Peaks(long heapBytes, long liveHeapBytes, long rssBytes) {
     }
 
     public static MemoryPeak start() {
@@ -46,6 +51,12 @@ public final class MemoryPeak implements Runnable {
 
     private void sample() {
         heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            afterGc += u == null ? 0 : u.getUsed();
+        }
+        live.accumulateAndGet(afterGc, Math::max);
         rss.accumulateAndGet(rssBytes(), Math::max);
     }
 
@@ -53,7 +64,7 @@ public final class MemoryPeak implements Runnable {
         running = false;
         thread.interrupt();
         sample();
-        return new Peaks(heap.get(), rss.get());
+        return new Peaks(heap.get(), live.get(), rss.get());
     }
 
     /** VmRSS of this process in bytes, or -1. */

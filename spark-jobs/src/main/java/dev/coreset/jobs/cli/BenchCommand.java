@@ -100,9 +100,10 @@ public final class BenchCommand implements Runnable {
             SelectJobBench.Result r = SelectJobBench.run(sparkOptions.session(), new SelectJobBench.Options(n, d,
                     classes, components, fraction, partitionSize, optimizer, seed, memoBytes, work, keep));
             TextTable t = new TextTable("samples", "d", "selected", "generate s", "select s", "peak heap MB",
-                    "peak RSS MB", "max heap MB", "k-medoid cost");
+                    "peak live heap MB", "peak RSS MB", "max heap MB", "k-medoid cost");
             t.row(r.n(), d, r.selected(), String.format(Locale.ROOT, "%.1f", r.generateSeconds()),
                     String.format(Locale.ROOT, "%.1f", r.selectSeconds()), r.peaks().heapBytes() >> 20,
+                    r.peaks().liveHeapBytes() >> 20,
                     r.peaks().rssBytes() < 0 ? "n/a" : String.valueOf(r.peaks().rssBytes() >> 20),
                     r.maxHeapBytes() >> 20, String.format(Locale.ROOT, "%.6g", r.kMedoidCost()));
             System.out.print(t);
