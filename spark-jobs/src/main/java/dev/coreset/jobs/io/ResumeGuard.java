@@ -69,7 +69,8 @@ public final class ResumeGuard {
                 Path p = new Path(out);
                 FileSystem fs = p.getFileSystem(conf);
                 if (!fs.exists(p)) {
-                    throw refuse(out, "is missing while " + outs.get(0) + " exists");
+                    throw new CoresetInputException(out + ": missing while " + outs.get(0) + ", written in the same"
+                            + " run, exists; pass --overwrite to recompute both, or choose other outputs.");
                 }
                 StageRecord then = StageRecord.read(p, conf);
                 if (then == null || !fs.exists(new Path(p, AtomicPublisher.SUCCESS))) {

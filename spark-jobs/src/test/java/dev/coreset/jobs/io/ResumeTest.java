@@ -162,6 +162,20 @@ class ResumeTest {
         // Asking for the dynamics table too is a different run of the same command.
         CliRun more = CliRun.of(argv(plus(base, "--per-class", "8", "--dynamics-out", tmp.resolve("cld-dyn").toString())));
         Refusals.assertOneLine(more, "was made with --dynamics-out (not set), this run has --dynamics-out");
+
+        // Both outputs of one run must be there to skip it.
+        Path withDynamics = tmp.resolve("cld-out-2");
+        Path dyn = tmp.resolve("cld-dyn-2");
+        List<String> both = cli("cld", "--scores", scores.toString(), "--per-class", "5", "--out",
+                withDynamics.toString(), "--dynamics-out", dyn.toString());
+        ok(both);
+        assertTrue(ok(both).out().contains("cld: skipped: "));
+        try (var walk = Files.walk(dyn)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Refusals.assertOneLine(CliRun.of(argv(both)), dyn.toString(), "missing while", "pass --overwrite");
+        ok(plus(both, "--overwrite"));
+        assertTrue(Files.exists(dyn.resolve("_SUCCESS")));
     }
 
     @Test
