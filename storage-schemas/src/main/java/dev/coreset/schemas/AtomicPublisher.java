@@ -25,9 +25,39 @@ public final class AtomicPublisher {
         this.conf = conf;
     }
 
+    private static final String STAGING_MARK = ".staging-";
+    private static final String BACKUP_MARK = ".previous-";
+
     /** A fresh staging path beside {@code target}, hidden from readers that skip dot files. */
     public Path stagingFor(Path target) {
-        return new Path(target.getParent(), "." + target.getName() + ".staging-" + UUID.randomUUID());
+        return new Path(target.getParent(), "." + target.getName() + STAGING_MARK + UUID.randomUUID());
+    }
+
+    /** True for a staging directory (unpublished: its run was killed or is still writing). */
+    public static boolean isStaging(Path dir) {
+        return dir.getName().startsWith(".") && dir.getName().contains(STAGING_MARK);
+    }
+
+    /** True for the hidden copy of a previous output that a publish moved aside. */
+    public static boolean isBackup(Path dir) {
+        return dir.getName().startsWith(".") && dir.getName().contains(BACKUP_MARK);
+    }
+
+    /** The output a staging or backup directory belongs to. */
+    public static Path targetOf(Path hidden) {
+        String name = hidden.getName();
+        int mark = Math.max(name.lastIndexOf(STAGING_MARK), name.lastIndexOf(BACKUP_MARK));
+        return new Path(hidden.getParent(), name.substring(1, mark));
+    }
+
+    /** Backups of {@code target} left by a run that died between the two renames of {@link #publish}. */
+    public FileStatus[] backupsOf(Path target) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        Path parent = target.getParent();
+        if (parent == null || !fs.exists(parent)) {
+            return new FileStatus[0];
+        }
+        return fs.listStatus(parent, p -> p.getName().startsWith("." + target.getName() + BACKUP_MARK));
     }
 
     /** Refuses early (before any work) when the target exists and overwriting was not asked for. */
@@ -51,13 +81,15 @@ public final class AtomicPublisher {
         if (!fs.exists(new Path(staging, SUCCESS))) {
             throw new IllegalStateException(staging + " has no " + SUCCESS + "; refusing to publish a partial output");
         }
+        TestHooks.pauseAt(TestHooks.BEFORE_PUBLISH, staging);
         Path backup = null;
         if (fs.exists(target)) {
             if (!overwrite) {
                 throw new CoresetInputException(target + ": output already exists; pass --overwrite to replace it.");
             }
-            backup = new Path(target.getParent(), "." + target.getName() + ".previous-" + UUID.randomUUID());
+            backup = new Path(target.getParent(), "." + target.getName() + BACKUP_MARK + UUID.randomUUID());
             rename(fs, target, backup);
+            TestHooks.pauseAt(TestHooks.BETWEEN_RENAMES, backup);
         }
         rename(fs, staging, target);
         if (backup != null) {
@@ -82,12 +114,7 @@ public final class AtomicPublisher {
      */
     public void recover(Path target) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
-        Path parent = target.getParent();
-        if (parent == null || !fs.exists(parent)) {
-            return;
-        }
-        FileStatus[] siblings = fs.listStatus(parent, p -> p.getName().startsWith("." + target.getName() + ".previous-"));
-        for (FileStatus backup : siblings) {
+        for (FileStatus backup : backupsOf(target)) {
             if (!fs.exists(target)) {
                 LOG.warn("restoring {} from {} left by an interrupted run", target, backup.getPath());
                 rename(fs, backup.getPath(), target);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -51,7 +52,23 @@ public final class ManifestReader {
     public static ManifestReader open(Path dir, Configuration conf) {
         try {
             FileSystem fs = dir.getFileSystem(conf);
+            if (AtomicPublisher.isStaging(dir)) {
+                throw new CoresetInputException(dir + ": an unpublished staging directory of "
+                        + AtomicPublisher.targetOf(dir) + " (its run was killed or is still writing); read "
+                        + AtomicPublisher.targetOf(dir).getName() + " instead, or re-run the selection.");
+            }
+            if (AtomicPublisher.isBackup(dir)) {
+                throw new CoresetInputException(dir + ": the previous manifest of " + AtomicPublisher.targetOf(dir)
+                        + ", moved aside by a publish that did not finish; run `coreset manifest recover "
+                        + AtomicPublisher.targetOf(dir) + "` to put it back.");
+            }
             if (!fs.exists(dir)) {
+                FileStatus[] backups = new AtomicPublisher(conf).backupsOf(dir);
+                if (backups.length > 0) {
+                    throw new CoresetInputException(dir + ": manifest does not exist, but " + backups[0].getPath()
+                            + " holds the one a killed run moved aside; run `coreset manifest recover " + dir
+                            + "` (or re-run the selection) to put it back.");
+                }
                 throw new CoresetInputException(dir + ": manifest does not exist; check the path or run `coreset select`.");
             }
             if (!fs.getFileStatus(dir).isDirectory()) {

@@ -110,10 +110,39 @@ public final class Checkpoints {
         Model model = newModel(info.spec(), device);
         try {
             model.load(dir, info.paramsPrefix());
+            requireSpecShapes(model, info.spec(), dir);
             return model;
+        } catch (CoresetInputException e) {
+            model.close();
+            throw e;
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new CoresetInputException("cannot load checkpoint parameters from " + dir + ": " + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+            throw new CoresetInputException("cannot load checkpoint parameters from " + dir + " (" + why
+                    + "): its parameters do not match the model in checkpoint.json; re-train, or restore the"
+                    + " epoch folder as coreset train wrote it.", e);
+        }
+    }
+
+    /**
+     * DJL takes parameter shapes from the file, so a parameter file of another architecture loads without
+     * complaint; compare every shape with those of the spec's model (a tiny fresh copy on the CPU).
+     */
+    private static void requireSpecShapes(Model loaded, ModelSpec spec, Path dir) {
+        try (Model expected = newInitializedModel(spec, Device.cpu(), 0)) {
+            var want = expected.getBlock().getParameters();
+            var got = loaded.getBlock().getParameters();
+            for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+                Shape w = i < want.size() ? want.valueAt(i).getArray().getShape() : null;
+                Shape g = i < got.size() && got.valueAt(i).isInitialized() ? got.valueAt(i).getArray().getShape() : null;
+                if (w == null || !w.equals(g)) {
+                    String name = i < want.size() ? want.keyAt(i) : got.keyAt(i);
+                    throw new CoresetInputException("checkpoint " + dir + ": parameter " + name + " has shape " + g
+                            + " but the model in " + CheckpointInfo.FILE_NAME + " (" + spec.architecture() + ", hidden "
+                            + spec.hidden() + ") needs " + w + ": its parameters do not match the model in "
+                            + CheckpointInfo.FILE_NAME + "; re-train, or restore the epoch folder as coreset train wrote it.");
+                }
+            }
         }
     }
 

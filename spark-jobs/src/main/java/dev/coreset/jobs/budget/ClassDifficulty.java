@@ -2,6 +2,7 @@ package dev.coreset.jobs.budget;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.ExactMean;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.budget.ClassBudgets;
 import java.util.Map;
@@ -27,7 +28,8 @@ public final class ClassDifficulty {
         Map<Integer, Double> out = new TreeMap<>();
         for (Row r : rows.join(broadcast(bounds), Tables.LABEL)
                 .groupBy(Tables.LABEL)
-                .agg(avg(least(greatest(col(column).cast("double"), col("_lo")), col("_hi"))))
+                // Exact sum: the order Spark adds the rows in cannot change the budgets.
+                .agg(ExactMean.of(least(greatest(col(column).cast("double"), col("_lo")), col("_hi"))))
                 .collectAsList()) {
             out.put(r.getInt(0), r.getDouble(1));
         }

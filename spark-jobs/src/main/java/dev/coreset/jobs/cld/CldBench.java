@@ -3,7 +3,7 @@ package dev.coreset.jobs.cld;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.SparkSessions;
-import dev.coreset.jobs.progress.HeapPeak;
+import dev.coreset.jobs.bench.MemoryPeak;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.budget.BudgetMode;
 import java.io.IOException;
@@ -49,12 +49,12 @@ public final class CldBench {
             String scores = dir.resolve("scores").toString();
             synthetic(spark, n, Math.max(classes * 20L, n / 10), checkpoints, classes, seed).write().parquet(scores);
             System.gc();
-            HeapPeak peak = HeapPeak.start();
+            MemoryPeak peak = MemoryPeak.start();
             long t0 = System.nanoTime();
             CldJob.Summary s = new CldJob(spark).run(new CldJob.Options(scores, "all", 0.1, null, BudgetMode.UNIFORM,
                     null, seed, dir.resolve("manifest").toString(), false, dir.resolve("dynamics").toString(), 3));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(seconds, peak.stop(), s.selected(), s.trainSamples());
+            return new Result(seconds, peak.stop().heapBytes(), s.selected(), s.trainSamples());
         } finally {
             deleteTree(dir);
         }

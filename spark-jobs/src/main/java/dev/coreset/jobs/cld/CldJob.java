@@ -2,12 +2,15 @@ package dev.coreset.jobs.cld;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.ExactMean;
 import dev.coreset.jobs.budget.BudgetModes;
 import dev.coreset.jobs.budget.ClassDifficulty;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
@@ -62,6 +65,10 @@ public final class CldJob {
                           Map<Integer, Long> selectedPerClass, long selected, double seconds) {
     }
 
+    /** What resume compares: the scores and exclude tables and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("cld", Options.class).inputs("scores", "exclude")
+            .outputs("out", "dynamicsOut");
+
     /** Per-sample dynamics plus the checks' helper columns. */
     static final String N_ROWS = "_n";
     static final String PROBLEM = "_problem";
@@ -88,20 +95,21 @@ public final class CldJob {
         if (o.dynamicsOut() != null) {
             writer.checkTarget(o.dynamicsOut(), o.overwrite());
         }
+        StageRecord stage = STAGE.record(o, AtomicTableWriter.hadoopConf(spark));
         ProgressListener.stage(spark, "cld: read scores");
         Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
         Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
 
         Dynamics dyn = dynamics(spark, scores, o.scores(), selection, o.el2nEarly());
         try {
-            return selectAndWrite(o, dyn, flags, writer, start);
+            return selectAndWrite(o, dyn, flags, writer, start, stage);
         } finally {
             dyn.table().unpersist();
         }
     }
 
     private Summary selectAndWrite(Options o, Dynamics dyn, Dataset<Row> flags, AtomicTableWriter writer,
-                                   long start) {
+                                   long start, StageRecord stage) {
         Dataset<Row> all = dyn.table();
         Dataset<Row> eligible = flags == null ? all : TableInputs.withoutIds(all, flags);
         ProgressListener.stage(spark, "cld: budgets");
@@ -152,10 +160,10 @@ public final class CldJob {
         meta.source.rows = fp.rows();
         meta.source.fingerprint = fp.hashHex();
         meta.parameters.put(Lineage.INPUTS, Lineage.fromScores(o.scores(), fp, spark.sparkContext().hadoopConfiguration()));
-        new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite());
+        new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite(), Map.of(StageRecord.FILE_NAME, stage));
 
         if (o.dynamicsOut() != null) {
-            writeDynamics(all, trainSamples, o, dyn.checkpoints(), writer);
+            writeDynamics(all, trainSamples, o, dyn.checkpoints(), writer, stage);
         }
         Map<Integer, Long> perClass = new TreeMap<>();
         meta.budget.perClass.forEach((k, v) -> perClass.put(Integer.parseInt(k), v));
@@ -164,7 +172,7 @@ public final class CldJob {
     }
 
     private void writeDynamics(Dataset<Row> all, long rowCount, Options o, List<Integer> checkpoints,
-                               AtomicTableWriter writer) {
+                               AtomicTableWriter writer, StageRecord stage) {
         StructType schema = SparkSchemas.structType(DynamicsTables.DYNAMICS);
         Dataset<Row> rows = all.select(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
         TableInfo info = TableInfo.of(DynamicsTables.DYNAMICS);
@@ -174,7 +182,7 @@ public final class CldJob {
         info.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), checkpoints.size()));
         info.createdAt = Instant.now().toString();
         writer.write(spark.createDataFrame(rows.rdd(), schema), o.dynamicsOut(), o.overwrite(),
-                Map.of(TableInfo.FILE_NAME, info));
+                Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
     }
 
     private static Map<String, Long> stringKeys(Map<Integer, Long> m) {
@@ -212,9 +220,20 @@ public final class CldJob {
     public static Dynamics dynamics(SparkSession spark, Dataset<Row> scores, String path,
                                     CheckpointSelection selection, int el2nEarly) {
         // Which checkpoints each split has: a handful of rows.
+        // ... and, in the same pass, the first sample whose label is not a class index.
         Map<String, TreeSet<Integer>> bySplit = new HashMap<>();
-        for (Row r : scores.groupBy(Tables.SPLIT, Tables.CHECKPOINT).count().collectAsList()) {
+        Column badLabel = col(Tables.LABEL).isNull().or(col(Tables.LABEL).lt(0));
+        long firstBadLabel = Long.MAX_VALUE;
+        for (Row r : scores.groupBy(Tables.SPLIT, Tables.CHECKPOINT)
+                .agg(count(lit(1)), min(when(badLabel, col(Tables.SAMPLE_ID)))).collectAsList()) {
             bySplit.computeIfAbsent(r.getString(0), s -> new TreeSet<>()).add(r.getInt(1));
+            if (!r.isNullAt(3)) {
+                firstBadLabel = Math.min(firstBadLabel, r.getLong(3));
+            }
+        }
+        if (firstBadLabel != Long.MAX_VALUE) {
+            throw new CoresetInputException(path + ": column 'label' is null or negative at sample_id " + firstBadLabel
+                    + "; labels must be class indices 0..C-1: re-score from a samples table written by `coreset ingest`.");
         }
         TreeSet<Integer> trainCheckpoints = bySplit.getOrDefault(Tables.SPLIT_TRAIN, new TreeSet<>());
         if (trainCheckpoints.isEmpty()) {
@@ -232,7 +251,7 @@ public final class CldJob {
         // Class validation trajectories: C x T means, the only per-class data on the driver.
         Map<Integer, double[]> valMeans = new TreeMap<>();
         for (Row r : scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_VAL).and(atChosen))
-                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(avg(col(Tables.LOSS).cast("double")))
+                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.of(col(Tables.LOSS)))
                 .collectAsList()) {
             double[] m = valMeans.computeIfAbsent(r.getInt(0), c -> filled(t, Double.NaN));
             m[chosen.indexOf(r.getInt(1))] = r.isNullAt(2) ? Double.NaN : r.getDouble(2);

@@ -3,6 +3,8 @@ package dev.coreset.jobs.cld;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.SparkSchemas;
@@ -51,6 +53,10 @@ import org.apache.spark.storage.StorageLevel;
 public final class NoiseJob {
     public record Options(String dynamics, String samples, String out, boolean overwrite, int bins) {
     }
+
+    /** What resume compares: the dynamics and samples tables and --bins. */
+    public static final StageSpec STAGE = StageSpec.of("noise", Options.class).inputs("dynamics", "samples")
+            .outputs("out");
 
     /** Why a class gets flags or none. */
     public enum Verdict {
@@ -105,6 +111,7 @@ public final class NoiseJob {
         long start = System.nanoTime();
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
+        StageRecord stage = STAGE.record(o, AtomicTableWriter.hadoopConf(spark));
         Dataset<Row> dyn = TableInputs.read(spark, o.dynamics(), DynamicsTables.DYNAMICS, "--dynamics",
                 "coreset cld --dynamics-out");
         Dataset<Row> samples = o.samples() == null ? null
@@ -163,7 +170,7 @@ public final class NoiseJob {
             info.summary.put("classes", perClass);
             info.createdAt = Instant.now().toString();
             writer.write(spark.createDataFrame(flags.rdd(), schema), o.out(), o.overwrite(),
-                    Map.of(TableInfo.FILE_NAME, info));
+                    Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
 
             long matched = 0;
             long noisy = 0;

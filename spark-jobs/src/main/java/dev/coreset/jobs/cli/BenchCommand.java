@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.bench.SelectJobBench;
 import dev.coreset.jobs.cld.CldBench;
 import dev.coreset.jobs.train.CrestBench;
 import dev.coreset.jobs.train.SamplesTableInfo;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
         subcommands = {
             BenchCommand.SelectKernel.class,
+            BenchCommand.SelectJobRun.class,
             BenchCommand.Parts.class,
             BenchCommand.Blas.class,
             BenchCommand.Cld.class,
@@ -103,6 +105,52 @@ public final class BenchCommand implements Runnable {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+    }
+
+    @Command(name = "select-job", mixinStandardHelpOptions = true,
+            description = {"Facility location through the real select job (GreeDi on Spark, CRAIG weights, manifest) on a"
+                    + " synthetic scores table of n samples: wall time, peak heap (MemoryMXBean) and peak RSS.",
+                    "Run with the heap you mean to test, e.g. JAVA_OPTS=-Xmx4g bin/coreset bench select-job."})
+    static final class SelectJobRun implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "10000000")
+        long n;
+        @Option(names = "--d", defaultValue = "16")
+        int d;
+        @Option(names = "--classes", defaultValue = "10")
+        int classes;
+        @Option(names = "--components", defaultValue = "8", description = "Gaussian components per class.")
+        int components;
+        @Option(names = "--fraction", defaultValue = "0.01")
+        double fraction;
+        @Option(names = "--partition-size", defaultValue = "10000")
+        int partitionSize;
+        @Option(names = "--optimizer", defaultValue = "lazy")
+        String optimizer;
+        @Option(names = "--memo-bytes", defaultValue = "268435456")
+        long memoBytes;
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+        @Option(names = "--work", description = "Directory for the synthetic table and manifest (default: a temp dir).")
+        java.nio.file.Path work;
+        @Option(names = "--keep", description = "Keep the work directory (the table is reused by the next run).")
+        boolean keep;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() {
+            SelectJobBench.Result r = SelectJobBench.run(sparkOptions.session(), new SelectJobBench.Options(n, d,
+                    classes, components, fraction, partitionSize, optimizer, seed, memoBytes, work, keep));
+            TextTable t = new TextTable("samples", "d", "selected", "generate s", "select s", "peak heap MB",
+                    "peak live heap MB", "peak RSS MB", "max heap MB", "k-medoid cost");
+            t.row(r.n(), d, r.selected(), String.format(Locale.ROOT, "%.1f", r.generateSeconds()),
+                    String.format(Locale.ROOT, "%.1f", r.selectSeconds()), r.peaks().heapBytes() >> 20,
+                    r.peaks().liveHeapBytes() >> 20,
+                    r.peaks().rssBytes() < 0 ? "n/a" : String.valueOf(r.peaks().rssBytes() >> 20),
+                    r.maxHeapBytes() >> 20, String.format(Locale.ROOT, "%.6g", r.kMedoidCost()));
+            System.out.print(t);
+            return 0;
         }
     }
 

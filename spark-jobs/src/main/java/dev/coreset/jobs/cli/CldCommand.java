@@ -3,6 +3,8 @@ package dev.coreset.jobs.cli;
 import dev.coreset.jobs.budget.BudgetModes;
 import dev.coreset.jobs.cld.CldJob;
 import dev.coreset.selection.budget.BudgetMode;
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.ResumeGuard;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -51,6 +53,10 @@ public final class CldCommand implements Callable<Integer> {
                 overwrite, dynamicsOut, el2nEarly);
         CldJob.checkOptions(options);
         SparkSession spark = sparkOptions.session();
+        var conf = AtomicTableWriter.hadoopConf(spark);
+        if (ResumeGuard.skipIfCurrent(CldJob.STAGE.record(options, conf), overwrite, conf)) {
+            return 0;
+        }
         CldJob.Summary s = new CldJob(spark).run(options);
         System.out.printf(Locale.ROOT, "cld: %d train samples, %d checkpoints %s, %d excluded; selected %d -> %s (%.1f s)%n",
                 s.trainSamples(), s.checkpoints().size(), s.checkpoints(), s.excluded(), s.selected(), out, s.seconds());

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.ReadFailures;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SoftwareVersion;
 import picocli.CommandLine;
@@ -45,7 +46,8 @@ public final class CoresetCli implements Runnable {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable cause = rootInputCause(ex);
             if (cause instanceof CoresetInputException) {
-                commandLine.getErr().println("error: " + cause.getMessage());
+                // One line whatever the message holds (a wrapped library message may span several).
+                commandLine.getErr().println("error: " + cause.getMessage().replaceAll("\\s*\\R\\s*", " "));
                 return EXIT_BAD_INPUT;
             }
             commandLine.getErr().println("internal error: " + ex);
@@ -57,6 +59,7 @@ public final class CoresetCli implements Runnable {
 
     /** Spark wraps task exceptions; an input error thrown inside a task still counts as one. */
     static Throwable rootInputCause(Throwable ex) {
+        CoresetInputException unreadable = ReadFailures.of(ex);
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof CoresetInputException) {
                 return t;
@@ -69,7 +72,7 @@ public final class CoresetCli implements Runnable {
                 return new CoresetInputException(nl < 0 ? msg : msg.substring(0, nl));
             }
         }
-        return ex;
+        return unreadable != null ? unreadable : ex;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

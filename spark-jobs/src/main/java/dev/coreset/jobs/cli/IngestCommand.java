@@ -1,6 +1,8 @@
 package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.ingest.IngestJob;
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.ResumeGuard;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,9 +69,14 @@ public final class IngestCommand implements Callable<Integer> {
             throw new dev.coreset.schemas.CoresetInputException("--format " + format + " is unknown; use idx, csv or parquet.");
         }
         SparkSession spark = sparkOptions.session();
-        IngestJob.Summary s = new IngestJob(spark).run(new IngestJob.Options(f, trainImages, trainLabels, testImages,
-                testLabels, input, labelColumn, header, featuresColumn, idColumn, valFraction, labelNoise, seed,
-                numClasses, out, overwrite, testFraction, limit));
+        IngestJob.Options options = new IngestJob.Options(f, trainImages, trainLabels, testImages, testLabels, input,
+                labelColumn, header, featuresColumn, idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite,
+                testFraction, limit);
+        var conf = AtomicTableWriter.hadoopConf(spark);
+        if (ResumeGuard.skipIfCurrent(IngestJob.STAGE.record(options, conf), overwrite, conf)) {
+            return 0;
+        }
+        IngestJob.Summary s = new IngestJob(spark).run(options);
         TextTable table = new TextTable("split", "rows");
         s.splits().forEach(table::row);
         System.out.printf(Locale.ROOT, "ingested %d samples, %d classes, %d features -> %s (%.1f s)%n", s.rows(),

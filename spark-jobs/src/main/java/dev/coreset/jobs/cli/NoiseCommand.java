@@ -2,6 +2,8 @@ package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.cld.NoiseJob;
 import dev.coreset.jobs.cld.NoiseThreshold;
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.schemas.CoresetInputException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -36,7 +38,12 @@ public final class NoiseCommand implements Callable<Integer> {
             throw new CoresetInputException("--bins " + bins + " is too few for a threshold fit; pass 16 or more, e.g. 1024.");
         }
         SparkSession spark = sparkOptions.session();
-        NoiseJob.Summary s = new NoiseJob(spark).run(new NoiseJob.Options(dynamics, samples, out, overwrite, bins));
+        NoiseJob.Options options = new NoiseJob.Options(dynamics, samples, out, overwrite, bins);
+        var conf = AtomicTableWriter.hadoopConf(spark);
+        if (ResumeGuard.skipIfCurrent(NoiseJob.STAGE.record(options, conf), overwrite, conf)) {
+            return 0;
+        }
+        NoiseJob.Summary s = new NoiseJob(spark).run(options);
         System.out.printf(Locale.ROOT, "noise: flagged %d of %d train samples (%.2f%%) -> %s (%.1f s)%n", s.flagged(),
                 s.samples(), 100.0 * s.flagged() / Math.max(1, s.samples()), out, s.seconds());
         System.out.printf(Locale.ROOT, "log last loss: %d of %d classes show two populations with a noisy one (Ashman D > %.0f, "

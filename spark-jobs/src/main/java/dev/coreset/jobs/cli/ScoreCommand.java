@@ -1,9 +1,12 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.jobs.score.ScoreJob;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,8 +52,14 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScoreJob.Summary s = new ScoreJob(sparkOptions.session()).run(new ScoreJob.Options(samples, checkpoints, epochs,
-                splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite, partitions, previous));
+        SparkSession spark = sparkOptions.session();
+        ScoreJob.Options options = new ScoreJob.Options(samples, checkpoints, epochs, splits, embedding, dim,
+                posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite, partitions, previous);
+        var conf = AtomicTableWriter.hadoopConf(spark);
+        if (ResumeGuard.skipIfCurrent(ScoreJob.STAGE.record(options, conf), overwrite, conf)) {
+            return 0;
+        }
+        ScoreJob.Summary s = new ScoreJob(spark).run(options);
         System.out.printf(Locale.ROOT, "scored %d rows (%d checkpoints, embedding dim %d) -> %s (%.1f s)%n",
                 s.scoredRows(), s.checkpoints(), s.embeddingDim(), out, s.seconds());
         if (previous != null) {

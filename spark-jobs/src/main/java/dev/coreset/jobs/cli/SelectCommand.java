@@ -1,10 +1,13 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.jobs.select.SelectJob;
 import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.select.SelectMethod;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,9 +57,15 @@ public final class SelectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SelectMethod m = SelectMethod.parse(method);
-        SelectJob.Summary s = new SelectJob(sparkOptions.session()).run(new SelectJob.Options(scores, checkpoint, m,
-                fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite,
-                PartsMode.parse(parts), exclude, el2nCheckpoints));
+        SparkSession spark = sparkOptions.session();
+        SelectJob.Options options = new SelectJob.Options(scores, checkpoint, m, fraction, perClass, budgetMode,
+                optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite, PartsMode.parse(parts), exclude,
+                el2nCheckpoints);
+        var conf = AtomicTableWriter.hadoopConf(spark);
+        if (ResumeGuard.skipIfCurrent(SelectJob.STAGE.record(options, conf), overwrite, conf)) {
+            return 0;
+        }
+        SelectJob.Summary s = new SelectJob(spark).run(options);
         System.out.printf(Locale.ROOT, "selected %d of %d train samples with %s -> %s (%.1f s)%s%n", s.selected(),
                 s.candidates(), m.cliName(), out, s.seconds(),
                 Double.isNaN(s.kMedoidCost()) ? "" : String.format(Locale.ROOT, ", k-medoid cost %.4g", s.kMedoidCost()));

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.jobs.train.ManifestSubset;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.jobs.train.TrainJob;
@@ -60,8 +61,12 @@ public final class TrainCommand implements Callable<Integer> {
         long cacheBytes = cacheMb << 20;
         long start = System.nanoTime();
         CrestOptions crestSettings = crest ? crestOptions.toOptions() : null;
-        TrainJob.Outcome outcome = TrainJob.run(new TrainJob.Options(samples, manifest, mode, spec, options, out,
-                overwrite, cacheBytes, crestSettings), new TrainJob.Splits(samples, conf, cacheBytes));
+        TrainJob.Options job = new TrainJob.Options(samples, manifest, mode, spec, options, out, overwrite, cacheBytes,
+                crestSettings);
+        if (ResumeGuard.skipIfCurrent(TrainJob.STAGE.record(job, conf), overwrite, conf)) {
+            return 0;
+        }
+        TrainJob.Outcome outcome = TrainJob.run(job, new TrainJob.Splits(samples, conf, cacheBytes));
         TextTable table = new TextTable("epoch", "train loss", "val acc", "test acc", "seconds");
         for (EpochMetrics m : outcome.result().metrics()) {
             table.row(m.epoch(), fmt(m.trainLoss()), fmt(m.valAccuracy()), fmt(m.testAccuracy()),

@@ -3,6 +3,9 @@ package dev.coreset.jobs.ingest;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.ReadFailures;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.validate.SamplesValidator;
 import dev.coreset.schemas.CoresetInputException;
@@ -52,6 +55,10 @@ public final class IngestJob {
         }
     }
 
+    /** What resume compares: the raw input files and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("ingest", Options.class)
+            .inputs("trainImages", "trainLabels", "testImages", "testLabels", "input").outputs("out");
+
     /** What was written, for the summary table. */
     public record Summary(long rows, int classes, int featureDim, Map<String, Long> splits, long noisy,
                           double seconds) {
@@ -69,6 +76,7 @@ public final class IngestJob {
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
         var conf = AtomicTableWriter.hadoopConf(spark);
+        StageRecord stage = STAGE.record(o, conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         org.apache.hadoop.fs.Path rawDir = new org.apache.hadoop.fs.Path(target.getParent(),
                 target.getName() + ".ingest-tmp-" + UUID.randomUUID());
@@ -80,7 +88,7 @@ public final class IngestJob {
                 raw = readParquet(o);
             } else {
                 inputName = o.format() == Format.IDX ? o.trainImages().toString() : o.input();
-                stageDriverSources(o, new RawStager(conf, rawDir));
+                stageDriverSources(o, new RawStager(conf, rawDir), inputName);
                 raw = spark.read().parquet(rawDir.toString());
             }
             ProgressListener.stage(spark, "ingest: validate");
@@ -115,7 +123,7 @@ public final class IngestJob {
             info.summary.put("featureDim", facts.featureDim());
             info.summary.put("splits", splits);
             info.summary.put("noisyTrainLabels", noisy);
-            writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info));
+            writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
             return new Summary(facts.rows(), facts.classes(), facts.featureDim(), splits, noisy,
                     (System.nanoTime() - start) / 1e9);
         } finally {
@@ -165,22 +173,26 @@ public final class IngestJob {
         }
     }
 
-    private void stageDriverSources(Options o, RawStager stager) throws IOException {
+    private void stageDriverSources(Options o, RawStager stager, String inputName) throws IOException {
+        long rows = 0;
         if (o.format() == Format.IDX) {
             try (IdxSource train = new IdxSource(o.trainImages(), o.trainLabels())) {
                 LOG.info("reading {} training images of {} pixels from {}", train.count(), train.featureCount(),
                         o.trainImages());
-                stager.stage(limited(train, o), 0, Tables.SPLIT_TRAIN, expected(train.count(), o));
+                rows += stager.stage(limited(train, o), 0, Tables.SPLIT_TRAIN, expected(train.count(), o));
             }
             if (o.testImages() != null) {
                 try (IdxSource test = new IdxSource(o.testImages(), o.testLabels())) {
-                    stager.stage(limited(test, o), 1, Tables.SPLIT_TEST, expected(test.count(), o));
+                    rows += stager.stage(limited(test, o), 1, Tables.SPLIT_TEST, expected(test.count(), o));
                 }
             }
         } else {
             try (CsvSource csv = new CsvSource(Path.of(o.input()), o.labelColumn(), o.header())) {
-                stager.stage(limited(csv, o), 0, Tables.SPLIT_TRAIN, o.limit() > 0 ? o.limit() : -1);
+                rows += stager.stage(limited(csv, o), 0, Tables.SPLIT_TRAIN, o.limit() > 0 ? o.limit() : -1);
             }
+        }
+        if (rows == 0) {
+            throw new CoresetInputException(inputName + ": no rows; point to a non-empty input.");
         }
     }
 
@@ -217,8 +229,18 @@ public final class IngestJob {
     private Dataset<Row> readParquet(Options o) {
         Dataset<Row> in;
         try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(o.input());
+            if (!p.getFileSystem(AtomicTableWriter.hadoopConf(spark)).exists(p)) {
+                throw new CoresetInputException(o.input() + ": no such file or directory; check --input.");
+            }
             in = spark.read().parquet(o.input());
+        } catch (CoresetInputException e) {
+            throw e;
         } catch (Exception e) {
+            CoresetInputException unreadable = ReadFailures.of(e, "re-create it or check --input");
+            if (unreadable != null) {
+                throw unreadable;
+            }
             throw new CoresetInputException(o.input() + ": cannot read as Parquet (" + firstLine(e)
                     + "); check --input.", e);
         }

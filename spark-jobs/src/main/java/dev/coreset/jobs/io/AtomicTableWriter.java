@@ -2,6 +2,7 @@ package dev.coreset.jobs.io;
 
 import dev.coreset.schemas.AtomicPublisher;
 import dev.coreset.schemas.Json;
+import dev.coreset.schemas.TestHooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ public final class AtomicTableWriter {
         boolean published = false;
         try {
             data.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+            TestHooks.pauseAt(TestHooks.STAGED_DATA, staging);
             for (var e : new LinkedHashMap<>(sideFiles).entrySet()) {
                 Json.write(new Path(staging, e.getKey()), e.getValue(), hadoopConf(spark));
             }

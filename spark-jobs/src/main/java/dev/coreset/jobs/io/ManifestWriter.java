@@ -30,6 +30,12 @@ public final class ManifestWriter {
      * @param meta     method, parameters, seed and source filled in by the caller; budget and time are filled here
      */
     public void write(Dataset<Row> selected, ManifestMetadata meta, String out, boolean overwrite) {
+        write(selected, meta, out, overwrite, Map.of());
+    }
+
+    /** As above, with more side files (e.g. the {@link StageRecord}) published in the same step. */
+    public void write(Dataset<Row> selected, ManifestMetadata meta, String out, boolean overwrite,
+                      Map<String, Object> moreSideFiles) {
         StructType schema = SparkSchemas.structType(Tables.MANIFEST);
         Dataset<Row> rows = selected
                 .select(Arrays.stream(schema.fields())
@@ -46,8 +52,9 @@ public final class ManifestWriter {
             }
             meta.budget.total = total;
             meta.createdAt = Instant.now().toString();
-            new AtomicTableWriter(spark).write(spark.createDataFrame(rows.rdd(), schema), out, overwrite,
-                    Map.of(ManifestMetadata.FILE_NAME, meta));
+            Map<String, Object> sideFiles = new java.util.LinkedHashMap<>(moreSideFiles);
+            sideFiles.put(ManifestMetadata.FILE_NAME, meta);
+            new AtomicTableWriter(spark).write(spark.createDataFrame(rows.rdd(), schema), out, overwrite, sideFiles);
         } finally {
             rows.unpersist();
         }

@@ -28,6 +28,11 @@ public final class TableInputs {
         try {
             df = spark.read().parquet(path);
         } catch (Exception e) {
+            CoresetInputException unreadable = ReadFailures.of(e, "re-create it with " + maker + " and pass that to "
+                    + option);
+            if (unreadable != null) {
+                throw unreadable;
+            }
             throw new CoresetInputException(path + ": cannot read as a Parquet " + schema.name() + " table ("
                     + firstLine(e) + "); pass the output of " + maker + " to " + option + ".", e);
         }
@@ -42,6 +47,10 @@ public final class TableInputs {
         try {
             df = spark.read().parquet(path);
         } catch (Exception e) {
+            CoresetInputException unreadable = ReadFailures.of(e, "pass the output of coreset noise to " + option);
+            if (unreadable != null) {
+                throw unreadable;
+            }
             throw new CoresetInputException(path + ": cannot read as Parquet (" + firstLine(e)
                     + "); pass the output of coreset noise to " + option + ".", e);
         }
@@ -73,7 +82,7 @@ public final class TableInputs {
         }
     }
 
-    static String firstLine(Throwable e) {
+    public static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

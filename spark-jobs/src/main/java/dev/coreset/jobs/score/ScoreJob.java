@@ -2,9 +2,12 @@ package dev.coreset.jobs.score;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.schemas.CoresetInputException;
@@ -67,6 +70,10 @@ public final class ScoreJob {
     public static final String CHECKPOINTS_SHA256 = "checkpointsSha256";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreJob.class);
+    /** What resume compares: the samples table, the run directory and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("score", Options.class).inputs("samples", "checkpoints", "previous")
+            .outputs("out");
+
     private final SparkSession spark;
 
     public ScoreJob(SparkSession spark) {
@@ -78,6 +85,7 @@ public final class ScoreJob {
         var conf = AtomicTableWriter.hadoopConf(spark);
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
+        StageRecord stage = STAGE.record(o, conf);
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
         List<ModelRef> refs = checkpoints(o);
         ScoreOptions scoreOptions = scoreOptions(o);
@@ -85,17 +93,19 @@ public final class ScoreJob {
             throw new CoresetInputException("--partitions " + o.partitions() + " is negative; pass a task count, or 0 to"
                     + " keep the table's partitioning.");
         }
-        // Fail before any task: the model must take these features and these classes.
-        try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(refs.get(0), ai.djl.Device.cpu())) {
-            if (probe.inputLength() != info.featureDim()) {
-                throw new CoresetInputException(refs.get(0).path() + ": the model takes " + probe.inputLength()
-                        + " features per sample but " + o.samples() + " has " + info.featureDim()
-                        + "; score with a model trained on this table.");
-            }
-            if (probe.numClasses() < info.classes()) {
-                throw new CoresetInputException(refs.get(0).path() + ": the model has " + probe.numClasses()
-                        + " classes but " + o.samples() + " has labels up to " + (info.classes() - 1)
-                        + "; score with a model trained on this table.");
+        // Fail before any task: every checkpoint must load and take these features and these classes.
+        for (ModelRef ref : refs) {
+            try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(ref, ai.djl.Device.cpu())) {
+                if (probe.inputLength() != info.featureDim()) {
+                    throw new CoresetInputException(ref.path() + ": the model takes " + probe.inputLength()
+                            + " features per sample but " + o.samples() + " has " + info.featureDim()
+                            + "; score with a model trained on this table.");
+                }
+                if (probe.numClasses() < info.classes()) {
+                    throw new CoresetInputException(ref.path() + ": the model has " + probe.numClasses()
+                            + " classes but " + o.samples() + " has labels up to " + (info.classes() - 1)
+                            + "; score with a model trained on this table.");
+                }
             }
         }
         Dataset<Row> samples = spark.read().parquet(o.samples());
@@ -124,9 +134,10 @@ public final class ScoreJob {
             samples = samples.repartition(o.partitions(), col(Tables.SAMPLE_ID)).sortWithinPartitions(Tables.SAMPLE_ID);
         }
         LongAccumulator scoredRows = spark.sparkContext().longAccumulator("rows scored");
+        TaskFaults faults = TaskFaults.at(spark, TaskFaults.SCORE);
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
         Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES),
-                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize(), scoredRows);
+                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize(), scoredRows, faults);
         if (reused != null) {
             scores = scores.unionByName(reused);
         }
@@ -135,7 +146,7 @@ public final class ScoreJob {
         tableInfo.parameters = parameters;
         tableInfo.createdAt = Instant.now().toString();
         tableInfo.summary.put("checkpoints", refs.stream().map(r -> Checkpoints.epochOf(r.localPath())).toList());
-        writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo));
+        writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo, StageRecord.FILE_NAME, stage));
         Dataset<Row> written = spark.read().parquet(o.out());
         long rows = written.count();
         int dim = withEmbedding ? written.select(org.apache.spark.sql.functions.size(col(Tables.EMBEDDING))).first().getInt(0) : 0;
@@ -174,6 +185,12 @@ public final class ScoreJob {
 
     /** What each batch computes: embedding, projection, posterior draws and batch size of {@code o}. */
     public static ScoreOptions scoreOptions(Options o) {
+        if (o.batchSize() <= 0) {
+            throw new CoresetInputException("--batch-size " + o.batchSize() + " must be positive; pass e.g. 512.");
+        }
+        if (o.dim() < 0) {
+            throw new CoresetInputException("--dim " + o.dim() + " is negative; pass 0 (off) or a positive projection size.");
+        }
         ScoreOptions s = ScoreOptions.defaults().withEmbedding(EmbeddingKind.parse(o.embedding()))
                 .withMaxBatchRows(o.batchSize());
         if (o.dim() > 0) {
@@ -222,13 +239,17 @@ public final class ScoreJob {
      */
     public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
                                          List<ModelRef> refs, ScoreOptions options, int batch) {
-        return scoreRows(input, labelCol, featuresCol, keepFeatures, refs, options, batch, null);
+        return scoreRows(input, labelCol, featuresCol, keepFeatures, refs, options, batch, null,
+                TaskFaults.at(input.sparkSession(), TaskFaults.SCORE));
     }
 
-    /** As above, counting the rows that went through the model (times checkpoints) in {@code scoredRows}. */
+    /**
+     * As above, counting the rows that went through the model (times checkpoints) in {@code scoredRows} (may be
+     * null); {@code faults} is the test-only failure hook.
+     */
     public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
                                          List<ModelRef> refs, ScoreOptions options, int batch,
-                                         LongAccumulator scoredRows) {
+                                         LongAccumulator scoredRows, TaskFaults faults) {
         StructType in = input.schema();
         StructType out = new StructType();
         List<Integer> carried = new ArrayList<>();
@@ -245,7 +266,7 @@ public final class ScoreJob {
         int label = in.fieldIndex(labelCol);
         int features = in.fieldIndex(featuresCol);
         JavaRDD<Row> scored = input.javaRDD().mapPartitions((Iterator<Row> rows) ->
-                new PartitionScorer(refs, options, batch, rows, carry, label, features, scoredRows));
+                new PartitionScorer(refs, options, batch, rows, carry, label, features, scoredRows, faults));
         return input.sparkSession().createDataFrame(scored, out);
     }
 
@@ -272,15 +293,17 @@ public final class ScoreJob {
         private final int[] carry;
         private final int labelIndex;
         private final int featuresIndex;
+        private final TaskFaults faults;
 
         PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input, int[] carry,
-                        int labelIndex, int featuresIndex, LongAccumulator scoredRows) {
+                        int labelIndex, int featuresIndex, LongAccumulator scoredRows, TaskFaults faults) {
             this.input = input;
             this.batch = batch;
             this.carry = carry;
             this.labelIndex = labelIndex;
             this.featuresIndex = featuresIndex;
             this.scoredRows = scoredRows;
+            this.faults = faults;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
                 scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
@@ -300,6 +323,7 @@ public final class ScoreJob {
             pending.clear();
             pendingIndex = 0;
             if (!input.hasNext()) {
+                faults.maybeFail(); // test-only: after every row of the partition went out
                 return false;
             }
             List<Row> rows = new ArrayList<>(batch);

@@ -2,6 +2,7 @@ package dev.coreset.jobs.select;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.assign.NearestCenterAssigner;
@@ -93,6 +94,7 @@ public final class DistributedGreedy {
         ProgressListener.stage(spark, "select: greedy per part");
         PartSelector sel = selector;
         long s = seed;
+        TaskFaults faults = TaskFaults.at(spark, TaskFaults.SELECT);
         JavaRDD<Row> winners = withPart.groupBy(Tables.LABEL, "part")
                 .agg(collect_list(struct(col(Tables.SAMPLE_ID), col(Tables.EMBEDDING))).as("pts"))
                 .javaRDD().flatMap(row -> {
@@ -101,6 +103,7 @@ public final class DistributedGreedy {
                     int[] share = sharesB.value().get(label + "/" + part);
                     Points p = Points.sortedById(row.getList(2));
                     SelectionResult res = sel.select(p.rows, p.n, p.d, share[1], s * 31 + label * 1_000_003L + part);
+                    faults.maybeFail();
                     List<Row> out = new ArrayList<>(res.size());
                     for (int i = 0; i < res.size(); i++) {
                         int idx = res.indices()[i];
@@ -133,6 +136,7 @@ public final class DistributedGreedy {
                     }
                     int k = Math.min(budgetsCopy.get(label), w.size());
                     SelectionResult a = sel.select(rows, w.size(), d, k, s * 17 + label);
+                    faults.maybeFail();
                     List<Row> out = new ArrayList<>();
                     for (int i = 0; i < a.size(); i++) {
                         Row r = w.get(a.indices()[i]);
@@ -164,7 +168,11 @@ public final class DistributedGreedy {
         Broadcast<Map<Integer, Centers[]>> centersB = spark.sparkContext()
                 .broadcast(centers, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
         List<Assignment> partial = withPart.select(Tables.LABEL, Tables.EMBEDDING).javaRDD()
-                .mapPartitions((Iterator<Row> it) -> assignPartition(it, centersB.value())).collect();
+                .mapPartitions((Iterator<Row> it) -> {
+                    Iterator<Assignment> out = assignPartition(it, centersB.value());
+                    faults.maybeFail();
+                    return out;
+                }).collect();
         Map<String, Assignment> merged = new HashMap<>();
         for (Assignment a : partial) {
             merged.merge(a.label + "/" + a.candidate, a, Assignment::merge);

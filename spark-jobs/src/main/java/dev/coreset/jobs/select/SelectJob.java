@@ -8,12 +8,13 @@ import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
 import dev.coreset.schemas.ManifestMetadata;
-import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.budget.BudgetMode;
 import dev.coreset.selection.budget.ClassBudgets;
@@ -51,6 +52,10 @@ public final class SelectJob {
                           double seconds) {
     }
 
+    /** What resume compares: the scores table and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("select", Options.class).inputs("scores", "exclude").outputs("out")
+            .rename("cacheBytes", "memo-bytes");
+
     private final SparkSession spark;
 
     public SelectJob(SparkSession spark) {
@@ -69,18 +74,13 @@ public final class SelectJob {
         long start = System.nanoTime();
         checkOptions(o);
         new dev.coreset.jobs.io.AtomicTableWriter(spark).checkTarget(o.out(), o.overwrite());
-        Dataset<Row> scores;
-        try {
-            scores = spark.read().parquet(o.scores());
-        } catch (Exception e) {
-            throw new CoresetInputException(o.scores() + ": cannot read as Parquet; pass the --out of `coreset score`.", e);
-        }
-        SparkSchemas.check(Tables.SCORES, scores.schema(), o.scores());
+        StageRecord stage = STAGE.record(o, dev.coreset.jobs.io.AtomicTableWriter.hadoopConf(spark));
+        Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
         Selection s = select(scores, o);
         ManifestMetadata meta = manifestMetadata(o, s);
         meta.parameters.put(Lineage.INPUTS, Lineage.fromScores(o.scores(), s.source(),
                 spark.sparkContext().hadoopConfiguration()));
-        new ManifestWriter(spark).write(s.rows(), meta, o.out(), o.overwrite());
+        new ManifestWriter(spark).write(s.rows(), meta, o.out(), o.overwrite(), Map.of(StageRecord.FILE_NAME, stage));
         long total = s.budgets().values().stream().mapToLong(Integer::longValue).sum();
         return new Summary(s.source().rows(), total, s.budgets(), s.kMedoidCost(), (System.nanoTime() - start) / 1e9);
     }
@@ -111,7 +111,7 @@ public final class SelectJob {
         Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
         at = at.cache();
         try {
-            checkRows(at, o);
+            ScoresRowChecks.check(at, o.method(), o.scores());
             // Flagged samples leave before budgets; the manifest's source fingerprint stays that of all train rows.
             Dataset<Row> candidates = flags == null ? at : TableInputs.withoutIds(at, flags);
             ProgressListener.stage(spark, "select: budgets");
@@ -202,30 +202,6 @@ public final class SelectJob {
             return c;
         } catch (NumberFormatException e) {
             throw new CoresetInputException("--checkpoint " + o.checkpoint() + " is not last or a number.");
-        }
-    }
-
-    private static void checkRows(Dataset<Row> at, Options o) {
-        Column bad = isnan(col(Tables.LOSS)).or(col(Tables.LOSS).isNull())
-                .or(col(Tables.LOSS).equalTo(Float.POSITIVE_INFINITY));
-        Row first = at.filter(bad).select(Tables.SAMPLE_ID).orderBy(Tables.SAMPLE_ID).limit(1).collectAsList()
-                .stream().findFirst().orElse(null);
-        if (first != null) {
-            throw new CoresetInputException(o.scores() + ": column 'loss' is NaN, infinite or null at sample_id "
-                    + first.getLong(0) + "; re-score with a model that does not diverge.");
-        }
-        if (o.method().needsEmbedding()) {
-            Row dims = at.agg(min(size(col(Tables.EMBEDDING))), max(size(col(Tables.EMBEDDING)))).first();
-            if (dims.getInt(0) != dims.getInt(1) || dims.getInt(0) <= 0) {
-                throw new CoresetInputException(o.scores() + ": column 'embedding' is ragged or empty (lengths "
-                        + dims.getInt(0) + ".." + dims.getInt(1) + "); re-score with one --embedding and --dim.");
-            }
-        }
-        Dataset<Row> dup = at.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1));
-        Row d = dup.select(Tables.SAMPLE_ID).orderBy(Tables.SAMPLE_ID).limit(1).collectAsList().stream().findFirst().orElse(null);
-        if (d != null) {
-            throw new CoresetInputException(o.scores() + ": sample_id " + d.getLong(0)
-                    + " appears twice at one checkpoint; re-score into a fresh --out.");
         }
     }
 

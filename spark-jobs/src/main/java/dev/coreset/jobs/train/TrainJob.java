@@ -1,5 +1,7 @@
 package dev.coreset.jobs.train;
 
+import dev.coreset.jobs.io.StageRecord;
+import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.schemas.AtomicPublisher;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SamplesReader;
@@ -41,6 +43,11 @@ public final class TrainJob {
             this(samples, manifest, weights, spec, train, out, overwrite, cacheBytes, null);
         }
     }
+
+    /** What resume compares: the samples table, the manifest, the model and trainer options (not --cache-mb). */
+    public static final StageSpec STAGE = StageSpec.of("train", Options.class).inputs("samples", "manifest")
+            .outputs("out").ignore("cacheBytes").spread("spec", "train").rename("learningRate", "lr")
+            .rename("architecture", "model");
 
     /** The train, val and test rows of one samples table; the demo shares one instance across many runs. */
     public static final class Splits {
@@ -88,6 +95,7 @@ public final class TrainJob {
         AtomicPublisher publisher = new AtomicPublisher(conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         publisher.checkTarget(target, o.overwrite());
+        StageRecord stage = STAGE.record(o, conf);
         long start = System.nanoTime();
         RowSource trainRows = splits.train;
         TrainOptions options = o.train();
@@ -121,6 +129,7 @@ public final class TrainJob {
             TrainingRun run = TrainingRun.write(dir, o.samples(), o.manifest(),
                     o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), result,
                     (System.nanoTime() - start) / 1e9, crest);
+            stage.write(staging, conf);
             publisher.markSuccess(staging);
             publisher.publish(staging, target, o.overwrite());
             done = true;

@@ -35,7 +35,8 @@ public final class SamplesValidator {
                 sum(when(col(Tables.FEATURES).isNull(), 1).otherwise(0)),
                 min(size(col(Tables.FEATURES))),
                 max(size(col(Tables.FEATURES))),
-                sum(when(badFeature, 1).otherwise(0))).first();
+                sum(when(badFeature, 1).otherwise(0)),
+                countDistinct(col(Tables.LABEL))).first();
         long rows = agg.getLong(0);
         if (rows == 0) {
             throw new CoresetInputException(path + ": no rows; point to a non-empty table.");
@@ -59,6 +60,17 @@ public final class SamplesValidator {
             throw offending(df, col(Tables.LABEL).geq(classes), path,
                     "column 'label' is out of range (>= " + classes + " classes)", -1,
                     "labels must be 0.." + (classes - 1) + ": remap them or raise --num-classes.");
+        }
+        if (agg.getLong(9) < classes) {
+            java.util.Set<Integer> present = new java.util.HashSet<>(df.select(Tables.LABEL).distinct()
+                    .as(org.apache.spark.sql.Encoders.INT()).collectAsList());
+            int missing = 0;
+            while (present.contains(missing)) {
+                missing++;
+            }
+            throw new CoresetInputException(path + ": class " + missing + " has no samples (" + classes + " classes: "
+                    + (numClasses > 0 ? "--num-classes " + numClasses + "); lower --num-classes or add samples of that class."
+                    : "max label + 1); remap the labels to 0..C-1 without gaps."));
         }
         if (agg.getLong(5) > 0) {
             throw offending(df, col(Tables.FEATURES).isNull(), path, "column 'features' is null", agg.getLong(5),

@@ -3,6 +3,9 @@ package dev.coreset.jobs.cld;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coreset.jobs.CliRun;
+import dev.coreset.jobs.Damage;
+import dev.coreset.jobs.PipelineFixture;
+import dev.coreset.jobs.Refusals;
 import dev.coreset.jobs.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every bad input to cld and noise: exit 2, one line naming the file/option/value and the fix, no output. */
+/**
+ * Every bad input to cld and noise ({@link Refusals}): exit 2, one line naming the file/option/value and the fix,
+ * no output created, an existing manifest at --out untouched.
+ */
 class CldErrorsTest {
     @TempDir
     Path tmp;
@@ -33,25 +39,31 @@ class CldErrorsTest {
         good = b.write(tmp, "good");
     }
 
-    private CliRun cld(Path scores, String... extra) {
+    private int cases;
+
+    /** The cld command line with a fresh --out and --dynamics-out. */
+    private List<String> cld(Path scores, String... extra) {
+        int n = cases++;
         List<String> args = new ArrayList<>(List.of("cld", "--scores", scores.toString(), "--out",
-                tmp.resolve("out").toString(), "--dynamics-out", tmp.resolve("dyn").toString(), "--no-progress"));
+                tmp.resolve("out-" + n).toString(), "--dynamics-out", tmp.resolve("dyn-" + n).toString(), "--no-progress"));
         if (Arrays.stream(extra).noneMatch(a -> a.equals("--fraction") || a.equals("--per-class"))) {
             args.addAll(List.of("--per-class", "2"));
         }
         args.addAll(List.of(extra));
-        return CliRun.of(args.toArray(new String[0]));
+        return args;
     }
 
-    private void assertRefused(CliRun run, String... fragments) {
-        assertEquals(2, run.exitCode(), run.err());
-        String line = run.errorLine();
-        assertFalse(line.contains("\n"), "one line: " + line);
-        for (String f : fragments) {
-            assertTrue(line.contains(f), "'" + f + "' missing from: " + line);
+    /**
+     * The shared contract ({@link Refusals}) with the digits manifest planted at --out, plus: no dynamics table
+     * is created either. For noise the planted directory stands for any earlier output at --out.
+     */
+    private void assertRefused(List<String> args, String... fragments) {
+        Path out = Path.of(args.get(args.indexOf("--out") + 1));
+        Refusals.assertRefused(out, PipelineFixture.get().manifest, args, fragments);
+        int dyn = args.indexOf("--dynamics-out");
+        if (dyn >= 0) {
+            assertFalse(Files.exists(Path.of(args.get(dyn + 1))), "no dynamics table is created");
         }
-        assertFalse(Files.exists(tmp.resolve("out")), "no manifest is created");
-        assertFalse(Files.exists(tmp.resolve("dyn")), "no dynamics table is created");
     }
 
     @Test
@@ -140,20 +152,49 @@ class CldErrorsTest {
     }
 
     @Test
+    void notParquet() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("text"));
+        Files.writeString(dir.resolve("part-00000.parquet"), "sample_id,label\n1,0\n");
+        assertRefused(cld(dir), dir.toString(), "cannot read", "coreset score");
+    }
+
+    @Test
+    void truncatedParquetFile() throws Exception {
+        Path part = Damage.truncate(good, 0.9);
+        assertRefused(cld(good), part.getFileName().toString(), "truncated or corrupt", "re-create it");
+    }
+
+    @Test
+    void nullOrNegativeLabel() {
+        ScoresBuilder b = new ScoresBuilder().train(1, 0, 2f, 1f, 0.5f).train(2, -1, 2f, 1.5f, 0.5f)
+                .val(3, 0, 2f, 1.2f, 0.4f);
+        Path p = b.write(tmp, "negative");
+        assertRefused(cld(p), p.toString(), "column 'label' is null or negative at sample_id 2", "0..C-1");
+        Path nulls = tmp.resolve("null-label");
+        SparkTestSession.get().read().parquet(good.toString())
+                .selectExpr("sample_id", "IF(sample_id = 11, CAST(NULL AS INT), label) AS label", "split", "checkpoint",
+                        "loss", "correct", "margin", "el2n", "draws")
+                .write().parquet(nulls.toString());
+        assertRefused(cld(nulls), "column 'label' is null or negative at sample_id 11");
+    }
+
+    @Test
     void existingOutputIsKept() throws Exception {
-        Files.createDirectories(tmp.resolve("out"));
-        CliRun run = cld(good);
+        List<String> args = cld(good);
+        Path out = Files.createDirectories(Path.of(args.get(args.indexOf("--out") + 1)));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.errorLine().contains("already exists"), run.errorLine());
-        assertFalse(Files.exists(tmp.resolve("dyn")));
+        assertFalse(Files.exists(Path.of(args.get(args.indexOf("--dynamics-out") + 1))));
+        assertTrue(Files.exists(out));
     }
 
     @Test
     void noiseBadInputs() {
         Path nope = tmp.resolve("nope");
-        assertRefused(CliRun.of("noise", "--dynamics", nope.toString(), "--out", tmp.resolve("out").toString(),
+        assertRefused(List.of("noise", "--dynamics", nope.toString(), "--out", tmp.resolve("noise-1").toString(),
                 "--no-progress"), nope.toString(), "no such dynamics table", "--dynamics-out");
-        assertRefused(CliRun.of("noise", "--dynamics", good.toString(), "--out", tmp.resolve("out").toString(),
+        assertRefused(List.of("noise", "--dynamics", good.toString(), "--out", tmp.resolve("noise-2").toString(),
                 "--no-progress"), good.toString(), "missing column 'cld'");
         Path exclude = tmp.resolve("no-flags");
         assertRefused(cld(good, "--exclude", exclude.toString()), exclude.toString(), "--exclude");
