@@ -12,6 +12,7 @@ import dev.coreset.schemas.Tables;
 import dev.coreset.scoring.BatchScorer;
 import dev.coreset.scoring.DeviceSelector;
 import dev.coreset.scoring.EmbeddingKind;
+import dev.coreset.scoring.Engines;
 import dev.coreset.scoring.ModelCache;
 import dev.coreset.scoring.ModelRef;
 import dev.coreset.scoring.ScoreBatch;
@@ -200,6 +201,23 @@ public final class ScoreJob {
         return input.sparkSession().createDataFrame(scored, out);
     }
 
+    /**
+     * Task-local property that sets PyTorch's intra-op threads of a scoring task: unset = the task's cores
+     * (spark.task.cpus, 1 by default), 0 = PyTorch's default (every core of the machine, in every task).
+     */
+    public static final String INTRA_OP_THREADS = "coreset.score.intraOpThreads";
+
+    /**
+     * PyTorch's intra-op threads for this task. The CPU build's intra-op pool is OpenMP, whose thread count is a
+     * setting of the calling thread: set on the task thread (and restored when the task ends), it gives each
+     * concurrent task its own cores instead of every task spreading over all of them (docs/BENCHMARKS.md: scoring).
+     * With 0 the task leaves the count as it is.
+     */
+    static int intraOpThreads(TaskContext ctx) {
+        String v = ctx.getLocalProperty(INTRA_OP_THREADS);
+        return v == null ? Math.max(1, ctx.cpus()) : Integer.parseInt(v);
+    }
+
     /** The GPU addresses Spark assigned to the running task (empty on CPU executors and in local mode). */
     static List<String> assignedGpus() {
         TaskContext ctx = TaskContext.get();
@@ -237,7 +255,12 @@ public final class ScoreJob {
             }
             TaskContext ctx = TaskContext.get();
             if (ctx != null) {
-                ctx.addTaskCompletionListener((TaskContext c) -> scorers.forEach(BatchScorer::close));
+                Engines.setIntraOpThreads(intraOpThreads(ctx));
+                ctx.addTaskCompletionListener((TaskContext c) -> {
+                    scorers.forEach(BatchScorer::close);
+                    // Back to the JVM's default, so no later thread (the driver's, in local mode) inherits the task's.
+                    Engines.setIntraOpThreads(Engines.defaultIntraOpThreads());
+                });
             }
         }
 
