@@ -113,6 +113,9 @@ public final class BenchCommand implements Runnable {
         List<String> models;
         @Option(names = "--rows", defaultValue = "54000", description = "Train rows, the first by id (default ${DEFAULT-VALUE}).")
         int rows;
+        @Option(names = "--copies", defaultValue = "4", description = "Times the job scores each row and the loop passes"
+                + " over them (default ${DEFAULT-VALUE}), so fixed costs do not decide the rate.")
+        int copies;
         @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass (default ${DEFAULT-VALUE}, as coreset score).")
         int batch;
         @Option(names = "--rounds", defaultValue = "2", description = "Timed rounds per model (default ${DEFAULT-VALUE}).")
@@ -124,18 +127,24 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws IOException {
             Path work = Files.createTempDirectory("coreset-bench-score");
             try {
-                List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, batch,
-                        rounds, work);
-                TextTable t = new TextTable("model", "rows", "cores", "round", "single-thread /s", "job /s",
-                        "job / (cores x single)", "job, PyTorch default threads /s", "ratio, default threads");
+                List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, copies,
+                        batch, rounds, work);
+                // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round.
+                TextTable t = new TextTable("model", "rows", "cores", "round", "threads", "single /s", "command /s",
+                        "Spark job /s", "command / (cores x single)", "Spark job / (cores x single)",
+                        "CPU us per sample (single / command)");
                 for (ScoreBench.Result r : results) {
                     for (int i = 0; i < r.rounds().size(); i++) {
                         ScoreBench.Round x = r.rounds().get(i);
-                        t.row(r.model() + " epoch " + r.epoch(), r.rows(), r.cores(), i + 1,
-                                String.format(Locale.ROOT, "%.0f", x.singleRate()), String.format(Locale.ROOT, "%.0f", x.jobRate()),
-                                String.format(Locale.ROOT, "%.2f", x.jobRate() / (r.cores() * x.singleRate())),
-                                String.format(Locale.ROOT, "%.0f", x.jobRateDefaultThreads()),
-                                String.format(Locale.ROOT, "%.2f", x.jobRateDefaultThreads() / (r.cores() * x.singleRate())));
+                        double ideal = r.cores() * x.singleRate();
+                        for (boolean pinned : new boolean[] {true, false}) {
+                            ScoreBench.Run run = pinned ? x.pinned() : x.defaultThreads();
+                            t.row(r.model() + " epoch " + r.epoch(), r.rows(), r.cores(), i + 1,
+                                    pinned ? "task cores" : "PyTorch default", fmt("%.0f", x.singleRate()),
+                                    fmt("%.0f", run.commandRate()), fmt("%.0f", run.sparkJobRate()),
+                                    fmt("%.2f", run.commandRate() / ideal), fmt("%.2f", run.sparkJobRate() / ideal),
+                                    fmt("%.1f", x.singleCpuMicros()) + " / " + fmt("%.1f", run.cpuMicros()));
+                        }
                     }
                 }
                 System.out.print(t);
@@ -144,6 +153,10 @@ public final class BenchCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    private static String fmt(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 
     @Command(name = "crest", mixinStandardHelpOptions = true,

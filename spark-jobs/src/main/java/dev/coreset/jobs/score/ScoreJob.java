@@ -1,6 +1,7 @@
 package dev.coreset.jobs.score;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.progress.ProgressListener;
@@ -32,12 +33,15 @@ import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * Scores every sample at every chosen checkpoint inside Spark executors (mapPartitions): each executor JVM
@@ -193,11 +197,14 @@ public final class ScoreJob {
         for (StructField f : scoreFields(options)) {
             out = out.add(f);
         }
-        int[] carry = carried.stream().mapToInt(Integer::intValue).toArray();
-        int label = in.fieldIndex(labelCol);
-        int features = in.fieldIndex(featuresCol);
-        JavaRDD<Row> scored = input.javaRDD().mapPartitions((Iterator<Row> rows) ->
-                new PartitionScorer(refs, options, batch, rows, carry, label, features));
+        // The carried columns as one Row, label and features as a bean: no boxed float per feature.
+        StructType carriedSchema = new StructType(carried.stream().map(i -> in.fields()[i]).toArray(StructField[]::new));
+        Dataset<Tuple2<Row, LabeledFeatures>> typed = input.select(
+                struct(carried.stream().map(i -> col(in.fields()[i].name())).toArray(Column[]::new)).as("_1"),
+                struct(col(labelCol).cast("int").as("label"), col(featuresCol).as("features")).as("_2"))
+                .as(Encoders.tuple(Encoders.row(carriedSchema), Encoders.bean(LabeledFeatures.class)));
+        JavaRDD<Row> scored = typed.javaRDD().mapPartitions((Iterator<Tuple2<Row, LabeledFeatures>> rows) ->
+                new PartitionScorer(refs, options, batch, rows));
         return input.sparkSession().createDataFrame(scored, out);
     }
 
@@ -230,24 +237,17 @@ public final class ScoreJob {
 
     /** Scores one partition batch by batch: rows of every checkpoint for each batch, then the next batch. */
     static final class PartitionScorer implements Iterator<Row> {
-        private final Iterator<Row> input;
+        private final Iterator<Tuple2<Row, LabeledFeatures>> input;
         private final int batch;
         private final List<BatchScorer> scorers = new ArrayList<>();
         private final List<Integer> epochs = new ArrayList<>();
         private final List<Row> pending = new ArrayList<>();
         private int pendingIndex;
 
-        private final int[] carry;
-        private final int labelIndex;
-        private final int featuresIndex;
-
-        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input, int[] carry,
-                        int labelIndex, int featuresIndex) {
+        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch,
+                        Iterator<Tuple2<Row, LabeledFeatures>> input) {
             this.input = input;
             this.batch = batch;
-            this.carry = carry;
-            this.labelIndex = labelIndex;
-            this.featuresIndex = featuresIndex;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
                 scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
@@ -275,33 +275,31 @@ public final class ScoreJob {
                 return false;
             }
             List<Row> rows = new ArrayList<>(batch);
+            float[][] features = new float[batch][];
+            int[] labels = new int[batch];
             while (input.hasNext() && rows.size() < batch) {
-                rows.add(input.next());
-            }
-            float[][] features = new float[rows.size()][];
-            int[] labels = new int[rows.size()];
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = rows.get(i);
-                if (row.isNullAt(featuresIndex) || row.isNullAt(labelIndex)) {
+                Tuple2<Row, LabeledFeatures> t = input.next();
+                LabeledFeatures lf = t._2();
+                if (lf.getFeatures() == null || lf.getLabel() == null) {
                     throw new CoresetInputException("a row has a null features or label value; drop such rows before scoring.");
                 }
-                List<Float> f = row.getList(featuresIndex);
-                float[] v = new float[f.size()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = f.get(j);
-                }
-                features[i] = v;
-                labels[i] = ((Number) row.get(labelIndex)).intValue();
-                checkRow(v.length, labels[i]);
+                checkRow(lf.getFeatures().length, lf.getLabel());
+                features[rows.size()] = lf.getFeatures();
+                labels[rows.size()] = lf.getLabel();
+                rows.add(t._1());
+            }
+            if (rows.size() < batch) {
+                features = java.util.Arrays.copyOf(features, rows.size());
+                labels = java.util.Arrays.copyOf(labels, rows.size());
             }
             for (int c = 0; c < scorers.size(); c++) {
                 ScoreBatch s = scorers.get(c).score(features, labels);
                 for (int i = 0; i < rows.size(); i++) {
                     Row in = rows.get(i);
-                    Object[] values = new Object[carry.length + (s.embeddingDim() > 0 ? 7 : 6)];
+                    Object[] values = new Object[in.length() + (s.embeddingDim() > 0 ? 7 : 6)];
                     int k = 0;
-                    for (int index : carry) {
-                        values[k++] = in.get(index);
+                    for (int j = 0; j < in.length(); j++) {
+                        values[k++] = in.get(j);
                     }
                     values[k++] = epochs.get(c);
                     values[k++] = s.loss()[i];
