@@ -17,6 +17,7 @@ public final class Engines {
     public static final String ONNX = "OnnxRuntime";
     private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
     private static volatile Engine pytorch;
+    private static volatile int defaultIntraOpThreads;
 
     private Engines() {
     }
@@ -29,6 +30,7 @@ public final class Engines {
                 if (e == null) {
                     e = Engine.getEngine(PYTORCH);
                     LOG.info("DJL engine {} {} loaded, {} GPU(s) visible", e.getEngineName(), e.getVersion(), e.getGpuCount());
+                    defaultIntraOpThreads = JniUtils.getNumThreads();
                     pytorch = e;
                 }
             }
@@ -37,8 +39,11 @@ public final class Engines {
     }
 
     /**
-     * Sets PyTorch's intra-op thread count for the whole JVM. On executors running several tasks at once,
-     * 1 (or spark.task.cpus) avoids oversubscribing the cores. Returns the previous value.
+     * Sets PyTorch's intra-op thread count (0: leave it). The CPU build's intra-op pool is OpenMP: the count is a
+     * setting of the calling thread, and a thread that has not run a parallel operator yet starts from the value
+     * last set by any thread. On executors running several tasks at once, set it on each task thread to the task's
+     * cores (1 = spark.task.cpus by default), or every task uses every core (ScoreJob does; docs/BENCHMARKS.md).
+     * Returns the calling thread's previous value.
      */
     public static int setIntraOpThreads(int threads) {
         pytorch();
@@ -47,5 +52,11 @@ public final class Engines {
             JniUtils.setNumThreads(threads);
         }
         return previous;
+    }
+
+    /** The intra-op thread count PyTorch started with in this JVM (its default, or ai.djl.pytorch.num_threads). */
+    public static int defaultIntraOpThreads() {
+        pytorch();
+        return defaultIntraOpThreads;
     }
 }

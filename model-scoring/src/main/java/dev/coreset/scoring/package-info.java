@@ -14,8 +14,8 @@
  *     for each chunk of rows: ScoreBatch b = scorer.score(flatFeatures, labels);
  * }
  * }</pre>
- * Call {@link dev.coreset.scoring.Engines#setIntraOpThreads}(1) once per executor JVM when several tasks
- * run at once (PyTorch otherwise uses all cores in every task).
+ * Call {@link dev.coreset.scoring.Engines#setIntraOpThreads}(task cores, 1 by default) on each task's thread when
+ * several tasks run at once (PyTorch otherwise uses all cores in every task); the count is per thread (OpenMP).
  *
  * <h2>Offline engine settings</h2>
  * {@code -Dai.djl.offline=true}, env {@code PYTORCH_FLAVOR=cpu}, pytorch-jni + pytorch-native-cpu on the

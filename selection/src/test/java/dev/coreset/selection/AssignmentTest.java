@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.coreset.selection.assign.AssignmentSummary;
 import dev.coreset.selection.assign.NearestCenterAssigner;
 import dev.coreset.selection.assign.Objectives;
+import dev.coreset.selection.data.GaussianMixture;
 import dev.coreset.selection.kernel.PointSet;
 import dev.coreset.selection.kernel.Workers;
 import dev.coreset.selection.score.ScorePicks;
@@ -29,6 +30,30 @@ class AssignmentTest {
             assertEquals(bd, dist[i], 1e-9 + 1e-6 * bd, "row " + i);
             // Same center unless two centers are at the same distance up to float rounding.
             assertEquals(bd, TestData.dist(pts, i, sel[idx[i]]), 1e-4 * (1 + bd));
+        }
+    }
+
+    @Test
+    void groupedSearchOverManyCentersEqualsBruteForceExactly() {
+        // Clustered points (where groups get skipped), uniform ones (few skips) and exact duplicates among the
+        // centers (ties to the lowest index): same center and same bits of the distance as the brute force.
+        for (long seed = 1; seed <= 3; seed++) {
+            PointSet pts = seed == 2 ? TestData.random(6000, 12, seed, false)
+                    : PointSet.of(GaussianMixture.generate(6000, 12, 8, 4.0, seed).points(), 6000, 12);
+            int[] sel = ScorePicks.randomK(6000, 1500, seed);
+            float[] centers = pts.gather(sel);
+            System.arraycopy(centers, 0, centers, 1499 * 12, 12);
+            int[] idx = new int[6000];
+            int[] ref = new int[6000];
+            double[] dist = new double[6000];
+            double[] refDist = new double[6000];
+            try (Workers w = Workers.create(2)) {
+                new NearestCenterAssigner(centers, 1500, 12, w).assign(pts.rows(), 6000, idx, dist);
+                NearestCenterAssigner.bruteForce(centers, 1500, 12, w).assign(pts.rows(), 6000, ref, refDist);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref, idx, "seed " + seed);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(refDist, dist, 0.0, "seed " + seed);
+            assertEquals(0, idx[sel[0]], "the duplicated center keeps the lower index");
         }
     }
 

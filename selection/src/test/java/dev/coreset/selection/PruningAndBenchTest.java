@@ -35,6 +35,34 @@ class PruningAndBenchTest {
     }
 
     @Test
+    void symmetricAllGainsPassHasTheBitsOfSingleEvaluations() {
+        // 2 threads and groups of ~192: gainsOfAll takes the pair-of-groups path, before and after picks.
+        GaussianMixture g = GaussianMixture.generate(2500, 10, 5, 3.0, 8);
+        PointSet pts = PointSet.of(g.points(), g.n(), g.d());
+        try (Workers w = Workers.create(2)) {
+            for (Similarity sim : new Similarity[] {Similarity.euclidean(), Similarity.rbf(), Similarity.cosine()}) {
+                FacilityLocation all = new FacilityLocation(pts, sim, 64 << 20, w);
+                FacilityLocation one = new FacilityLocation(pts, sim, 64 << 20, Workers.inline());
+                for (int pick : new int[] {-1, 17, 1200, 2499}) {
+                    if (pick >= 0) {
+                        all.add(pick);
+                        one.add(pick);
+                    }
+                    double[] a = new double[pts.size()];
+                    all.gainsOfAll(a);
+                    for (int c = 0; c < pts.size(); c++) {
+                        assertEquals(Double.doubleToLongBits(one.gain(c)), Double.doubleToLongBits(a[c]),
+                                sim + " candidate " + c + " after pick " + pick);
+                    }
+                }
+                if (sim.kind() != Similarity.Kind.COSINE) {
+                    assertTrue(all.groupCount() > 1);
+                }
+            }
+        }
+    }
+
+    @Test
     void benchIsCallableAsALibrary() {
         BenchResult r = SelectionKernelBench.run(2000, 16, 100, 3, 1, 1 << 20, false);
         assertEquals(3, r.rows().size());

@@ -18,6 +18,9 @@ public final class TaskFaults implements Serializable {
     /** SelectJob's GreeDi tasks: greedy per part, merge per class, assignment pass. */
     public static final String SELECT = "select";
 
+    /** Never fails: for callers outside the hooked jobs (benchmarks). */
+    public static final TaskFaults NONE = new TaskFaults("none", false);
+
     private final String site;
     private final boolean on;
 

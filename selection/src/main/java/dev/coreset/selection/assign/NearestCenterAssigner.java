@@ -13,23 +13,38 @@ import dev.coreset.selection.kernel.Workers;
  *
  * <p>The nearest center is chosen on the blocked squared distances (ties to the lowest center index); the
  * reported distance is then recomputed exactly in double for that center, so costs do not carry the
- * cancellation error of ||a||^2 + ||b||^2 - 2ab.
+ * cancellation error of ||a||^2 + ||b||^2 - 2ab. From {@value #PRUNE_MIN_CENTERS} centers on, the search skips
+ * groups of centers that cannot hold the nearest ({@link CenterIndex}), with exactly the brute-force answer.
  */
 public final class NearestCenterAssigner {
     private static final int ROWS = 64;
+    /** Centers from which the grouped search pays: below, one blocked pass over all centers is as cheap. */
+    static final int PRUNE_MIN_CENTERS = 512;
 
     private final PointSet centers;
     private final int k;
     private final int d;
     private final Workers workers;
+    private final CenterIndex index;
 
     /** @param centers k x d row-major */
     public NearestCenterAssigner(float[] centers, int k, int d, Workers workers) {
+        this(centers, k, d, workers, k >= PRUNE_MIN_CENTERS);
+    }
+
+    private NearestCenterAssigner(float[] centers, int k, int d, Workers workers, boolean grouped) {
         if (k <= 0) throw new IllegalArgumentException("need at least one center, got k=" + k);
         this.centers = PointSet.of(centers, k, d);
         this.k = k;
         this.d = d;
         this.workers = workers;
+        CenterIndex ci = grouped ? new CenterIndex(this.centers) : null;
+        this.index = ci != null && ci.groupCount() > 1 ? ci : null;
+    }
+
+    /** Always compares every row with every center (what {@link CenterIndex} itself uses to form its groups). */
+    public static NearestCenterAssigner bruteForce(float[] centers, int k, int d, Workers workers) {
+        return new NearestCenterAssigner(centers, k, d, workers, false);
     }
 
     public NearestCenterAssigner(float[] centers, int k, int d) {
@@ -43,6 +58,17 @@ public final class NearestCenterAssigner {
      * outDistance[i] = its Euclidean distance.
      */
     public void assign(float[] block, int count, int[] outIndex, double[] outDistance) {
+        if (index != null) {
+            int tasks = (count + CenterIndex.ROWS - 1) / CenterIndex.ROWS;
+            Workers w = (long) count * k * d < 20_000_000 ? Workers.inline() : workers;
+            w.run(tasks, task -> {
+                int from = task * CenterIndex.ROWS;
+                int to = Math.min(count, from + CenterIndex.ROWS);
+                index.nearest(block, from, to, outIndex);
+                for (int r = from; r < to; r++) outDistance[r] = exactDistance(block, r, outIndex[r]);
+            });
+            return;
+        }
         int stride = centers.paddedSize();
         int tasks = (count + ROWS - 1) / ROWS;
         Workers w = (long) count * k * d < 2_000_000 ? Workers.inline() : workers;

@@ -28,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a scratch of {@value #BATCH}
  * x n floats (5 MB at n = 20,000), and the memo: n x G x 16 bytes (partial gain, version, center distance).
  * G is capped so that the memo fits in {@code memoBytes} (33 MB at n = 20,000 with G = 104; with a tiny bound
- * G = 1, which disables pruning but not correctness).
+ * G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
+ * (largest group) x (largest group + 4W) floats per thread, at most 4.5 MB (about 0.5 MB at n = 20,000).
  *
  * <p>Determinism: a partial is a fixed-order sum (float lane partials over at most 1024 points, combined in
  * double) of similarities that are bit-identical wherever they were computed, and it is reused only while its
@@ -43,6 +44,13 @@ public final class FacilityLocation implements SetFunction {
     private static final int SUM_BLOCK = 1024;
     /** Points per parallel task in a batched evaluation: about 256 KB of panels at d = 64. */
     private static final int CHUNK = 1024;
+    /** Largest group for which {@link #gainsOfAll} uses the symmetric pass: one sum block (see columnPartials). */
+    static final int SYMMETRIC_MAX_GROUP = SUM_BLOCK;
+    /**
+     * Re-evaluations with at least this many similarities use the thread pool: about 0.2 ms of kernel work, well
+     * above a pool hand-off (most lazy-greedy steps stay below it and run inline).
+     */
+    private static final long PARALLEL_PAIRS = 50_000;
     /** Default memo bound: 256 MB. */
     public static final long DEFAULT_MEMO_BYTES = 256L << 20;
 
@@ -53,6 +61,7 @@ public final class FacilityLocation implements SetFunction {
     private final int[] groupOf;
     private final PointGroups groups;
     private final int groupCount;
+    private final int maxGroupSize;
     private final Similarity similarity;
     private final BlockKernel.Output mode;
     private final float param;
@@ -93,6 +102,9 @@ public final class FacilityLocation implements SetFunction {
         int targetSize = (int) Math.max(GROUP_SIZE, (n + maxGroups - 1) / maxGroups);
         this.groups = prunable ? PointGroups.build(pts, targetSize, workers) : PointGroups.build(pts, n + 1, workers);
         this.groupCount = groups.count();
+        int largest = 0;
+        for (int g = 0; g < groupCount; g++) largest = Math.max(largest, groups.end(g) - groups.start(g));
+        this.maxGroupSize = largest;
         this.order = groups.order();
         this.position = new int[n];
         for (int p = 0; p < n; p++) position[order[p]] = p;
@@ -193,11 +205,18 @@ public final class FacilityLocation implements SetFunction {
     }
 
     /**
-     * All gains in one blocked pass of full rows ({@value #BATCH} candidates x all points per kernel call, split
-     * over column chunks for cache locality); the partials land in the memo exactly as {@link #gains} would.
+     * All gains in one blocked pass; the partials land in the memo exactly as {@link #gains} would. With groups of
+     * at most {@value #SYMMETRIC_MAX_GROUP} points the pass goes over pairs of groups (a &lt;= b) and uses each block
+     * of similarities twice, once per direction ({@link #symmetricPass}); otherwise it computes full rows
+     * ({@value #BATCH} candidates x all points per kernel call, split over column chunks for cache locality).
      */
     @Override
     public void gainsOfAll(double[] out) {
+        if (maxGroupSize <= SYMMETRIC_MAX_GROUP) {
+            symmetricPass();
+            for (int p = 0; p < n; p++) out[order[p]] = sumPartials(p);
+            return;
+        }
         float[] rows = scratch;
         int[] pos = new int[BATCH];
         for (int from = 0; from < n; from += BATCH) {
@@ -219,6 +238,101 @@ public final class FacilityLocation implements SetFunction {
             });
             for (int j = 0; j < m; j++) out[order[from + j]] = sumPartials(from + j);
         }
+    }
+
+    /**
+     * Brings every candidate's memo up to date on every group in its reach, one block per pair of groups a &lt;= b:
+     * the kernel computes sim(i, c) for i in a, c in b once; the block's rows give the partials of a's points over
+     * group b and its columns (copied out, same order) those of b's points over group a. The kernel's similarity
+     * is bit-symmetric (a fixed FMA chain of products that commute, plus commuting adds: see {@link BlockKernel}),
+     * so each partial has exactly the bits {@link #gains} would give it. Task t takes groups t and G-1-t, which
+     * balances the triangle; every memo entry (p, g) is written by exactly one pair, {min(group of p), g}.
+     */
+    private void symmetricPass() {
+        int step = 2 * PointSet.W;
+        int width = (maxGroupSize + step - 1) / step * step + 2 * step;
+        Queries[] q = new Queries[groupCount];
+        for (int g = 0; g < groupCount; g++) {
+            int[] rowsOfG = new int[groups.end(g) - groups.start(g)];
+            for (int j = 0; j < rowsOfG.length; j++) rowsOfG[j] = groups.start(g) + j;
+            q[g] = Queries.ofRows(ordered, rowsOfG, rowsOfG.length);
+        }
+        long[] pairs = new long[(groupCount + 1) / 2];
+        Workers w = (long) n * n * pts.dim() < 2_000_000 ? Workers.inline() : workers;
+        w.run(pairs.length, t -> {
+            float[] block = new float[maxGroupSize * width];
+            float[] lanes = new float[L * width];
+            for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
+                for (int b = a; b < groupCount; b++) {
+                    pairs[t] += pairBlock(a, b, q[a], block, width, lanes);
+                }
+            }
+        });
+        for (long p : pairs) pairsComputed += p;
+        rowsComputed += n;
+    }
+
+    /** One pair of groups of {@link #symmetricPass}; returns the similarities computed (0 if neither side needs them). */
+    private long pairBlock(int a, int b, Queries qa, float[] block, int width, float[] lanes) {
+        int sa = groups.start(a), ea = groups.end(a), sb = groups.start(b), eb = groups.end(b);
+        boolean rowsNeeded = false, columnsNeeded = false;
+        for (int p = sa; p < ea && !rowsNeeded; p++) rowsNeeded = needs(p, b);
+        for (int p = sb; p < eb && !columnsNeeded && a != b; p++) columnsNeeded = needs(p, a);
+        if (!rowsNeeded && !columnsNeeded) return 0;
+        int step = 2 * PointSet.W;
+        int lo = sb / step * step;
+        // Point p of group b lands at block[j * width + p - lo] for query j (point sa + j of group a).
+        BlockKernel.computeRange(ordered, qa, mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
+        if (rowsNeeded) {
+            for (int p = sa; p < ea; p++) {
+                if (needs(p, b)) setPartial(p, b, segmentGain(block, (p - sa) * width + sb - lo, sb, eb - sb));
+            }
+        }
+        if (columnsNeeded) {
+            columnPartials(block, width, lo, a, b, lanes);
+        }
+        return (long) (ea - sa) * (eb - sb);
+    }
+
+    /**
+     * The partials of group b's points over group a from the columns of a block, with the exact arithmetic of
+     * {@link #segmentGain} (a group has at most {@value #SUM_BLOCK} points, so one sum block): float lane l sums
+     * rows j = l, l + L, ... in order, the lanes then go into a double in lane order, then the tail rows. Vectorized
+     * across columns: {@code lanes[l * width + x]} holds lane l of column x, so the block is read row by row.
+     */
+    private void columnPartials(float[] block, int width, int lo, int a, int b, float[] lanes) {
+        int sa = groups.start(a), rows = groups.end(a) - sa;
+        int sb = groups.start(b), eb = groups.end(b);
+        int step = 2 * PointSet.W;
+        int cols = (eb + step - 1) / step * step - lo;
+        int vecEnd = rows - rows % L;
+        Arrays.fill(lanes, 0, L * width, 0f);
+        for (int j = 0; j < vecEnd; j++) {
+            float c = cur[sa + j];
+            int row = j * width;
+            int lane = (j % L) * width;
+            for (int x = 0; x < cols; x += L) {
+                FloatVector diff = FloatVector.fromArray(S, block, row + x).sub(c);
+                FloatVector.fromArray(S, lanes, lane + x).add(diff.blend(0f, diff.lt(0f))).intoArray(lanes, lane + x);
+            }
+        }
+        for (int p = sb; p < eb; p++) {
+            if (!needs(p, a)) continue;
+            int x = p - lo;
+            double total = 0;
+            for (int l = 0; l < L; l++) total += lanes[l * width + x];
+            for (int j = vecEnd; j < rows; j++) total += Math.max(0f, block[j * width + x] - cur[sa + j]);
+            setPartial(p, a, total);
+        }
+    }
+
+    private boolean needs(int p, int g) {
+        return inReach(p, g) && partialVersion[p * groupCount + g] != groupVersion[g];
+    }
+
+    private void setPartial(int p, int g, double value) {
+        partial[p * groupCount + g] = value;
+        partialVersion[p * groupCount + g] = groupVersion[g];
     }
 
     /** gain = sum of the partials of the groups in reach, ascending (out-of-reach groups add exactly 0). */
@@ -279,7 +393,7 @@ public final class FacilityLocation implements SetFunction {
         // (quad-major would stream all points from memory once per 4 candidates). Writes are disjoint.
         float[] rows = m * stride <= scratch.length ? scratch : new float[m * stride];
         int chunks = (n + CHUNK - 1) / CHUNK;
-        Workers w = pairs < 200_000 ? Workers.inline() : workers;
+        Workers w = pairs < PARALLEL_PAIRS ? Workers.inline() : workers;
         w.run(chunks, c -> {
             int cs = c * CHUNK;
             int ce = Math.min(n, cs + CHUNK);
@@ -295,7 +409,7 @@ public final class FacilityLocation implements SetFunction {
                 }
             }
         });
-        Workers wq = pairs < 200_000 ? Workers.inline() : workers;
+        Workers wq = pairs < PARALLEL_PAIRS ? Workers.inline() : workers;
         wq.run(quads, qd -> {
             for (int j = quadStart[qd]; j < quadStart[qd + 1]; j++) {
                 int base = sp[j] * groupCount;

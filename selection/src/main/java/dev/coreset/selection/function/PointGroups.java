@@ -10,7 +10,7 @@ import dev.coreset.selection.kernel.Workers;
  * location uses it to skip whole groups that a candidate cannot improve (triangle inequality).
  * {@link #order()} lists the points group by group; group g holds positions [start(g), start(g+1)).
  */
-final class PointGroups {
+public final class PointGroups {
     private static final int LLOYD_ROUNDS = 4;
 
     private final int[] order;
@@ -25,7 +25,7 @@ final class PointGroups {
         this.radius = radius;
     }
 
-    static PointGroups build(PointSet pts, int targetSize, Workers workers) {
+    public static PointGroups build(PointSet pts, int targetSize, Workers workers) {
         int n = pts.size();
         int d = pts.dim();
         int g = Math.max(1, n / Math.max(1, targetSize));
@@ -37,10 +37,10 @@ final class PointGroups {
             }
             double[] dist = new double[n];
             for (int round = 0; round < LLOYD_ROUNDS; round++) {
-                new NearestCenterAssigner(c, g, d, workers).assign(pts.rows(), n, assign, dist);
+                NearestCenterAssigner.bruteForce(c, g, d, workers).assign(pts.rows(), n, assign, dist);
                 c = means(pts, assign, g, c);
             }
-            new NearestCenterAssigner(c, g, d, workers).assign(pts.rows(), n, assign, dist);
+            NearestCenterAssigner.bruteForce(c, g, d, workers).assign(pts.rows(), n, assign, dist);
         }
         // Counting sort by group keeps the original order inside a group; empty groups vanish.
         int[] count = new int[g];
@@ -95,10 +95,10 @@ final class PointGroups {
         return c;
     }
 
-    int count() { return start.length - 1; }
-    int[] order() { return order; }
-    int start(int g) { return start[g]; }
-    int end(int g) { return start[g + 1]; }
-    PointSet centers() { return centers; }
-    double radius(int g) { return radius[g]; }
+    public int count() { return start.length - 1; }
+    public int[] order() { return order; }
+    public int start(int g) { return start[g]; }
+    public int end(int g) { return start[g + 1]; }
+    public PointSet centers() { return centers; }
+    public double radius(int g) { return radius[g]; }
 }

@@ -12,6 +12,8 @@ import dev.coreset.selection.function.SetFunction;
  * <p>{@code batch} &gt; 1 re-evaluates the top {@code batch} stale entries together (one blocked kernel call):
  * the extra evaluations only tighten bounds, so the answer is unchanged; it trades some wasted work for
  * far better arithmetic intensity. Within a step the batch doubles (up to 64) each time the top is still stale.
+ * Right after the first pick every bound is refreshed in one {@link SetFunction#gainsOfAll} pass (same values as
+ * {@link SetFunction#gains}, so the same answer), since almost all of them would be re-evaluated anyway.
  */
 public final class LazyGreedy implements Optimizer {
     private static final int MAX_BATCH = 64;
@@ -58,7 +60,23 @@ public final class LazyGreedy implements Optimizer {
             gains[step] = heap.topGain();
             heap.pop();
             f.add(picked[step]);
+            if (step == 0 && k > 1) {
+                // The first pick lowers nearly every gain far below every stale bound (the memo goes from empty
+                // to the first center's similarities), so step 1 would re-evaluate almost all n elements in
+                // batches; one blocked pass over all of them is cheaper and gives the same fresh values.
+                heap = refreshed(f, initial, picked[0], n);
+            }
         }
         return new SelectionResult(picked, gains, f.value());
+    }
+
+    /** A heap of fresh (step 1) gains of every element but {@code picked}. */
+    private static GainHeap refreshed(SetFunction f, double[] scratch, int picked, int n) {
+        f.gainsOfAll(scratch);
+        GainHeap heap = new GainHeap(n);
+        for (int i = 0; i < n; i++) {
+            if (i != picked) heap.push(scratch[i], i, 1);
+        }
+        return heap;
     }
 }

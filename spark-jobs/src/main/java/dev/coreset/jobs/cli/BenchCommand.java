@@ -13,7 +13,8 @@ import java.util.Comparator;
 import dev.coreset.jobs.ml.DistanceBlasBench;
 import dev.coreset.jobs.select.PartsBench;
 import dev.coreset.jobs.select.PartsMode;
-import dev.coreset.selection.bench.SelectionKernelBench;
+import dev.coreset.jobs.select.SelectScaleBench;
+import dev.coreset.jobs.score.ScoreBench;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             BenchCommand.SelectKernel.class,
             BenchCommand.SelectJobRun.class,
+            BenchCommand.Score.class,
             BenchCommand.Parts.class,
             BenchCommand.Blas.class,
             BenchCommand.Cld.class,
@@ -39,8 +41,23 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "select", mixinStandardHelpOptions = true,
-            description = "Centralized facility location on a Gaussian mixture: lazy and stochastic greedy wall time, peak heap, k-medoid cost.")
+            description = {"Centralized facility location on a Gaussian mixture: lazy and stochastic greedy wall time,"
+                    + " peak heap, k-medoid cost.",
+                    "--scale: coreset select --method facility-location (defaults, on Spark) on synthetic scores tables"
+                    + " of --sizes rows: wall time, peak heap and RSS, time per stage, cost against a random coreset.",
+                    "Example: JAVA_OPTS=-Xmx4g bin/coreset bench select --scale --master 'local[2]'"})
     static final class SelectKernel implements Callable<Integer> {
+        @Option(names = "--scale", description = "Run the Spark scale benchmark instead of the kernel.")
+        boolean scale;
+        @Option(names = "--sizes", split = ",", defaultValue = "100000,300000,1000000",
+                description = "--scale: rows per run (default ${DEFAULT-VALUE}).")
+        List<Long> sizes;
+        @Option(names = "--classes", defaultValue = "10", description = "--scale: classes (default ${DEFAULT-VALUE}).")
+        int classes;
+        @Option(names = "--fraction", defaultValue = "0.1", description = "--scale: budget (default ${DEFAULT-VALUE}).")
+        double fraction;
+        @Mixin
+        SparkOptions sparkOptions;
         @Option(names = "--n", defaultValue = "20000")
         int n;
         @Option(names = "--d", defaultValue = "64")
@@ -53,11 +70,95 @@ public final class BenchCommand implements Runnable {
         long seed;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
+            if (scale) {
+                return scaleRun();
+            }
             System.out.print(SelectionKernelBench.run(n, d, k, seed, threads, SelectionKernelBench.DEFAULT_CACHE_BYTES,
                     true).toTable());
             return 0;
         }
+
+        private int scaleRun() throws IOException {
+            Path work = Files.createTempDirectory("coreset-bench-scale");
+            List<SelectScaleBench.Result> results = SelectScaleBench.run(sparkOptions.session(), sizes, d, classes, 20,
+                    3.0, fraction, seed, work);
+            TextTable t = new TextTable("rows", "seconds", "s per 100k", "peak heap MB", "peak RSS MB", "k-medoid cost",
+                    "random cost", "cost / random", "selected");
+            for (SelectScaleBench.Result r : results) {
+                t.row(r.n(), String.format(Locale.ROOT, "%.1f", r.seconds()),
+                        String.format(Locale.ROOT, "%.1f", r.seconds() * 100_000 / r.n()), r.peakHeapBytes() >> 20,
+                        r.peakRssBytes() < 0 ? "n/a" : String.valueOf(r.peakRssBytes() >> 20),
+                        String.format(Locale.ROOT, "%.6g", r.kMedoidCost()), String.format(Locale.ROOT, "%.6g", r.randomCost()),
+                        String.format(Locale.ROOT, "%.4f", r.kMedoidCost() / r.randomCost()), r.selected());
+            }
+            System.out.print(t);
+            TextTable p = new TextTable("rows", "stage", "seconds");
+            for (SelectScaleBench.Result r : results) {
+                r.stageSeconds().forEach((stage, sec) -> p.row(r.n(), stage, String.format(Locale.ROOT, "%.1f", sec)));
+            }
+            System.out.print(p);
+            return 0;
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = {"The coreset score job on this session's cores against a plain single-thread DJL batch loop"
+                    + " over the same rows (same JVM, alternating): samples per second, and the job with PyTorch's"
+                    + " default intra-op threads for comparison.",
+                    "Example: JAVA_OPTS=-Xmx4g bin/coreset bench score --master 'local[2]' --samples fm --models mlp,cnn"})
+    static final class Score implements Callable<Integer> {
+        @Option(names = "--samples", required = true, description = "Samples table (its train rows are scored).")
+        String samples;
+        @Option(names = "--models", required = true, split = ",",
+                description = "Run directories of `coreset train`; each is scored at its last checkpoint.")
+        List<String> models;
+        @Option(names = "--rows", defaultValue = "54000", description = "Train rows, the first by id (default ${DEFAULT-VALUE}).")
+        int rows;
+        @Option(names = "--copies", defaultValue = "4", description = "Times the job scores each row and the loop passes"
+                + " over them (default ${DEFAULT-VALUE}), so fixed costs do not decide the rate.")
+        int copies;
+        @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass (default ${DEFAULT-VALUE}, as coreset score).")
+        int batch;
+        @Option(names = "--rounds", defaultValue = "2", description = "Timed rounds per model (default ${DEFAULT-VALUE}).")
+        int rounds;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() throws IOException {
+            Path work = Files.createTempDirectory("coreset-bench-score");
+            try {
+                List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, copies,
+                        batch, rounds, work);
+                // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round.
+                TextTable t = new TextTable("model", "rows", "cores", "round", "threads", "single /s", "command /s",
+                        "Spark job /s", "command / (cores x single)", "Spark job / (cores x single)",
+                        "CPU us per sample (single / command)");
+                for (ScoreBench.Result r : results) {
+                    for (int i = 0; i < r.rounds().size(); i++) {
+                        ScoreBench.Round x = r.rounds().get(i);
+                        double ideal = r.cores() * x.singleRate();
+                        for (boolean pinned : new boolean[] {true, false}) {
+                            ScoreBench.Run run = pinned ? x.pinned() : x.defaultThreads();
+                            t.row(r.model() + " epoch " + r.epoch(), r.rows(), r.cores(), i + 1,
+                                    pinned ? "task cores" : "PyTorch default", fmt("%.0f", x.singleRate()),
+                                    fmt("%.0f", run.commandRate()), fmt("%.0f", run.sparkJobRate()),
+                                    fmt("%.2f", run.commandRate() / ideal), fmt("%.2f", run.sparkJobRate() / ideal),
+                                    fmt("%.1f", x.singleCpuMicros()) + " / " + fmt("%.1f", run.cpuMicros()));
+                        }
+                    }
+                }
+                System.out.print(t);
+            } finally {
+                Crest.deleteTree(work);
+            }
+            return 0;
+        }
+    }
+
+    private static String fmt(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 
     @Command(name = "crest", mixinStandardHelpOptions = true,
@@ -99,7 +200,7 @@ public final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static void deleteTree(Path dir) throws IOException {
+        static void deleteTree(Path dir) throws IOException {
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);

@@ -1,6 +1,7 @@
 package dev.coreset.jobs.score;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
 
 import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
@@ -17,6 +18,7 @@ import dev.coreset.schemas.Tables;
 import dev.coreset.scoring.BatchScorer;
 import dev.coreset.scoring.DeviceSelector;
 import dev.coreset.scoring.EmbeddingKind;
+import dev.coreset.scoring.Engines;
 import dev.coreset.scoring.ModelCache;
 import dev.coreset.scoring.ModelRef;
 import dev.coreset.scoring.ScoreBatch;
@@ -36,13 +38,16 @@ import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
 
 /**
  * Scores every sample at every chosen checkpoint inside Spark executors (mapPartitions): each executor JVM
@@ -262,12 +267,32 @@ public final class ScoreJob {
         for (StructField f : scoreFields(options)) {
             out = out.add(f);
         }
-        int[] carry = carried.stream().mapToInt(Integer::intValue).toArray();
-        int label = in.fieldIndex(labelCol);
-        int features = in.fieldIndex(featuresCol);
-        JavaRDD<Row> scored = input.javaRDD().mapPartitions((Iterator<Row> rows) ->
-                new PartitionScorer(refs, options, batch, rows, carry, label, features, scoredRows, faults));
+        // The carried columns as one Row, label and features as a bean: no boxed float per feature.
+        StructType carriedSchema = new StructType(carried.stream().map(i -> in.fields()[i]).toArray(StructField[]::new));
+        Dataset<Tuple2<Row, LabeledFeatures>> typed = input.select(
+                struct(carried.stream().map(i -> col(in.fields()[i].name())).toArray(Column[]::new)).as("_1"),
+                struct(col(labelCol).cast("int").as("label"), col(featuresCol).as("features")).as("_2"))
+                .as(Encoders.tuple(Encoders.row(carriedSchema), Encoders.bean(LabeledFeatures.class)));
+        JavaRDD<Row> scored = typed.javaRDD().mapPartitions((Iterator<Tuple2<Row, LabeledFeatures>> rows) ->
+                new PartitionScorer(refs, options, batch, rows, scoredRows, faults));
         return input.sparkSession().createDataFrame(scored, out);
+    }
+
+    /**
+     * Task-local property that sets PyTorch's intra-op threads of a scoring task: unset = the task's cores
+     * (spark.task.cpus, 1 by default), 0 = PyTorch's default (every core of the machine, in every task).
+     */
+    public static final String INTRA_OP_THREADS = "coreset.score.intraOpThreads";
+
+    /**
+     * PyTorch's intra-op threads for this task. The CPU build's intra-op pool is OpenMP, whose thread count is a
+     * setting of the calling thread: set on the task thread (and restored when the task ends), it gives each
+     * concurrent task its own cores instead of every task spreading over all of them (docs/BENCHMARKS.md: scoring).
+     * With 0 the task leaves the count as it is.
+     */
+    static int intraOpThreads(TaskContext ctx) {
+        String v = ctx.getLocalProperty(INTRA_OP_THREADS);
+        return v == null ? Math.max(1, ctx.cpus()) : Integer.parseInt(v);
     }
 
     /** The GPU addresses Spark assigned to the running task (empty on CPU executors and in local mode). */
@@ -282,7 +307,7 @@ public final class ScoreJob {
 
     /** Scores one partition batch by batch: rows of every checkpoint for each batch, then the next batch. */
     static final class PartitionScorer implements Iterator<Row> {
-        private final Iterator<Row> input;
+        private final Iterator<Tuple2<Row, LabeledFeatures>> input;
         private final int batch;
         private final List<BatchScorer> scorers = new ArrayList<>();
         private final List<Integer> epochs = new ArrayList<>();
@@ -290,18 +315,12 @@ public final class ScoreJob {
         private final LongAccumulator scoredRows;
         private int pendingIndex;
 
-        private final int[] carry;
-        private final int labelIndex;
-        private final int featuresIndex;
         private final TaskFaults faults;
 
-        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, Iterator<Row> input, int[] carry,
-                        int labelIndex, int featuresIndex, LongAccumulator scoredRows, TaskFaults faults) {
+        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch,
+                        Iterator<Tuple2<Row, LabeledFeatures>> input, LongAccumulator scoredRows, TaskFaults faults) {
             this.input = input;
             this.batch = batch;
-            this.carry = carry;
-            this.labelIndex = labelIndex;
-            this.featuresIndex = featuresIndex;
             this.scoredRows = scoredRows;
             this.faults = faults;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
@@ -311,7 +330,12 @@ public final class ScoreJob {
             }
             TaskContext ctx = TaskContext.get();
             if (ctx != null) {
-                ctx.addTaskCompletionListener((TaskContext c) -> scorers.forEach(BatchScorer::close));
+                Engines.setIntraOpThreads(intraOpThreads(ctx));
+                ctx.addTaskCompletionListener((TaskContext c) -> {
+                    scorers.forEach(BatchScorer::close);
+                    // Back to the JVM's default, so no later thread (the driver's, in local mode) inherits the task's.
+                    Engines.setIntraOpThreads(Engines.defaultIntraOpThreads());
+                });
             }
         }
 
@@ -327,24 +351,22 @@ public final class ScoreJob {
                 return false;
             }
             List<Row> rows = new ArrayList<>(batch);
+            float[][] features = new float[batch][];
+            int[] labels = new int[batch];
             while (input.hasNext() && rows.size() < batch) {
-                rows.add(input.next());
-            }
-            float[][] features = new float[rows.size()][];
-            int[] labels = new int[rows.size()];
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = rows.get(i);
-                if (row.isNullAt(featuresIndex) || row.isNullAt(labelIndex)) {
+                Tuple2<Row, LabeledFeatures> t = input.next();
+                LabeledFeatures lf = t._2();
+                if (lf.getFeatures() == null || lf.getLabel() == null) {
                     throw new CoresetInputException("a row has a null features or label value; drop such rows before scoring.");
                 }
-                List<Float> f = row.getList(featuresIndex);
-                float[] v = new float[f.size()];
-                for (int j = 0; j < v.length; j++) {
-                    v[j] = f.get(j);
-                }
-                features[i] = v;
-                labels[i] = ((Number) row.get(labelIndex)).intValue();
-                checkRow(v.length, labels[i]);
+                checkRow(lf.getFeatures().length, lf.getLabel());
+                features[rows.size()] = lf.getFeatures();
+                labels[rows.size()] = lf.getLabel();
+                rows.add(t._1());
+            }
+            if (rows.size() < batch) {
+                features = java.util.Arrays.copyOf(features, rows.size());
+                labels = java.util.Arrays.copyOf(labels, rows.size());
             }
             if (scoredRows != null) {
                 scoredRows.add((long) rows.size() * scorers.size());
@@ -353,10 +375,10 @@ public final class ScoreJob {
                 ScoreBatch s = scorers.get(c).score(features, labels);
                 for (int i = 0; i < rows.size(); i++) {
                     Row in = rows.get(i);
-                    Object[] values = new Object[carry.length + (s.embeddingDim() > 0 ? 7 : 6)];
+                    Object[] values = new Object[in.length() + (s.embeddingDim() > 0 ? 7 : 6)];
                     int k = 0;
-                    for (int index : carry) {
-                        values[k++] = in.get(index);
+                    for (int j = 0; j < in.length(); j++) {
+                        values[k++] = in.get(j);
                     }
                     values[k++] = epochs.get(c);
                     values[k++] = s.loss()[i];

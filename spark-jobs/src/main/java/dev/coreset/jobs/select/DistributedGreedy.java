@@ -5,13 +5,14 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.Tables;
-import dev.coreset.selection.assign.NearestCenterAssigner;
+import dev.coreset.jobs.select.CenterCosts.Assignment;
+import dev.coreset.jobs.select.CenterCosts.Centers;
 import dev.coreset.selection.optimize.SelectionResult;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,10 +20,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * GreeDi per class on Spark. Round 1: each class is split into parts of at most {@code partitionSize} points
@@ -69,13 +68,26 @@ public final class DistributedGreedy {
                 ? GreeDiParts.kmeans(spark, selectable, classSizes, partsPerClass, partitionSize, seed)
                 : GreeDiParts.random(selectable, partsPerClass, seed);
 
+        // Computed once (k-means parts: a nearest-center pass per row) and read by the three passes below.
+        withPart = withPart.select(Tables.SAMPLE_ID, Tables.LABEL, GreeDiParts.PART, Tables.EMBEDDING)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return rounds(withPart, classSizes, budgets);
+        } finally {
+            withPart.unpersist();
+        }
+    }
+
+    private List<ClassResult> rounds(Dataset<Row> withPart, Map<Integer, Long> classSizes, Map<Integer, Integer> budgets) {
         // Exact shares of each class budget over its parts (largest remainder), from the part sizes alone.
         ProgressListener.stage(spark, "select: plan parts");
         Map<Integer, Map<Integer, Long>> partSizes = new TreeMap<>();
-        for (Row r : withPart.groupBy(Tables.LABEL, "part").count().collectAsList()) {
+        for (Row r : withPart.groupBy(Tables.LABEL, GreeDiParts.PART).count().collectAsList()) {
             partSizes.computeIfAbsent(r.getInt(0), x -> new TreeMap<>()).put(r.getInt(1), r.getLong(2));
         }
-        Map<String, int[]> shares = new HashMap<>(); // "label/part" -> {b_p, a_p}
+        Map<Long, int[]> shares = new HashMap<>(); // part key -> {b_p, a_p, task}
+        List<long[]> bySize = new ArrayList<>(); // {size, label, part}
+        Map<Integer, Long> unionSizes = new TreeMap<>();
         partSizes.forEach((label, sizes) -> {
             int k = budgets.get(label);
             long n = classSizes.get(label);
@@ -84,70 +96,71 @@ public final class DistributedGreedy {
             for (var e : sizes.entrySet()) {
                 int bp = (int) b[i++];
                 int ap = (int) Math.min(e.getValue(), Math.max(bp, (long) Math.ceil(OVERSAMPLE * bp)));
-                shares.put(label + "/" + e.getKey(), new int[] {bp, ap});
+                shares.put(PartPoint.key(label, e.getKey()), new int[] {bp, ap, 0});
+                bySize.add(new long[] {e.getValue(), label, e.getKey()});
+                unionSizes.merge(label, (long) ap, Long::sum);
             }
         });
-        Broadcast<Map<String, int[]>> sharesB = spark.sparkContext()
+        // One task per part, the largest first (their greedy costs the most), so the cores finish together.
+        bySize.sort(Comparator.comparingLong((long[] x) -> -x[0]).thenComparingLong(x -> x[1]).thenComparingLong(x -> x[2]));
+        for (int t = 0; t < bySize.size(); t++) {
+            shares.get(PartPoint.key((int) bySize.get(t)[1], (int) bySize.get(t)[2]))[2] = t;
+        }
+        Broadcast<Map<Long, int[]>> sharesB = spark.sparkContext()
                 .broadcast(shares, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
 
-        // Round 1: greedy inside each part.
+        // Round 1: greedy inside each part (the shuffle moves each point as one object with a float array).
         ProgressListener.stage(spark, "select: greedy per part");
         PartSelector sel = selector;
         long s = seed;
         TaskFaults faults = TaskFaults.at(spark, TaskFaults.SELECT);
-        JavaRDD<Row> winners = withPart.groupBy(Tables.LABEL, "part")
-                .agg(collect_list(struct(col(Tables.SAMPLE_ID), col(Tables.EMBEDDING))).as("pts"))
-                .javaRDD().flatMap(row -> {
-                    int label = row.getInt(0);
-                    int part = row.getInt(1);
-                    int[] share = sharesB.value().get(label + "/" + part);
-                    Points p = Points.sortedById(row.getList(2));
+        JavaRDD<Winner> winners = TaskPartitioner.perTask(PartPoint.of(withPart, true),
+                p -> sharesB.value().get(p.key())[2], bySize.size(), pts -> {
+                    int label = pts.get(0).getLabel();
+                    int part = pts.get(0).getPart();
+                    int[] share = sharesB.value().get(PartPoint.key(label, part));
+                    Points p = Points.sortedById(pts);
                     SelectionResult res = sel.select(p.rows, p.n, p.d, share[1], s * 31 + label * 1_000_003L + part);
                     faults.maybeFail();
-                    List<Row> out = new ArrayList<>(res.size());
+                    List<Winner> out = new ArrayList<>(res.size());
                     for (int i = 0; i < res.size(); i++) {
                         int idx = res.indices()[i];
-                        out.add(RowFactory.create(label, part, i, i < share[0], p.ids[idx], p.vector(idx), res.gains()[i]));
+                        out.add(new Winner(label, part, i, i < share[0], p.ids[idx], p.vector(idx), res.gains()[i]));
                     }
                     return out.iterator();
                 });
-        StructType winnerSchema = new StructType()
-                .add(Tables.LABEL, DataTypes.IntegerType).add("part", DataTypes.IntegerType)
-                .add("pos", DataTypes.IntegerType).add("inShare", DataTypes.BooleanType)
-                .add(Tables.SAMPLE_ID, DataTypes.LongType)
-                .add(Tables.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false))
-                .add("gain", DataTypes.DoubleType);
 
-        // Round 2: greedy on the union of each class's winners (A); B = each part's share prefix.
+        // Round 2: greedy on the union of each class's winners (A); B = each part's share prefix. One task per
+        // class, the largest union first.
         ProgressListener.stage(spark, "select: merge per class");
+        List<Integer> classOrder = new ArrayList<>(unionSizes.keySet());
+        classOrder.sort(Comparator.comparingLong((Integer c) -> -unionSizes.get(c)).thenComparingInt(c -> c));
+        Map<Integer, Integer> classTask = new HashMap<>();
+        for (int t = 0; t < classOrder.size(); t++) {
+            classTask.put(classOrder.get(t), t);
+        }
         Map<Integer, Integer> budgetsCopy = new HashMap<>(budgets);
-        List<Row> candidates = spark.createDataFrame(winners, winnerSchema)
-                .groupBy(Tables.LABEL)
-                .agg(collect_list(struct("part", "pos", "inShare", Tables.SAMPLE_ID, Tables.EMBEDDING, "gain")).as("w"))
-                .javaRDD().flatMap(row -> {
-                    int label = row.getInt(0);
-                    List<Row> w = new ArrayList<>(row.getList(1));
-                    w.sort((x, y) -> x.getInt(0) != y.getInt(0) ? Integer.compare(x.getInt(0), y.getInt(0))
-                            : Integer.compare(x.getInt(1), y.getInt(1)));
-                    int d = w.get(0).getList(4).size();
+        List<Candidate> candidates = TaskPartitioner.perTask(winners, w -> classTask.get(w.label()),
+                classOrder.size(), (List<Winner> w) -> {
+                    int label = w.get(0).label();
+                    w.sort(Comparator.comparingInt(Winner::part).thenComparingInt(Winner::pos));
+                    int d = w.get(0).embedding().length;
                     float[] rows = new float[w.size() * d];
                     for (int i = 0; i < w.size(); i++) {
-                        Points.copy(w.get(i).getList(4), rows, i * d);
+                        System.arraycopy(w.get(i).embedding(), 0, rows, i * d, d);
                     }
                     int k = Math.min(budgetsCopy.get(label), w.size());
                     SelectionResult a = sel.select(rows, w.size(), d, k, s * 17 + label);
                     faults.maybeFail();
-                    List<Row> out = new ArrayList<>();
+                    List<Candidate> out = new ArrayList<>();
                     for (int i = 0; i < a.size(); i++) {
-                        Row r = w.get(a.indices()[i]);
-                        out.add(RowFactory.create(label, 0, i, r.getLong(3), Arrays.copyOfRange(rows, a.indices()[i] * d, (a.indices()[i] + 1) * d), a.gains()[i]));
+                        Winner r = w.get(a.indices()[i]);
+                        out.add(new Candidate(label, 0, i, r.id(), r.embedding(), a.gains()[i]));
                     }
                     int pos = 0;
-                    for (int i = 0; i < w.size(); i++) {
-                        Row r = w.get(i);
-                        if (r.getBoolean(2)) {
-                            out.add(RowFactory.create(label, 1, pos++, r.getLong(3),
-                                    Arrays.copyOfRange(rows, i * d, (i + 1) * d), r.getDouble(5)));
+                    for (Winner r : w) {
+                        if (r.inShare()) {
+                            out.add(new Candidate(label, 1, pos++, r.id(), r.embedding(), r.gain()));
                         }
                     }
                     return out.iterator();
@@ -155,28 +168,16 @@ public final class DistributedGreedy {
 
         // Candidates per class: [0] = A (merge), [1] = B (part prefixes).
         Map<Integer, Centers[]> centers = new TreeMap<>();
-        for (Row r : candidates) {
-            centers.computeIfAbsent(r.getInt(0), x -> new Centers[] {new Centers(), new Centers()})[r.getInt(1)].add(r);
+        Map<Integer, List<List<Candidate>>> bySet = new TreeMap<>();
+        for (Candidate c : candidates) {
+            bySet.computeIfAbsent(c.label(), x -> List.of(new ArrayList<>(), new ArrayList<>())).get(c.set()).add(c);
         }
-        for (Centers[] cs : centers.values()) {
-            cs[0].seal();
-            cs[1].seal();
-        }
+        bySet.forEach((label, sets) -> centers.put(label, new Centers[] {Candidate.centers(sets.get(0)),
+                Candidate.centers(sets.get(1))}));
 
         // Round 3: every point against both candidates of its class.
         ProgressListener.stage(spark, "select: weights and cost");
-        Broadcast<Map<Integer, Centers[]>> centersB = spark.sparkContext()
-                .broadcast(centers, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
-        List<Assignment> partial = withPart.select(Tables.LABEL, Tables.EMBEDDING).javaRDD()
-                .mapPartitions((Iterator<Row> it) -> {
-                    Iterator<Assignment> out = assignPartition(it, centersB.value());
-                    faults.maybeFail();
-                    return out;
-                }).collect();
-        Map<String, Assignment> merged = new HashMap<>();
-        for (Assignment a : partial) {
-            merged.merge(a.label + "/" + a.candidate, a, Assignment::merge);
-        }
+        Map<String, Assignment> merged = CenterCosts.of(spark, withPart, centers, faults);
         List<ClassResult> results = new ArrayList<>();
         for (var e : centers.entrySet()) {
             int label = e.getKey();
@@ -190,7 +191,6 @@ public final class DistributedGreedy {
                     useB ? "parts" : "merge", useB ? a.cost : (b == null ? Double.NaN : b.cost)));
         }
         sharesB.destroy();
-        centersB.destroy();
         return results;
     }
 
@@ -201,56 +201,28 @@ public final class DistributedGreedy {
         return b.cost < a.cost;
     }
 
-    private static Iterator<Assignment> assignPartition(Iterator<Row> it, Map<Integer, Centers[]> centers) {
-        final int block = 1024;
-        Map<Integer, float[]> buffers = new HashMap<>();
-        Map<Integer, Integer> fill = new HashMap<>();
-        Map<String, Assignment> acc = new HashMap<>();
-        Map<String, NearestCenterAssigner> assigners = new HashMap<>();
-        while (it.hasNext()) {
-            Row r = it.next();
-            int label = r.getInt(0);
-            Centers[] cs = centers.get(label);
-            if (cs == null) {
-                continue;
-            }
-            int d = cs[0].d;
-            float[] buf = buffers.computeIfAbsent(label, x -> new float[block * d]);
-            int f = fill.getOrDefault(label, 0);
-            Points.copy(r.getList(1), buf, f * d);
-            fill.put(label, ++f);
-            if (f == block) {
-                flush(label, buf, f, cs, acc, assigners);
-                fill.put(label, 0);
-            }
-        }
-        for (var e : fill.entrySet()) {
-            if (e.getValue() > 0) {
-                flush(e.getKey(), buffers.get(e.getKey()), e.getValue(), centers.get(e.getKey()), acc, assigners);
-            }
-        }
-        return acc.values().iterator();
+    /** A part's pick: its class, part, position in the part's greedy order, whether within b_p, the point. */
+    record Winner(int label, int part, int pos, boolean inShare, long id, float[] embedding, double gain)
+            implements Serializable {
     }
 
-    private static void flush(int label, float[] buf, int count, Centers[] cs, Map<String, Assignment> acc,
-                              Map<String, NearestCenterAssigner> assigners) {
-        int[] idx = new int[count];
-        double[] dist = new double[count];
-        for (int c = 0; c < 2; c++) {
-            Centers centers = cs[c];
-            if (centers.ids.length == 0) {
-                continue;
+    /** A point of candidate A (set 0, the merge) or B (set 1, the part prefixes) of a class, in set order. */
+    record Candidate(int label, int set, int pos, long id, float[] embedding, double gain) implements Serializable {
+        /** The set's centers in position order. */
+        static Centers centers(List<Candidate> set) {
+            List<Candidate> sorted = new ArrayList<>(set);
+            sorted.sort(Comparator.comparingInt(Candidate::pos));
+            int k = sorted.size();
+            int d = k == 0 ? 0 : sorted.get(0).embedding().length;
+            long[] ids = new long[k];
+            double[] gains = new double[k];
+            float[] rows = new float[k * d];
+            for (int i = 0; i < k; i++) {
+                ids[i] = sorted.get(i).id();
+                gains[i] = sorted.get(i).gain();
+                System.arraycopy(sorted.get(i).embedding(), 0, rows, i * d, d);
             }
-            String key = label + "/" + c;
-            NearestCenterAssigner assigner = assigners.computeIfAbsent(key,
-                    x -> new NearestCenterAssigner(centers.rows, centers.ids.length, centers.d));
-            assigner.assign(buf, count, idx, dist);
-            Assignment a = acc.computeIfAbsent(key, x -> new Assignment(label, Integer.parseInt(key.substring(key.indexOf('/') + 1)), centers.ids.length));
-            for (int i = 0; i < count; i++) {
-                a.counts[idx[i]]++;
-                a.cost += dist[i];
-                a.radius = Math.max(a.radius, dist[i]);
-            }
+            return Centers.of(ids, gains, rows, d);
         }
     }
 
@@ -282,61 +254,6 @@ public final class DistributedGreedy {
         return out;
     }
 
-    /** One candidate's selected points of one class, row-major, for broadcasting. */
-    static final class Centers implements Serializable {
-        long[] ids = new long[0];
-        double[] gains = new double[0];
-        float[] rows = new float[0];
-        int d;
-        private transient List<Row> pending = new ArrayList<>();
-
-        void add(Row r) {
-            pending.add(r);
-        }
-
-        void seal() {
-            pending.sort((x, y) -> Integer.compare(x.getInt(2), y.getInt(2)));
-            int k = pending.size();
-            d = k == 0 ? 0 : ((float[]) pending.get(0).get(4)).length;
-            ids = new long[k];
-            gains = new double[k];
-            rows = new float[k * d];
-            for (int i = 0; i < k; i++) {
-                Row r = pending.get(i);
-                ids[i] = r.getLong(3);
-                gains[i] = r.getDouble(5);
-                System.arraycopy((float[]) r.get(4), 0, rows, i * d, d);
-            }
-            pending = null;
-        }
-    }
-
-    /** Partial nearest-center statistics of one class and candidate. */
-    static final class Assignment implements Serializable {
-        final int label;
-        final int candidate;
-        final long[] counts;
-        double cost;
-        double radius;
-        long ids;
-
-        Assignment(int label, int candidate, int k) {
-            this.label = label;
-            this.candidate = candidate;
-            this.counts = new long[k];
-            this.ids = k;
-        }
-
-        Assignment merge(Assignment o) {
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] += o.counts[i];
-            }
-            cost += o.cost;
-            radius = Math.max(radius, o.radius);
-            return this;
-        }
-    }
-
     /** A part's points copied out of Spark rows into one array, sorted by id so results do not depend on shuffle order. */
     static final class Points {
         final long[] ids;
@@ -351,7 +268,22 @@ public final class DistributedGreedy {
             this.d = d;
         }
 
-        static Points sortedById(List<Row> structs) {
+        static Points sortedById(List<PartPoint> points) {
+            List<PartPoint> sorted = new ArrayList<>(points);
+            sorted.sort(Comparator.comparingLong(PartPoint::getId));
+            int n = sorted.size();
+            int d = n == 0 ? 0 : sorted.get(0).getEmbedding().length;
+            long[] ids = new long[n];
+            float[] rows = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                ids[i] = sorted.get(i).getId();
+                System.arraycopy(sorted.get(i).getEmbedding(), 0, rows, i * d, d);
+            }
+            return new Points(ids, rows, n, d);
+        }
+
+        /** Like {@link #sortedById(List)} from (sample_id, embedding) structs of a collect_list. */
+        static Points sortedByIdFromStructs(List<Row> structs) {
             List<Row> sorted = new ArrayList<>(structs);
             sorted.sort((x, y) -> Long.compare(x.getLong(0), y.getLong(0)));
             int n = sorted.size();

@@ -58,7 +58,7 @@ final class GreeDiParts {
                 .agg(collect_list(struct(col(Tables.SAMPLE_ID), col(Tables.EMBEDDING))).as("pts"))
                 .javaRDD().map(row -> {
                     int label = row.getInt(0);
-                    DistributedGreedy.Points p = DistributedGreedy.Points.sortedById(row.getList(1));
+                    DistributedGreedy.Points p = DistributedGreedy.Points.sortedByIdFromStructs(row.getList(1));
                     KMeans.Result r = KMeans.fit(p.rows, p.n, p.d, Math.min(partsCopy.get(label), p.n),
                             KMEANS_ITERATIONS, seed * 131 + label);
                     return RowFactory.create(label, r.centers(), r.k(), r.d());

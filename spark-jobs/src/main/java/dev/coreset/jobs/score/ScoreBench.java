@@ -1,0 +1,172 @@
+package dev.coreset.jobs.score;
+
+import static org.apache.spark.sql.functions.col;
+
+import ai.djl.Device;
+import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.progress.ProgressListener;
+import dev.coreset.jobs.progress.StageTimes;
+import dev.coreset.schemas.Json;
+import dev.coreset.schemas.TableInfo;
+import dev.coreset.schemas.Tables;
+import dev.coreset.scoring.ModelCache;
+import dev.coreset.scoring.ScoreOptions;
+import dev.coreset.scoring.ScoringModel;
+import dev.coreset.scoring.bench.ScoringBench;
+import dev.coreset.scoring.model.Checkpoints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code coreset bench score}: samples per second of the real scoring job ({@link ScoreJob#run}: Parquet in,
+ * mapPartitions, ModelCache, BatchScorer, Parquet out) on this session's cores against {@link ScoringBench}'s plain
+ * single-thread batch loop over the same rows, in the same JVM, alternating so load changes hit both. The job runs
+ * with PyTorch's intra-op threads at the task's cores (what ScoreJob does) and, for comparison, left at PyTorch's
+ * default (every core in every task: what it did before). The rows are the first {@code rows} train rows of the
+ * samples table by id, {@code copies} times (the loop makes as many passes), rewritten into 2 x parallelism equal
+ * partitions so every core gets the same work.
+ */
+public final class ScoreBench {
+    private ScoreBench() {
+    }
+
+    /**
+     * One timed round of one model, in samples/s: the single-thread loop; the command ({@link ScoreJob#run}, wall
+     * time, with its driver-side checks, model probe and read-back) and its Spark scoring job alone, both with the
+     * intra-op pin and with PyTorch's default threads; and process CPU microseconds per sample of the loop and of the
+     * pinned command (every thread of the JVM: a load-independent measure of the work per sample).
+     */
+    public record Round(double singleRate, Run pinned, Run defaultThreads, double singleCpuMicros) {
+    }
+
+    /** One command run: samples/s of the command and of its Spark scoring job, process CPU us per sample. */
+    public record Run(double commandRate, double sparkJobRate, double cpuMicros) {
+    }
+
+    public record Result(String model, int epoch, long rows, int cores, int batch, List<Round> rounds) {
+    }
+
+    /**
+     * @param runDirs training run directories of {@code coreset train}; each is scored at its last checkpoint
+     * @param work    scratch folder for the bench table and the scores tables (overwritten)
+     */
+    public static List<Result> run(SparkSession spark, String samples, List<String> runDirs, int rows, int copies,
+                                   int batch, int rounds, Path work) {
+        int cores = spark.sparkContext().defaultParallelism();
+        String table = work.resolve("samples").toString();
+        int distinct = writeBenchTable(spark, samples, rows, copies, 2 * cores, table);
+        long n = (long) distinct * copies;
+        Loaded data = load(spark, table, distinct);
+        List<Result> out = new ArrayList<>();
+        for (String dir : runDirs) {
+            List<Path> checkpoints = Checkpoints.list(Path.of(dir));
+            Path last = checkpoints.get(checkpoints.size() - 1);
+            int epoch = Checkpoints.epochOf(last);
+            ScoreJob.Options o = new ScoreJob.Options(table, dir, String.valueOf(epoch), List.of(), "none", 0, 1, 0.0,
+                    0L, batch, work.resolve("scores").toString(), true);
+            ScoreOptions options = ScoreJob.scoreOptions(o);
+            ScoringModel model = ModelCache.get(dev.coreset.scoring.ModelRef.checkpoint(last), Device.cpu());
+            jobRate(spark, o, n, null); // warm-up: model load, JIT, file listing
+            List<Round> timed = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                long cpu0 = processCpuNanos();
+                double single = ScoringBench.time(model, data.features, data.labels, options, copies).samplesPerSecond();
+                double singleCpu = (processCpuNanos() - cpu0) / 1e3 / n;
+                Run pinned = jobRate(spark, o, n, null);
+                Run unpinned = jobRate(spark, o, n, "0");
+                timed.add(new Round(single, pinned, unpinned, singleCpu));
+            }
+            out.add(new Result(Path.of(dir).getFileName() + "", epoch, n, cores, batch, timed));
+        }
+        return out;
+    }
+
+    /** One ScoreJob run; {@code intraOp} = the task property (null: the job's default). */
+    private static Run jobRate(SparkSession spark, ScoreJob.Options o, long n, String intraOp) {
+        ProgressListener.stage(spark, "bench: score job");
+        spark.sparkContext().setLocalProperty(ScoreJob.INTRA_OP_THREADS, intraOp);
+        StageTimes stages = StageTimes.start(spark);
+        long cpu0 = processCpuNanos();
+        try {
+            ScoreJob.Summary s = new ScoreJob(spark).run(o);
+            double cpu = (processCpuNanos() - cpu0) / 1e3 / n;
+            if (s.rows() != n) {
+                throw new IllegalStateException("scored " + s.rows() + " rows, expected " + n);
+            }
+            double scoring = stages.stop().entrySet().stream().filter(e -> e.getKey().startsWith("score:"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            return new Run(n / s.seconds(), n / scoring, cpu);
+        } finally {
+            spark.sparkContext().setLocalProperty(ScoreJob.INTRA_OP_THREADS, null);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * The first {@code rows} train rows by id, {@code copies} times (copy c has ids + c x 2^40), in {@code partitions}
+     * equal partitions, with the samples side file; returns the distinct rows. Copies make the job long enough that
+     * its fixed costs (driver checks, Spark's code generation and its JIT compilation) do not decide the rate.
+     */
+    private static int writeBenchTable(SparkSession spark, String samples, int rows, int copies, int partitions,
+                                       String out) {
+        ProgressListener.stage(spark, "bench: write bench samples");
+        Dataset<Row> first = spark.read().parquet(samples).filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN))
+                .orderBy(Tables.SAMPLE_ID).limit(rows).cache();
+        Dataset<Row> picked = spark.range(copies).crossJoin(first)
+                .withColumn(Tables.SAMPLE_ID, col(Tables.SAMPLE_ID).plus(col("id").multiply(1L << 40)))
+                .select(first.columns()[0], java.util.Arrays.copyOfRange(first.columns(), 1, first.columns().length))
+                .repartition(partitions).cache();
+        try {
+            int distinct = Math.toIntExact(first.count());
+            long n = picked.count();
+            Configuration conf = AtomicTableWriter.hadoopConf(spark);
+            TableInfo info = Json.read(new org.apache.hadoop.fs.Path(samples, TableInfo.FILE_NAME), TableInfo.class, conf);
+            info.rows = n;
+            info.summary.put("splits", Map.of(Tables.SPLIT_TRAIN, n));
+            new AtomicTableWriter(spark).write(picked, out, true, Map.of(TableInfo.FILE_NAME, info));
+            return distinct;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            picked.unpersist();
+            first.unpersist();
+        }
+    }
+
+    /** The bench table's features and labels in memory, in id order, for the single-thread loop. */
+    private record Loaded(float[] features, int[] labels) {
+    }
+
+    private static Loaded load(SparkSession spark, String table, int n) {
+        Dataset<Row> rows = spark.read().parquet(table).filter(col(Tables.SAMPLE_ID).lt(1L << 40))
+                .orderBy(Tables.SAMPLE_ID).select(Tables.LABEL, Tables.FEATURES);
+        float[] features = null;
+        int[] labels = new int[n];
+        int i = 0;
+        for (Iterator<Row> it = rows.toLocalIterator(); it.hasNext(); i++) {
+            Row r = it.next();
+            List<Float> f = r.getList(1);
+            if (features == null) {
+                features = new float[n * f.size()];
+            }
+            for (int j = 0; j < f.size(); j++) {
+                features[i * f.size() + j] = f.get(j);
+            }
+            labels[i] = r.getInt(0);
+        }
+        return new Loaded(features, labels);
+    }
+}
