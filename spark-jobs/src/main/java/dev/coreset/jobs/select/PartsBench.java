@@ -1,6 +1,6 @@
 package dev.coreset.jobs.select;
 
-import dev.coreset.jobs.progress.HeapPeak;
+import dev.coreset.jobs.bench.MemoryPeak;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.Tables;
 import java.util.ArrayList;
@@ -40,11 +40,11 @@ public final class PartsBench {
                         fraction, null, "proportional", optimizer, 0.01, partitionSize, seed, 268_435_456L, null, false,
                         mode, null, null);
                 System.gc();
-                HeapPeak heap = HeapPeak.start();
+                MemoryPeak heap = MemoryPeak.start();
                 long t0 = System.nanoTime();
                 SelectJob.Selection s = new SelectJob(spark).select(scores, o);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                out.add(new Result(mode, seconds, s.kMedoidCost(), s.rows().count(), heap.stop()));
+                out.add(new Result(mode, seconds, s.kMedoidCost(), s.rows().count(), heap.stop().heapBytes()));
             }
             return out;
         } finally {

@@ -2,7 +2,7 @@ package dev.coreset.jobs.select;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.coreset.jobs.progress.HeapPeak;
+import dev.coreset.jobs.bench.MemoryPeak;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.progress.StageTimes;
 import dev.coreset.schemas.Tables;
@@ -49,16 +49,16 @@ public final class SelectScaleBench {
                         .parquet(scores);
                 System.gc();
                 StageTimes stages = StageTimes.start(spark);
-                HeapPeak peak = HeapPeak.start();
+                MemoryPeak peak = MemoryPeak.start();
                 long t0 = System.nanoTime();
                 ProgressListener.stage(spark, "select: read and check");
                 SelectJob.Summary s = new SelectJob(spark).run(options(scores, SelectMethod.FACILITY_LOCATION, fraction,
                         seed, work.resolve("fl-" + n).toString()));
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                long heap = peak.stop();
+                MemoryPeak.Peaks peaks = peak.stop();
                 Map<String, Double> profile = stages.stop();
                 double random = randomCost(spark, scores, fraction, seed);
-                out.add(new Result(n, seconds, heap, peak.rssPeak(), s.kMedoidCost(), random, s.selected(), profile));
+                out.add(new Result(n, seconds, peaks.heapBytes(), peaks.rssBytes(), s.kMedoidCost(), random, s.selected(), profile));
             }
             return out;
         } catch (IOException e) {
