@@ -118,7 +118,8 @@ public final class SelectJobBench {
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * g.nextDouble());
     }
 
-    private static void deleteTree(Path dir) {
+    /** Best effort: a benchmark's work folder. */
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

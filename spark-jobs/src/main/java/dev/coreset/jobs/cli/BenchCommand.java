@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.bench.IngestBench;
 import dev.coreset.jobs.bench.SelectJobBench;
 import dev.coreset.jobs.cld.CldBench;
 import dev.coreset.jobs.train.CrestBench;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             BenchCommand.SelectKernel.class,
             BenchCommand.SelectJobRun.class,
+            BenchCommand.Ingest.class,
             BenchCommand.Score.class,
             BenchCommand.Parts.class,
             BenchCommand.Blas.class,
@@ -251,6 +253,56 @@ public final class BenchCommand implements Runnable {
                     r.peaks().rssBytes() < 0 ? "n/a" : String.valueOf(r.peaks().rssBytes() >> 20),
                     r.maxHeapBytes() >> 20, String.format(Locale.ROOT, "%.6g", r.kMedoidCost()));
             System.out.print(t);
+            return 0;
+        }
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = {"CSV ingest through the real ingest job (coreset ingest --format csv --header --label-column"
+                    + " label --val-fraction 0.1) on a synthetic CSV of --rows rows written first: ingest wall time,"
+                    + " rows/s, peak heap, live heap and RSS; the split counts are read back from the written table.",
+                    "Run with the heap you mean to test, e.g. JAVA_OPTS=-Xmx1g bin/coreset bench ingest --master 'local[2]'"})
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "10000000", description = "CSV rows (default ${DEFAULT-VALUE}).")
+        long rows;
+        @Option(names = "--dim", defaultValue = "16", description = "Feature columns (default ${DEFAULT-VALUE}).")
+        int dim;
+        @Option(names = "--classes", defaultValue = "10", description = "Label classes (default ${DEFAULT-VALUE}).")
+        int classes;
+        @Option(names = "--label-noise", defaultValue = "0", description = "Passed to ingest (default ${DEFAULT-VALUE}).")
+        double labelNoise;
+        @Option(names = "--gzip", description = "Write and ingest a gzipped CSV (.csv.gz) instead of plain CSV.")
+        boolean gzip;
+        @Option(names = "--seed", defaultValue = "42", description = "Data and split seed (default ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--work", description = "Directory for the CSV and the samples table (default: a temp dir).")
+        java.nio.file.Path work;
+        @Option(names = "--keep", description = "Keep the work directory.")
+        boolean keep;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() {
+            if (rows < 1 || dim < 1 || classes < 2) {
+                throw new dev.coreset.schemas.CoresetInputException("--rows " + rows + ", --dim " + dim + ", --classes "
+                        + classes + ": need at least 1 row, 1 feature and 2 classes.");
+            }
+            IngestBench.Result r = IngestBench.run(sparkOptions.session(), new IngestBench.Options(rows, dim, classes,
+                    seed, labelNoise, gzip, work, keep));
+            TextTable t = new TextTable("rows", "d", "CSV MB", "generate s", "ingest s", "rows/s", "peak heap MB",
+                    "peak live heap MB", "peak RSS MB", "max heap MB");
+            t.row(r.rows(), dim, r.csvBytes() >> 20, fmt("%.1f", r.generateSeconds()), fmt("%.1f", r.ingestSeconds()),
+                    fmt("%.0f", r.rowsPerSecond()), r.peaks().heapBytes() >> 20, r.peaks().liveHeapBytes() >> 20,
+                    r.peaks().rssBytes() < 0 ? "n/a" : String.valueOf(r.peaks().rssBytes() >> 20),
+                    r.maxHeapBytes() >> 20);
+            System.out.print(t);
+            TextTable splits = new TextTable("split", "rows (read back)");
+            r.splits().forEach(splits::row);
+            System.out.print(splits);
+            if (labelNoise > 0) {
+                System.out.printf(Locale.ROOT, "label noise: %d train labels flipped%n", r.noisy());
+            }
             return 0;
         }
     }
