@@ -35,7 +35,7 @@ public final class NoiseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (bins < 16) {
-            throw new CoresetInputException("--bins " + bins + " is too few for a threshold fit; pass 16 or more, e.g. 1024.");
+            throw new CoresetInputException("--bins " + bins + " is too few for a threshold fit; pass 16 or more, e.g. the default 512.");
         }
         SparkSession spark = sparkOptions.session();
         NoiseJob.Options options = new NoiseJob.Options(dynamics, samples, out, overwrite, bins);

@@ -183,7 +183,7 @@ class ResumeTest {
         Path out = tmp.resolve("noise-out");
         List<String> base = cli("noise", "--dynamics", dynamics.toString(), "--out", out.toString());
         ok(base);
-        skipRefuseOverwrite("noise", out, base, plus(base, "--bins", "512"), "bins", "1024", "512");
+        skipRefuseOverwrite("noise", out, base, plus(base, "--bins", "1024"), "bins", "512", "1024");
     }
 
     @Test
