@@ -53,37 +53,7 @@ class OnnxModelTest {
         }
         assertEquals(C, m.numClasses());
         assertEquals(C * H, b.embeddingDim());
-        for (int i = 0; i < rows; i++) {
-            double[] h = new double[H];
-            for (int j = 0; j < H; j++) {
-                double s = b1[j];
-                for (int k = 0; k < D; k++) {
-                    s += w1[j * D + k] * x[i * D + k];
-                }
-                h[j] = Math.max(0, s);
-            }
-            double[] z = new double[C];
-            double max = -1e30;
-            for (int c = 0; c < C; c++) {
-                z[c] = b2[c];
-                for (int j = 0; j < H; j++) {
-                    z[c] += w2[c * H + j] * h[j];
-                }
-                max = Math.max(max, z[c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < C; c++) {
-                sum += Math.exp(z[c] - max);
-            }
-            double loss = max + Math.log(sum) - z[y[i]];
-            assertEquals(loss, b.loss()[i], 1e-5);
-            for (int c = 0; c < C; c++) {
-                double e = Math.exp(z[c] - max) / sum - (c == y[i] ? 1 : 0);
-                for (int j = 0; j < H; j++) {
-                    assertEquals(e * h[j], b.embedding()[i * C * H + c * H + j], 1e-5);
-                }
-            }
-        }
+        new TinyMlpReference(w1, b1, w2, b2, D, H, C).assertScores(b, x, y);
         String msg = assertThrows(CoresetInputException.class,
                 () -> new BatchScorer(m, ScoreOptions.defaults().withPosterior(2, 0.1, 1))).getMessage();
         assertTrue(msg.contains("only coreset checkpoints provide"), msg);
