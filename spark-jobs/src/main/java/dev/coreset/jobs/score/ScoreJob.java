@@ -92,7 +92,7 @@ public final class ScoreJob {
         writer.checkTarget(o.out(), o.overwrite());
         StageRecord stage = STAGE.record(o, conf);
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
-        List<ModelRef> refs = checkpoints(o);
+        List<ModelRef> refs = checkpoints(o, info.featureDim());
         ScoreOptions scoreOptions = scoreOptions(o);
         if (o.partitions() < 0) {
             throw new CoresetInputException("--partitions " + o.partitions() + " is negative; pass a task count, or 0 to"
@@ -101,6 +101,13 @@ public final class ScoreJob {
         // Fail before any task: every checkpoint must load and take these features and these classes.
         for (ModelRef ref : refs) {
             try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(ref, ai.djl.Device.cpu())) {
+                if (probe.numClasses() == 0) {
+                    // A TorchScript/ONNX model shows its class count (and whether it has the embedding output the
+                    // options need) on its first forward pass: one row of zeros.
+                    try (BatchScorer s = new BatchScorer(probe, scoreOptions)) {
+                        s.score(new float[probe.inputLength()], new int[] {0});
+                    }
+                }
                 if (probe.inputLength() != info.featureDim()) {
                     throw new CoresetInputException(ref.path() + ": the model takes " + probe.inputLength()
                             + " features per sample but " + o.samples() + " has " + info.featureDim()
@@ -150,7 +157,7 @@ public final class ScoreJob {
         TableInfo tableInfo = TableInfo.of(Tables.SCORES);
         tableInfo.parameters = parameters;
         tableInfo.createdAt = Instant.now().toString();
-        tableInfo.summary.put("checkpoints", refs.stream().map(r -> Checkpoints.epochOf(r.localPath())).toList());
+        tableInfo.summary.put("checkpoints", refs.stream().map(ScoreJob::epochOf).toList());
         writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo, StageRecord.FILE_NAME, stage));
         Dataset<Row> written = spark.read().parquet(o.out());
         long rows = written.count();
@@ -158,11 +165,24 @@ public final class ScoreJob {
         return new Summary(rows, scoredRows.value(), refs.size(), dim, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The checkpoints {@code o.epochs()} names in {@code o.checkpoints()}; input errors name the path and the fix. */
+    /** The checkpoints {@code o.epochs()} names in {@code o.checkpoints()}, a run directory of `coreset train`. */
     public static List<ModelRef> checkpoints(Options o) {
+        return checkpoints(o, null);
+    }
+
+    /**
+     * As above; {@code o.checkpoints()} may also be a model file (TorchScript .pt/.pth/.ts or ONNX .onnx) taking float32
+     * [N, featureDim] and returning logits (and optionally the embedding): one model, scored as checkpoint 0.
+     * Input errors name the path and the fix.
+     */
+    public static List<ModelRef> checkpoints(Options o, Integer featureDim) {
         Path dir = Path.of(o.checkpoints());
+        if (Files.isRegularFile(dir)) {
+            return List.of(modelFile(dir, o.epochs(), featureDim));
+        }
         if (!Files.isDirectory(dir)) {
-            throw new CoresetInputException(dir + ": no such checkpoint directory; pass the --out of `coreset train`.");
+            throw new CoresetInputException(dir + ": no such checkpoint directory or model file; pass the --out of"
+                    + " `coreset train`, or a TorchScript (.pt) or ONNX (.onnx) file.");
         }
         List<Path> all = Checkpoints.list(dir);
         if (all.isEmpty()) {
@@ -186,6 +206,23 @@ public final class ScoreJob {
             }
         }
         return chosen.stream().map(ModelRef::checkpoint).toList();
+    }
+
+    private static ModelRef modelFile(Path file, String epochs, Integer featureDim) {
+        if (featureDim == null) {
+            throw new CoresetInputException(file + ": a model file needs the samples' feature count; score it with"
+                    + " `coreset score`, or pass the --out of `coreset train`.");
+        }
+        if (epochs != null && !epochs.equals("all") && !epochs.equals("0")) {
+            throw new CoresetInputException("--epochs " + epochs + ": " + file + " is one model (checkpoint 0);"
+                    + " pass --epochs all or 0.");
+        }
+        return ModelRef.detect(file, List.of(featureDim)); // refuses files of no model type by their extension
+    }
+
+    /** The checkpoint number a model's rows get: its epoch for `coreset train` checkpoints, 0 for a model file. */
+    static int epochOf(ModelRef ref) {
+        return ref.kind() == ModelRef.Kind.CHECKPOINT ? Checkpoints.epochOf(ref.localPath()) : 0;
     }
 
     /** What each batch computes: embedding, projection, posterior draws and batch size of {@code o}. */
@@ -215,7 +252,7 @@ public final class ScoreJob {
         Map<String, Object> p = new TreeMap<>();
         p.put("samples", o.samples());
         p.put("checkpoints", o.checkpoints());
-        p.put("epochs", refs.stream().map(r -> Checkpoints.epochOf(r.localPath())).toList());
+        p.put("epochs", refs.stream().map(ScoreJob::epochOf).toList());
         p.put("splits", o.splits());
         p.put("embedding", o.embedding());
         p.put("dim", o.dim());
@@ -326,7 +363,7 @@ public final class ScoreJob {
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
                 scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
-                epochs.add(Checkpoints.epochOf(ref.localPath()));
+                epochs.add(epochOf(ref));
             }
             TaskContext ctx = TaskContext.get();
             if (ctx != null) {
@@ -402,7 +439,9 @@ public final class ScoreJob {
                 throw new CoresetInputException("a row's features have " + length + " values but the model takes "
                         + model.inputLength() + "; score with a model trained on these features.");
             }
-            if (label < 0 || label >= model.numClasses()) {
+            // 0 = a TorchScript/ONNX model before its first batch on this JVM: BatchScorer checks labels against its
+            // logits then.
+            if (label < 0 || (model.numClasses() > 0 && label >= model.numClasses())) {
                 throw new CoresetInputException("label " + label + " is outside 0.." + (model.numClasses() - 1)
                         + " of the model; score with a model trained on these classes.");
             }

@@ -116,7 +116,7 @@ class ScoreJobTest {
         CliRun missing = CliRun.of("score", "--samples", samples.toString(), "--checkpoints",
                 tmp.resolve("nope").toString(), "--out", tmp.resolve("s1").toString());
         assertEquals(2, missing.exitCode());
-        assertTrue(missing.errorLine().contains("no such checkpoint directory"), missing.errorLine());
+        assertTrue(missing.errorLine().contains("no such checkpoint directory or model file"), missing.errorLine());
 
         CliRun epoch = CliRun.of("score", "--samples", samples.toString(), "--checkpoints", run.toString(),
                 "--epochs", "7", "--out", tmp.resolve("s2").toString());
