@@ -1,7 +1,6 @@
 package dev.coreset.jobs.score;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
 
 import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
@@ -37,17 +36,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple2;
 
 /**
  * Scores every sample at every chosen checkpoint inside Spark executors (mapPartitions): each executor JVM
@@ -294,25 +295,28 @@ public final class ScoreJob {
                                          LongAccumulator scoredRows, TaskFaults faults) {
         StructType in = input.schema();
         StructType out = new StructType();
-        List<Integer> carried = new ArrayList<>();
-        for (int i = 0; i < in.fields().length; i++) {
-            if (keepFeatures || !in.fields()[i].name().equals(featuresCol)) {
-                out = out.add(in.fields()[i]);
-                carried.add(i);
+        List<Column> columns = new ArrayList<>();
+        List<DataType> carriedTypes = new ArrayList<>();
+        for (StructField f : in.fields()) {
+            if (keepFeatures || !f.name().equals(featuresCol)) {
+                out = out.add(f);
+                columns.add(col(f.name()));
+                carriedTypes.add(f.dataType());
             }
         }
         for (StructField f : scoreFields(options)) {
             out = out.add(f);
         }
-        // The carried columns as one Row, label and features as a bean: no boxed float per feature.
-        StructType carriedSchema = new StructType(carried.stream().map(i -> in.fields()[i]).toArray(StructField[]::new));
-        Dataset<Tuple2<Row, LabeledFeatures>> typed = input.select(
-                struct(carried.stream().map(i -> col(in.fields()[i].name())).toArray(Column[]::new)).as("_1"),
-                struct(col(labelCol).cast("int").as("label"), col(featuresCol).as("features")).as("_2"))
-                .as(Encoders.tuple(Encoders.row(carriedSchema), Encoders.bean(LabeledFeatures.class)));
-        JavaRDD<Row> scored = typed.javaRDD().mapPartitions((Iterator<Tuple2<Row, LabeledFeatures>> rows) ->
-                new PartitionScorer(refs, options, batch, rows, scoredRows, faults));
-        return input.sparkSession().createDataFrame(scored, out);
+        // Catalyst's own rows in and out: the features are copied out of Spark's array bytes in one go and the
+        // results go to the writer as they are; a Row or bean per sample boxed every float (docs/BENCHMARKS.md).
+        columns.add(col(labelCol).cast("int"));
+        columns.add(col(featuresCol));
+        RDD<InternalRow> rows = input.select(columns.toArray(Column[]::new)).queryExecution().toRdd();
+        DataType[] types = carriedTypes.toArray(DataType[]::new);
+        JavaRDD<InternalRow> scored = rows.toJavaRDD().mapPartitions((Iterator<InternalRow> it) ->
+                new PartitionScorer(refs, options, batch, types, it, scoredRows, faults));
+        return ((org.apache.spark.sql.classic.SparkSession) input.sparkSession())
+                .internalCreateDataFrame(scored.rdd(), out, false);
     }
 
     /**
@@ -342,22 +346,27 @@ public final class ScoreJob {
         return gpu.isDefined() ? Arrays.asList(gpu.get().addresses()) : List.of();
     }
 
-    /** Scores one partition batch by batch: rows of every checkpoint for each batch, then the next batch. */
-    static final class PartitionScorer implements Iterator<Row> {
-        private final Iterator<Tuple2<Row, LabeledFeatures>> input;
+    /**
+     * Scores one partition batch by batch: rows of every checkpoint for each batch, then the next batch. Input rows
+     * are the carried columns (of {@code types}), then the int label and the float-array features.
+     */
+    static final class PartitionScorer implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> input;
         private final int batch;
+        private final DataType[] types;
         private final List<BatchScorer> scorers = new ArrayList<>();
         private final List<Integer> epochs = new ArrayList<>();
-        private final List<Row> pending = new ArrayList<>();
+        private final List<InternalRow> pending = new ArrayList<>();
         private final LongAccumulator scoredRows;
         private int pendingIndex;
 
         private final TaskFaults faults;
 
-        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch,
-                        Iterator<Tuple2<Row, LabeledFeatures>> input, LongAccumulator scoredRows, TaskFaults faults) {
+        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, DataType[] types,
+                        Iterator<InternalRow> input, LongAccumulator scoredRows, TaskFaults faults) {
             this.input = input;
             this.batch = batch;
+            this.types = types;
             this.scoredRows = scoredRows;
             this.faults = faults;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
@@ -387,46 +396,51 @@ public final class ScoreJob {
                 faults.maybeFail(); // test-only: after every row of the partition went out
                 return false;
             }
-            List<Row> rows = new ArrayList<>(batch);
+            int carried = types.length;
+            List<Object[]> kept = new ArrayList<>(batch);
             float[][] features = new float[batch][];
             int[] labels = new int[batch];
-            while (input.hasNext() && rows.size() < batch) {
-                Tuple2<Row, LabeledFeatures> t = input.next();
-                LabeledFeatures lf = t._2();
-                if (lf.getFeatures() == null || lf.getLabel() == null) {
+            while (input.hasNext() && kept.size() < batch) {
+                InternalRow row = input.next();
+                if (row.isNullAt(carried) || row.isNullAt(carried + 1)) {
                     throw new CoresetInputException("a row has a null features or label value; drop such rows before scoring.");
                 }
-                checkRow(lf.getFeatures().length, lf.getLabel());
-                features[rows.size()] = lf.getFeatures();
-                labels[rows.size()] = lf.getLabel();
-                rows.add(t._1());
+                float[] f = row.getArray(carried + 1).toFloatArray();
+                int label = row.getInt(carried);
+                checkRow(f.length, label);
+                features[kept.size()] = f;
+                labels[kept.size()] = label;
+                // The input row's buffer is reused for the next row: keep copies of the carried values.
+                Object[] values = new Object[carried];
+                for (int j = 0; j < carried; j++) {
+                    values[j] = InternalRow.copyValue(row.get(j, types[j]));
+                }
+                kept.add(values);
             }
-            if (rows.size() < batch) {
-                features = java.util.Arrays.copyOf(features, rows.size());
-                labels = java.util.Arrays.copyOf(labels, rows.size());
+            if (kept.size() < batch) {
+                features = java.util.Arrays.copyOf(features, kept.size());
+                labels = java.util.Arrays.copyOf(labels, kept.size());
             }
             if (scoredRows != null) {
-                scoredRows.add((long) rows.size() * scorers.size());
+                scoredRows.add((long) kept.size() * scorers.size());
             }
             for (int c = 0; c < scorers.size(); c++) {
                 ScoreBatch s = scorers.get(c).score(features, labels);
-                for (int i = 0; i < rows.size(); i++) {
-                    Row in = rows.get(i);
-                    Object[] values = new Object[in.length() + (s.embeddingDim() > 0 ? 7 : 6)];
-                    int k = 0;
-                    for (int j = 0; j < in.length(); j++) {
-                        values[k++] = in.get(j);
-                    }
+                for (int i = 0; i < kept.size(); i++) {
+                    Object[] in = kept.get(i);
+                    Object[] values = new Object[carried + (s.embeddingDim() > 0 ? 7 : 6)];
+                    System.arraycopy(in, 0, values, 0, carried);
+                    int k = carried;
                     values[k++] = epochs.get(c);
                     values[k++] = s.loss()[i];
                     values[k++] = s.correct()[i];
                     values[k++] = s.margin()[i];
                     values[k++] = s.el2n()[i];
                     if (s.embeddingDim() > 0) {
-                        values[k++] = s.embeddingRow(i);
+                        values[k++] = UnsafeArrayData.fromPrimitiveArray(s.embeddingRow(i));
                     }
                     values[k] = s.draws();
-                    pending.add(RowFactory.create(values));
+                    pending.add(new GenericInternalRow(values));
                 }
             }
             return true;
@@ -448,7 +462,7 @@ public final class ScoreJob {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
             if (!hasNext()) {
                 throw new java.util.NoSuchElementException();
             }
