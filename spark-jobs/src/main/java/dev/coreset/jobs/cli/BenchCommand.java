@@ -133,10 +133,11 @@ public final class BenchCommand implements Runnable {
             try {
                 List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, copies,
                         batch, rounds, work);
-                // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round.
-                TextTable t = new TextTable("model", "rows", "cores", "round", "threads", "single /s", "command /s",
-                        "Spark job /s", "command / (cores x single)", "Spark job / (cores x single)",
-                        "CPU us per sample (single / command)");
+                // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round;
+                // ceiling = the best ratio a job that must read the rows from Parquet can reach (ScoreBench.Round).
+                TextTable t = new TextTable("model", "rows", "cores", "round", "threads", "single /s", "read only /s",
+                        "command /s", "Spark job /s", "command / (cores x single)", "Spark job / (cores x single)",
+                        "ceiling", "CPU us per sample (single / command)");
                 for (ScoreBench.Result r : results) {
                     for (int i = 0; i < r.rounds().size(); i++) {
                         ScoreBench.Round x = r.rounds().get(i);
@@ -145,8 +146,9 @@ public final class BenchCommand implements Runnable {
                             ScoreBench.Run run = pinned ? x.pinned() : x.defaultThreads();
                             t.row(r.model() + " epoch " + r.epoch(), r.rows(), r.cores(), i + 1,
                                     pinned ? "task cores" : "PyTorch default", fmt("%.0f", x.singleRate()),
-                                    fmt("%.0f", run.commandRate()), fmt("%.0f", run.sparkJobRate()),
-                                    fmt("%.2f", run.commandRate() / ideal), fmt("%.2f", run.sparkJobRate() / ideal),
+                                    fmt("%.0f", x.readRate()), fmt("%.0f", run.commandRate()),
+                                    fmt("%.0f", run.sparkJobRate()), fmt("%.2f", run.commandRate() / ideal),
+                                    fmt("%.2f", run.sparkJobRate() / ideal), fmt("%.2f", x.ceiling(r.cores())),
                                     fmt("%.1f", x.singleCpuMicros()) + " / " + fmt("%.1f", run.cpuMicros()));
                         }
                     }

@@ -43,9 +43,20 @@ public final class ScoreBench {
      * One timed round of one model, in samples/s: the single-thread loop; the command ({@link ScoreJob#run}, wall
      * time, with its driver-side checks, model probe and read-back) and its Spark scoring job alone, both with the
      * intra-op pin and with PyTorch's default threads; and process CPU microseconds per sample of the loop and of the
-     * pinned command (every thread of the JVM: a load-independent measure of the work per sample).
+     * pinned command (every thread of the JVM: a load-independent measure of the work per sample); and the rate of a
+     * Spark job that only reads the same rows into float arrays, the part of the job no model can avoid.
      */
-    public record Round(double singleRate, Run pinned, Run defaultThreads, double singleCpuMicros) {
+    public record Round(double singleRate, Run pinned, Run defaultThreads, double singleCpuMicros, double readRate) {
+        /**
+         * The highest Spark job ratio any job that reads these rows from Parquet could reach: a core's time per
+         * sample is at least the loop's model time plus its share of the read, so the ratio is at most
+         * model / (model + read).
+         */
+        public double ceiling(int cores) {
+            double model = 1 / singleRate;
+            double read = cores / readRate;
+            return model / (model + read);
+        }
     }
 
     /** One command run: samples/s of the command and of its Spark scoring job, process CPU us per sample. */
@@ -83,7 +94,7 @@ public final class ScoreBench {
                 double singleCpu = (processCpuNanos() - cpu0) / 1e3 / n;
                 Run pinned = jobRate(spark, o, n, null);
                 Run unpinned = jobRate(spark, o, n, "0");
-                timed.add(new Round(single, pinned, unpinned, singleCpu));
+                timed.add(new Round(single, pinned, unpinned, singleCpu, readRate(spark, table, n)));
             }
             out.add(new Result(Path.of(dir).getFileName() + "", epoch, n, cores, batch, timed));
         }
@@ -108,6 +119,29 @@ public final class ScoreBench {
         } finally {
             spark.sparkContext().setLocalProperty(ScoreJob.INTRA_OP_THREADS, null);
         }
+    }
+
+    /**
+     * Samples/s of a Spark job that reads the columns the scoring job reads and copies each row's features into a
+     * float array, as the scoring tasks do, and nothing else.
+     */
+    private static double readRate(SparkSession spark, String table, long n) {
+        ProgressListener.stage(spark, "bench: read only");
+        long start = System.nanoTime();
+        long floats = spark.read().parquet(table).select(col(Tables.SAMPLE_ID), col(Tables.LABEL), col(Tables.SPLIT),
+                        col(Tables.FEATURES)).queryExecution().toRdd().toJavaRDD()
+                .mapPartitions((Iterator<org.apache.spark.sql.catalyst.InternalRow> it) -> {
+                    long sum = 0;
+                    while (it.hasNext()) {
+                        sum += it.next().getArray(3).toFloatArray().length;
+                    }
+                    return List.of(sum).iterator();
+                }).reduce(Long::sum);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (floats == 0) {
+            throw new IllegalStateException("the read-only job read no features from " + table);
+        }
+        return n / seconds;
     }
 
     private static long processCpuNanos() {
