@@ -123,12 +123,16 @@ public final class ScoreBench {
 
     /**
      * Samples/s of a Spark job that reads the columns the scoring job reads and copies each row's features into a
-     * float array, as the scoring tasks do, and nothing else.
+     * float array, as the scoring tasks do (with the same reader batch), and nothing else.
      */
     private static double readRate(SparkSession spark, String table, long n) {
         ProgressListener.stage(spark, "bench: read only");
+        int featureDim = spark.read().parquet(table).select(org.apache.spark.sql.functions.size(col(Tables.FEATURES)))
+                .first().getInt(0);
         long start = System.nanoTime();
-        long floats = spark.read().parquet(table).select(col(Tables.SAMPLE_ID), col(Tables.LABEL), col(Tables.SPLIT),
+        long floats;
+        try (ReaderBatch batch = ReaderBatch.narrow(spark, featureDim)) { // as the scoring job reads
+            floats = spark.read().parquet(table).select(col(Tables.SAMPLE_ID), col(Tables.LABEL), col(Tables.SPLIT),
                         col(Tables.FEATURES)).queryExecution().toRdd().toJavaRDD()
                 .mapPartitions((Iterator<org.apache.spark.sql.catalyst.InternalRow> it) -> {
                     long sum = 0;
@@ -137,6 +141,7 @@ public final class ScoreBench {
                     }
                     return List.of(sum).iterator();
                 }).reduce(Long::sum);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (floats == 0) {
             throw new IllegalStateException("the read-only job read no features from " + table);

@@ -159,7 +159,9 @@ public final class ScoreJob {
         tableInfo.parameters = parameters;
         tableInfo.createdAt = Instant.now().toString();
         tableInfo.summary.put("checkpoints", refs.stream().map(ScoreJob::epochOf).toList());
-        writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo, StageRecord.FILE_NAME, stage));
+        try (ReaderBatch batch = ReaderBatch.narrow(spark, info.featureDim())) {
+            writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo, StageRecord.FILE_NAME, stage));
+        }
         Dataset<Row> written = spark.read().parquet(o.out());
         long rows = written.count();
         int dim = withEmbedding ? written.select(org.apache.spark.sql.functions.size(col(Tables.EMBEDDING))).first().getInt(0) : 0;
