@@ -64,10 +64,11 @@ class PruningAndBenchTest {
 
     @Test
     void benchIsCallableAsALibrary() {
-        BenchResult r = SelectionKernelBench.run(2000, 16, 100, 3, 1, 1 << 20, false);
+        BenchResult r = SelectionKernelBench.run(2000, 16, 100, 3, 1, 1 << 20, 0, 2);
         assertEquals(3, r.rows().size());
         for (BenchResult.Row row : r.rows()) {
-            assertTrue(row.kMedoidCost() > 0 && row.wallMillis() >= 0 && row.peakHeapBytes() > 0, row.toString());
+            assertTrue(row.kMedoidCost() > 0 && row.peakHeapBytes() > 0, row.toString());
+            assertTrue(row.minMillis() <= row.wallMillis() && row.wallMillis() <= row.maxMillis(), row.toString());
         }
         assertTrue(r.toTable().contains("lazy greedy"));
     }

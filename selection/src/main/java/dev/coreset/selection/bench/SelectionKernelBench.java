@@ -16,13 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Centralized facility-location (Euclidean) selection on a seeded Gaussian mixture: lazy greedy and stochastic
  * greedy (epsilon 0.01 and 0.1), with wall time, peak heap and k-medoid cost. A library entry point for the
  * {@code coreset bench select} command, and a main:
  * {@code java -Xmx1g --add-modules jdk.incubator.vector -cp selection/target/classes
- * dev.coreset.selection.bench.SelectionKernelBench [n d k seed threads memoMB warmup]}.
+ * dev.coreset.selection.bench.SelectionKernelBench [n d k seed threads memoMB warmups timed]}.
  */
 public final class SelectionKernelBench {
     /** Default bound on the facility-location memo (uses about 33 MB at n = 20,000). */
@@ -31,50 +32,56 @@ public final class SelectionKernelBench {
     private SelectionKernelBench() {
     }
 
-    /** Runs with all available processors and {@link #DEFAULT_CACHE_BYTES}. */
+    /** Runs with all available processors, {@link #DEFAULT_CACHE_BYTES}, one warm-up and three timed runs. */
     public static BenchResult run(int n, int d, int k, long seed) {
-        return run(n, d, k, seed, 0, DEFAULT_CACHE_BYTES, true);
+        return run(n, d, k, seed, 0, DEFAULT_CACHE_BYTES, 1, 3);
     }
 
     /**
      * @param threads    kernel threads; <= 0 = available processors
      * @param cacheBytes bound on the facility-location memo per run (see {@link FacilityLocation})
-     * @param warmup     first run every method on a small problem so the timings exclude JIT compilation
+     * @param warmups    untimed runs of each method on the same problem first, so the timings measure compiled code
+     *                   (as JMH's warm-up iterations do); the first run of a JVM is slower by the JIT's work
+     * @param timed      timed runs of each method (at least 1): the row reports their median, min and max
      */
-    public static BenchResult run(int n, int d, int k, long seed, int threads, long cacheBytes, boolean warmup) {
+    public static BenchResult run(int n, int d, int k, long seed, int threads, long cacheBytes, int warmups, int timed) {
+        if (timed < 1 || warmups < 0) throw new IllegalArgumentException("need timed >= 1 and warmups >= 0");
         GaussianMixture data = GaussianMixture.generate(n, d, 10, 4.0, seed);
         PointSet pts = PointSet.of(data.points(), n, d);
-        Map<String, Optimizer> methods = new LinkedHashMap<>();
-        methods.put("lazy greedy", new LazyGreedy());
-        methods.put("stochastic eps=0.01", new StochasticGreedy(0.01, seed));
-        methods.put("stochastic eps=0.1", new StochasticGreedy(0.1, seed));
+        Map<String, Supplier<Optimizer>> methods = new LinkedHashMap<>();
+        methods.put("lazy greedy", LazyGreedy::new);
+        methods.put("stochastic eps=0.01", () -> new StochasticGreedy(0.01, seed));
+        methods.put("stochastic eps=0.1", () -> new StochasticGreedy(0.1, seed));
         List<BenchResult.Row> rows = new ArrayList<>();
         try (Workers workers = Workers.create(threads)) {
-            if (warmup) warmUp(workers, seed);
-            for (Map.Entry<String, Optimizer> m : methods.entrySet()) {
-                System.gc();
-                HeapSampler sampler = HeapSampler.start();
-                long t0 = System.nanoTime();
-                FacilityLocation fl = new FacilityLocation(pts, Similarity.euclidean(), cacheBytes, workers);
-                SelectionResult r = m.getValue().maximize(fl, k);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                long peak = sampler.stop();
+            for (Map.Entry<String, Supplier<Optimizer>> m : methods.entrySet()) {
+                for (int w = 0; w < warmups; w++) {
+                    m.getValue().get().maximize(new FacilityLocation(pts, Similarity.euclidean(), cacheBytes, workers), k);
+                }
+                double[] ms = new double[timed];
+                long peak = 0;
+                SelectionResult r = null;
+                FacilityLocation fl = null;
+                for (int t = 0; t < timed; t++) {
+                    System.gc();
+                    HeapSampler sampler = HeapSampler.start();
+                    long t0 = System.nanoTime();
+                    fl = new FacilityLocation(pts, Similarity.euclidean(), cacheBytes, workers);
+                    SelectionResult run = m.getValue().get().maximize(fl, k);
+                    ms[t] = (System.nanoTime() - t0) / 1e6;
+                    peak = Math.max(peak, sampler.stop());
+                    if (r != null && !java.util.Arrays.equals(r.indices(), run.indices())) {
+                        throw new IllegalStateException(m.getKey() + " picked a different set on a repeat run");
+                    }
+                    r = run;
+                }
                 double cost = Objectives.summarize(pts, r.indices(), workers).kMedoidCost();
-                rows.add(new BenchResult.Row(m.getKey(), ms, peak, cost, r.objective(), fl.rowsComputed(),
-                        fl.pairsComputed()));
+                double[] sorted = ms.clone();
+                java.util.Arrays.sort(sorted);
+                rows.add(new BenchResult.Row(m.getKey(), sorted[timed / 2], sorted[0], sorted[timed - 1], peak, cost,
+                        r.objective(), fl.rowsComputed(), fl.pairsComputed()));
             }
-            return new BenchResult(n, d, k, seed, workers.threads(), cacheBytes, rows);
-        }
-    }
-
-    /** The same code paths on a small problem, so the timed runs measure compiled code, not the JIT. */
-    private static void warmUp(Workers workers, long seed) {
-        GaussianMixture g = GaussianMixture.generate(4_000, 64, 10, 4.0, seed + 1);
-        PointSet p = PointSet.of(g.points(), g.n(), g.d());
-        for (int rep = 0; rep < 2; rep++) {
-            new LazyGreedy().maximize(new FacilityLocation(p, Similarity.euclidean(), DEFAULT_CACHE_BYTES, workers), 400);
-            new StochasticGreedy(0.1, seed).maximize(
-                    new FacilityLocation(p, Similarity.euclidean(), DEFAULT_CACHE_BYTES, workers), 400);
+            return new BenchResult(n, d, k, seed, workers.threads(), cacheBytes, warmups, timed, rows);
         }
     }
 
@@ -124,7 +131,8 @@ public final class SelectionKernelBench {
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 42L;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         long cache = args.length > 5 ? Long.parseLong(args[5]) << 20 : DEFAULT_CACHE_BYTES;
-        boolean warmup = args.length <= 6 || Boolean.parseBoolean(args[6]);
-        System.out.print(run(n, d, k, seed, threads, cache, warmup).toTable());
+        int warmups = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        int timed = args.length > 7 ? Integer.parseInt(args[7]) : 3;
+        System.out.print(run(n, d, k, seed, threads, cache, warmups, timed).toTable());
     }
 }

@@ -47,8 +47,8 @@ public final class FacilityLocation implements SetFunction {
     /** Largest group for which {@link #gainsOfAll} uses the symmetric pass: one sum block (see columnPartials). */
     static final int SYMMETRIC_MAX_GROUP = SUM_BLOCK;
     /**
-     * Re-evaluations with at least this many similarities use the thread pool: about 0.2 ms of kernel work, well
-     * above a pool hand-off (most lazy-greedy steps stay below it and run inline).
+     * Re-evaluations with at least this many similarities are split by column chunks (cache-friendly for many
+     * candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
      */
     private static final long PARALLEL_PAIRS = 50_000;
     /** Default memo bound: 256 MB. */
@@ -389,39 +389,53 @@ public final class FacilityLocation implements SetFunction {
             q[qd] = Queries.ofRows(ordered, Arrays.copyOfRange(sp, quadStart[qd], quadStart[qd + 1]),
                     quadStart[qd + 1] - quadStart[qd]);
         }
-        // Column-chunk major: each task keeps one chunk of point panels in cache for every quad of the batch
-        // (quad-major would stream all points from memory once per 4 candidates). Writes are disjoint.
         float[] rows = m * stride <= scratch.length ? scratch : new float[m * stride];
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        Workers w = pairs < PARALLEL_PAIRS ? Workers.inline() : workers;
-        w.run(chunks, c -> {
-            int cs = c * CHUNK;
-            int ce = Math.min(n, cs + CHUNK);
-            for (int qd = 0; qd < quads; qd++) {
+        if (pairs < PARALLEL_PAIRS) {
+            // A lazy-greedy step's few candidates (their ranges fit in cache): one task per quad, kernel and gains
+            // together, so both cores share even the small re-evaluations that dominate the lazy phase.
+            workers.run(quads, qd -> {
                 int[] r = ranges[qd];
                 int base = quadStart[qd] * stride;
                 for (int a = 0; a < r.length; a += 2) {
-                    int from = Math.max(cs, r[a]);
-                    int to = Math.min(ce, r[a + 1]);
-                    if (from < to) {
-                        BlockKernel.computeRange(ordered, q[qd], mode, param, rows, base, stride, from, to, cs, ce);
+                    BlockKernel.computeRange(ordered, q[qd], mode, param, rows, base, stride, r[a], r[a + 1], 0, stride);
+                }
+                quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]);
+            });
+        } else {
+            // Column-chunk major: each task keeps one chunk of point panels in cache for every quad of the batch
+            // (quad-major would stream all points from memory once per 4 candidates). Writes are disjoint.
+            int chunks = (n + CHUNK - 1) / CHUNK;
+            workers.run(chunks, c -> {
+                int cs = c * CHUNK;
+                int ce = Math.min(n, cs + CHUNK);
+                for (int qd = 0; qd < quads; qd++) {
+                    int[] r = ranges[qd];
+                    int base = quadStart[qd] * stride;
+                    for (int a = 0; a < r.length; a += 2) {
+                        int from = Math.max(cs, r[a]);
+                        int to = Math.min(ce, r[a + 1]);
+                        if (from < to) {
+                            BlockKernel.computeRange(ordered, q[qd], mode, param, rows, base, stride, from, to, cs, ce);
+                        }
                     }
                 }
-            }
-        });
-        Workers wq = pairs < PARALLEL_PAIRS ? Workers.inline() : workers;
-        wq.run(quads, qd -> {
-            for (int j = quadStart[qd]; j < quadStart[qd + 1]; j++) {
-                int base = sp[j] * groupCount;
-                for (int g : sn[j]) {
-                    int s = groups.start(g);
-                    partial[base + g] = segmentGain(rows, j * stride + s, s, groups.end(g) - s);
-                    partialVersion[base + g] = groupVersion[g];
-                }
-            }
-        });
+            });
+            workers.run(quads, qd -> quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]));
+        }
         rowsComputed += m;
         pairsComputed += pairs;
+    }
+
+    /** The memo entries of candidates [from, to) of a batch from their kernel rows. */
+    private void quadPartials(float[] rows, int[] sp, int[][] sn, int from, int to) {
+        for (int j = from; j < to; j++) {
+            int base = sp[j] * groupCount;
+            for (int g : sn[j]) {
+                int s = groups.start(g);
+                partial[base + g] = segmentGain(rows, j * stride + s, s, groups.end(g) - s);
+                partialVersion[base + g] = groupVersion[g];
+            }
+        }
     }
 
     /**

@@ -70,6 +70,12 @@ public final class BenchCommand implements Runnable {
         int threads;
         @Option(names = "--seed", defaultValue = "42")
         long seed;
+        @Option(names = "--warmups", defaultValue = "1", description = "Untimed runs of each method first (default"
+                + " ${DEFAULT-VALUE}; 0 = time the JVM's first run, JIT compilation included).")
+        int warmups;
+        @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each method; the median is reported"
+                + " (default ${DEFAULT-VALUE}).")
+        int timed;
 
         @Override
         public Integer call() throws IOException {
@@ -77,7 +83,7 @@ public final class BenchCommand implements Runnable {
                 return scaleRun();
             }
             System.out.print(SelectionKernelBench.run(n, d, k, seed, threads, SelectionKernelBench.DEFAULT_CACHE_BYTES,
-                    true).toTable());
+                    warmups, timed).toTable());
             return 0;
         }
 
