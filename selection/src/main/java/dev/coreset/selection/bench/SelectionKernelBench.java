@@ -32,9 +32,9 @@ public final class SelectionKernelBench {
     private SelectionKernelBench() {
     }
 
-    /** Runs with all available processors, {@link #DEFAULT_CACHE_BYTES}, one warm-up and three timed runs. */
+    /** Runs with all available processors, {@link #DEFAULT_CACHE_BYTES}, 3 warm-up and 5 timed runs. */
     public static BenchResult run(int n, int d, int k, long seed) {
-        return run(n, d, k, seed, 0, DEFAULT_CACHE_BYTES, 1, 3);
+        return run(n, d, k, seed, 0, DEFAULT_CACHE_BYTES, 3, 5);
     }
 
     /**
@@ -131,8 +131,8 @@ public final class SelectionKernelBench {
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 42L;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         long cache = args.length > 5 ? Long.parseLong(args[5]) << 20 : DEFAULT_CACHE_BYTES;
-        int warmups = args.length > 6 ? Integer.parseInt(args[6]) : 1;
-        int timed = args.length > 7 ? Integer.parseInt(args[7]) : 3;
+        int warmups = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+        int timed = args.length > 7 ? Integer.parseInt(args[7]) : 5;
         System.out.print(run(n, d, k, seed, threads, cache, warmups, timed).toTable());
     }
 }

@@ -70,10 +70,10 @@ public final class BenchCommand implements Runnable {
         int threads;
         @Option(names = "--seed", defaultValue = "42")
         long seed;
-        @Option(names = "--warmups", defaultValue = "1", description = "Untimed runs of each method first (default"
+        @Option(names = "--warmups", defaultValue = "3", description = "Untimed runs of each method first (default"
                 + " ${DEFAULT-VALUE}; 0 = time the JVM's first run, JIT compilation included).")
         int warmups;
-        @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each method; the median is reported"
+        @Option(names = "--runs", defaultValue = "5", description = "Timed runs of each method; the median is reported"
                 + " (default ${DEFAULT-VALUE}).")
         int timed;
 
