@@ -47,8 +47,8 @@ public final class FacilityLocation implements SetFunction {
     /** Largest group for which {@link #gainsOfAll} uses the symmetric pass: one sum block (see columnPartials). */
     static final int SYMMETRIC_MAX_GROUP = SUM_BLOCK;
     /**
-     * Re-evaluations with at least this many similarities are split by column chunks (cache-friendly for many
-     * candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
+     * Re-evaluations with at least this many similarities are split over the threads by column chunks
+     * (cache-friendly for many candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
      */
     private static final long PARALLEL_PAIRS = 50_000;
     /** Default memo bound: 256 MB. */
@@ -390,9 +390,10 @@ public final class FacilityLocation implements SetFunction {
                     quadStart[qd + 1] - quadStart[qd]);
         }
         float[] rows = m * stride <= scratch.length ? scratch : new float[m * stride];
-        if (pairs < PARALLEL_PAIRS) {
-            // A lazy-greedy step's few candidates (their ranges fit in cache): one task per quad, kernel and gains
-            // together, so both cores share even the small re-evaluations that dominate the lazy phase.
+        if (pairs < PARALLEL_PAIRS && workers.threads() > 1) {
+            // A lazy-greedy step's few candidates: one task per quad, kernel and gains together, so every thread
+            // shares even the small re-evaluations that dominate the lazy phase. On one thread (a Spark task) the
+            // chunk-major order below keeps each chunk's panels in cache for all quads instead.
             workers.run(quads, qd -> {
                 int[] r = ranges[qd];
                 int base = quadStart[qd] * stride;
@@ -405,7 +406,8 @@ public final class FacilityLocation implements SetFunction {
             // Column-chunk major: each task keeps one chunk of point panels in cache for every quad of the batch
             // (quad-major would stream all points from memory once per 4 candidates). Writes are disjoint.
             int chunks = (n + CHUNK - 1) / CHUNK;
-            workers.run(chunks, c -> {
+            Workers w = pairs < PARALLEL_PAIRS ? Workers.inline() : workers;
+            w.run(chunks, c -> {
                 int cs = c * CHUNK;
                 int ce = Math.min(n, cs + CHUNK);
                 for (int qd = 0; qd < quads; qd++) {
@@ -420,7 +422,7 @@ public final class FacilityLocation implements SetFunction {
                     }
                 }
             });
-            workers.run(quads, qd -> quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]));
+            w.run(quads, qd -> quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]));
         }
         rowsComputed += m;
         pairsComputed += pairs;
