@@ -126,10 +126,13 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--copies", defaultValue = "4", description = "Times the job scores each row and the loop passes"
                 + " over them (default ${DEFAULT-VALUE}), so fixed costs do not decide the rate.")
         int copies;
-        @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass (default ${DEFAULT-VALUE}, as coreset score).")
+        @Option(names = "--batch-size", defaultValue = "128", description = "Rows per forward pass (default ${DEFAULT-VALUE}, as coreset score).")
         int batch;
         @Option(names = "--rounds", defaultValue = "2", description = "Timed rounds per model (default ${DEFAULT-VALUE}).")
         int rounds;
+        @Option(names = "--all-checkpoints", description = "Score every checkpoint of each run (coreset score's default),"
+                + " not only the last: rows and rates then count sample-checkpoints.")
+        boolean allCheckpoints;
         @Mixin
         SparkOptions sparkOptions;
 
@@ -138,7 +141,7 @@ public final class BenchCommand implements Runnable {
             Path work = Files.createTempDirectory("coreset-bench-score");
             try {
                 List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, copies,
-                        batch, rounds, work);
+                        batch, rounds, allCheckpoints, work);
                 // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round;
                 // ceiling = the best ratio a job that must read the rows from Parquet can reach (ScoreBench.Round).
                 TextTable t = new TextTable("model", "rows", "cores", "round", "threads", "single /s", "read only /s",
@@ -150,7 +153,7 @@ public final class BenchCommand implements Runnable {
                         double ideal = r.cores() * x.singleRate();
                         for (boolean pinned : new boolean[] {true, false}) {
                             ScoreBench.Run run = pinned ? x.pinned() : x.defaultThreads();
-                            t.row(r.model() + " epoch " + r.epoch(), r.rows(), r.cores(), i + 1,
+                            t.row(r.model() + " epoch " + r.epochs(), r.rows(), r.cores(), i + 1,
                                     pinned ? "task cores" : "PyTorch default", fmt("%.0f", x.singleRate()),
                                     fmt("%.0f", x.readRate()), fmt("%.0f", run.commandRate()),
                                     fmt("%.0f", run.sparkJobRate()), fmt("%.2f", run.commandRate() / ideal),

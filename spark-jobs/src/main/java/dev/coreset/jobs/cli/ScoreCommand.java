@@ -34,7 +34,8 @@ public final class ScoreCommand implements Callable<Integer> {
     double posteriorSigma;
     @Option(names = "--seed", defaultValue = "0")
     long seed;
-    @Option(names = "--batch-size", defaultValue = "512", description = "Rows per forward pass.")
+    // 128: with two tasks per machine a CNN's activations at 512 rows outgrow the caches (docs/BENCHMARKS.md).
+    @Option(names = "--batch-size", defaultValue = "128", description = "Rows per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--partitions", defaultValue = "0", description = "Score in this many tasks (rows hashed by id), e.g."
             + " the cluster's executor or GPU count; 0 = one task per input split (default).")

@@ -85,7 +85,7 @@ public final class LossScorer extends Transformer implements DefaultParamsWritab
         setDefault(posteriorDraws, (Object) 1);
         setDefault(posteriorSigma, (Object) 0.0);
         setDefault(seed, (Object) 0L);
-        setDefault(batchSize, (Object) 512);
+        setDefault(batchSize, (Object) 128);
         setDefault(featuresCol, Tables.FEATURES);
         setDefault(labelCol, Tables.LABEL);
     }

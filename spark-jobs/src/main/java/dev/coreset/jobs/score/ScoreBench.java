@@ -63,15 +63,18 @@ public final class ScoreBench {
     public record Run(double commandRate, double sparkJobRate, double cpuMicros) {
     }
 
-    public record Result(String model, int epoch, long rows, int cores, int batch, List<Round> rounds) {
+    /** {@code epochs}: the checkpoints scored ("2", or "0,1,2" with every checkpoint); rates count sample-checkpoints. */
+    public record Result(String model, String epochs, long rows, int cores, int batch, List<Round> rounds) {
     }
 
     /**
-     * @param runDirs training run directories of {@code coreset train}; each is scored at its last checkpoint
+     * @param runDirs training run directories of {@code coreset train}; each is scored at its last checkpoint, or
+     *                at every checkpoint with {@code allCheckpoints} (what {@code coreset score} does by default: one
+     *                read of each row, one forward pass per checkpoint; the loop then makes one pass per checkpoint)
      * @param work    scratch folder for the bench table and the scores tables (overwritten)
      */
     public static List<Result> run(SparkSession spark, String samples, List<String> runDirs, int rows, int copies,
-                                   int batch, int rounds, Path work) {
+                                   int batch, int rounds, boolean allCheckpoints, Path work) {
         int cores = spark.sparkContext().defaultParallelism();
         String table = work.resolve("samples").toString();
         int distinct = writeBenchTable(spark, samples, rows, copies, 2 * cores, table);
@@ -79,24 +82,32 @@ public final class ScoreBench {
         Loaded data = load(spark, table, distinct);
         List<Result> out = new ArrayList<>();
         for (String dir : runDirs) {
-            List<Path> checkpoints = Checkpoints.list(Path.of(dir));
-            Path last = checkpoints.get(checkpoints.size() - 1);
-            int epoch = Checkpoints.epochOf(last);
-            ScoreJob.Options o = new ScoreJob.Options(table, dir, String.valueOf(epoch), List.of(), "none", 0, 1, 0.0,
+            List<Path> all = Checkpoints.list(Path.of(dir));
+            List<Path> checkpoints = allCheckpoints ? all : List.of(all.get(all.size() - 1));
+            String epochs = String.join(",", checkpoints.stream().map(c -> String.valueOf(Checkpoints.epochOf(c))).toList());
+            ScoreJob.Options o = new ScoreJob.Options(table, dir, epochs, List.of(), "none", 0, 1, 0.0,
                     0L, batch, work.resolve("scores").toString(), true);
             ScoreOptions options = ScoreJob.scoreOptions(o);
-            ScoringModel model = ModelCache.get(dev.coreset.scoring.ModelRef.checkpoint(last), Device.cpu());
-            jobRate(spark, o, n, null); // warm-up: model load, JIT, file listing
+            List<ScoringModel> models = checkpoints.stream()
+                    .map(c -> ModelCache.get(dev.coreset.scoring.ModelRef.checkpoint(c), Device.cpu())).toList();
+            long scored = n * checkpoints.size(); // sample-checkpoints per timing
+            jobRate(spark, o, scored, null); // warm-up: model load, JIT, file listing
             List<Round> timed = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 long cpu0 = processCpuNanos();
-                double single = ScoringBench.time(model, data.features, data.labels, options, copies).samplesPerSecond();
-                double singleCpu = (processCpuNanos() - cpu0) / 1e3 / n;
-                Run pinned = jobRate(spark, o, n, null);
-                Run unpinned = jobRate(spark, o, n, "0");
-                timed.add(new Round(single, pinned, unpinned, singleCpu, readRate(spark, table, n)));
+                double seconds = 0;
+                for (ScoringModel model : models) {
+                    seconds += n / ScoringBench.time(model, data.features, data.labels, options, copies).samplesPerSecond();
+                }
+                double single = scored / seconds;
+                double singleCpu = (processCpuNanos() - cpu0) / 1e3 / scored;
+                Run pinned = jobRate(spark, o, scored, null);
+                Run unpinned = jobRate(spark, o, scored, "0");
+                // The read happens once per row whatever the checkpoints: its rate in sample-checkpoints.
+                double read = readRate(spark, table, n) * checkpoints.size();
+                timed.add(new Round(single, pinned, unpinned, singleCpu, read));
             }
-            out.add(new Result(Path.of(dir).getFileName() + "", epoch, n, cores, batch, timed));
+            out.add(new Result(Path.of(dir).getFileName() + "", epochs, scored, cores, batch, timed));
         }
         return out;
     }

@@ -231,7 +231,7 @@ public final class ScoreJob {
     /** What each batch computes: embedding, projection, posterior draws and batch size of {@code o}. */
     public static ScoreOptions scoreOptions(Options o) {
         if (o.batchSize() <= 0) {
-            throw new CoresetInputException("--batch-size " + o.batchSize() + " must be positive; pass e.g. 512.");
+            throw new CoresetInputException("--batch-size " + o.batchSize() + " must be positive; pass e.g. 128.");
         }
         if (o.dim() < 0) {
             throw new CoresetInputException("--dim " + o.dim() + " is negative; pass 0 (off) or a positive projection size.");
