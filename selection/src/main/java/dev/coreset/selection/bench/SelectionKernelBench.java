@@ -13,6 +13,7 @@ import dev.coreset.selection.optimize.StochasticGreedy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,14 +71,14 @@ public final class SelectionKernelBench {
                     SelectionResult run = m.getValue().get().maximize(fl, k);
                     ms[t] = (System.nanoTime() - t0) / 1e6;
                     peak = Math.max(peak, sampler.stop());
-                    if (r != null && !java.util.Arrays.equals(r.indices(), run.indices())) {
+                    if (r != null && !Arrays.equals(r.indices(), run.indices())) {
                         throw new IllegalStateException(m.getKey() + " picked a different set on a repeat run");
                     }
                     r = run;
                 }
                 double cost = Objectives.summarize(pts, r.indices(), workers).kMedoidCost();
                 double[] sorted = ms.clone();
-                java.util.Arrays.sort(sorted);
+                Arrays.sort(sorted);
                 rows.add(new BenchResult.Row(m.getKey(), sorted[timed / 2], sorted[0], sorted[timed - 1], peak, cost,
                         r.objective(), fl.rowsComputed(), fl.pairsComputed()));
             }

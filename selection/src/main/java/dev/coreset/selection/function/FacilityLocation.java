@@ -405,9 +405,9 @@ public final class FacilityLocation implements SetFunction {
         } else {
             // Column-chunk major: each task keeps one chunk of point panels in cache for every quad of the batch
             // (quad-major would stream all points from memory once per 4 candidates). Writes are disjoint.
+            // (Below PARALLEL_PAIRS this branch only runs with one thread.)
             int chunks = (n + CHUNK - 1) / CHUNK;
-            Workers w = pairs < PARALLEL_PAIRS ? Workers.inline() : workers;
-            w.run(chunks, c -> {
+            workers.run(chunks, c -> {
                 int cs = c * CHUNK;
                 int ce = Math.min(n, cs + CHUNK);
                 for (int qd = 0; qd < quads; qd++) {
@@ -422,7 +422,7 @@ public final class FacilityLocation implements SetFunction {
                     }
                 }
             });
-            w.run(quads, qd -> quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]));
+            workers.run(quads, qd -> quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]));
         }
         rowsComputed += m;
         pairsComputed += pairs;

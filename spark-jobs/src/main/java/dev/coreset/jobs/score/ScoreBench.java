@@ -80,6 +80,7 @@ public final class ScoreBench {
         int distinct = writeBenchTable(spark, samples, rows, copies, 2 * cores, table);
         long n = (long) distinct * copies;
         Loaded data = load(spark, table, distinct);
+        int featureDim = data.features.length / distinct;
         List<Result> out = new ArrayList<>();
         for (String dir : runDirs) {
             List<Path> all = Checkpoints.list(Path.of(dir));
@@ -104,7 +105,7 @@ public final class ScoreBench {
                 Run pinned = jobRate(spark, o, scored, null);
                 Run unpinned = jobRate(spark, o, scored, "0");
                 // The read happens once per row whatever the checkpoints: its rate in sample-checkpoints.
-                double read = readRate(spark, table, n) * checkpoints.size();
+                double read = readRate(spark, table, featureDim, n) * checkpoints.size();
                 timed.add(new Round(single, pinned, unpinned, singleCpu, read));
             }
             out.add(new Result(Path.of(dir).getFileName() + "", epochs, scored, cores, batch, timed));
@@ -136,10 +137,8 @@ public final class ScoreBench {
      * Samples/s of a Spark job that reads the columns the scoring job reads and copies each row's features into a
      * float array, as the scoring tasks do (with the same reader batch), and nothing else.
      */
-    private static double readRate(SparkSession spark, String table, long n) {
+    private static double readRate(SparkSession spark, String table, int featureDim, long n) {
         ProgressListener.stage(spark, "bench: read only");
-        int featureDim = spark.read().parquet(table).select(org.apache.spark.sql.functions.size(col(Tables.FEATURES)))
-                .first().getInt(0);
         long start = System.nanoTime();
         long floats;
         try (ReaderBatch batch = ReaderBatch.narrow(spark, featureDim)) { // as the scoring job reads

@@ -46,6 +46,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -439,7 +440,9 @@ public final class ScoreJob {
                     values[k++] = s.margin()[i];
                     values[k++] = s.el2n()[i];
                     if (s.embeddingDim() > 0) {
-                        values[k++] = UnsafeArrayData.fromPrimitiveArray(s.embeddingRow(i));
+                        // Row i's floats straight out of the batch's array: one copy.
+                        values[k++] = UnsafeArrayData.fromPrimitiveArray(s.embedding(),
+                                Platform.FLOAT_ARRAY_OFFSET + 4 * i * s.embeddingDim(), s.embeddingDim(), 4);
                     }
                     values[k] = s.draws();
                     pending.add(new GenericInternalRow(values));
