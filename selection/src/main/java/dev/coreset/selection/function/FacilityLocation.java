@@ -6,6 +6,7 @@ import dev.coreset.selection.kernel.Queries;
 import dev.coreset.selection.kernel.Workers;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,17 +25,28 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Memo: partial_g(c) is kept with the version of group g it was computed against; a pick only changes
  *   the groups it reaches, so re-evaluating c recomputes only the groups that changed since c's last
  *   evaluation and are still in reach (typically a few groups of c's own neighbourhood).</li>
+ *   <li>Contributor lists: a point i adds to gain(c) only while sim(i, c) &gt; cur[i], and cur only grows, so
+ *   the points c can still improve only ever get fewer (after s picks about n / (s + 1) of them for a typical
+ *   candidate). The memo also counts each partial's positive terms; once a candidate improves at most
+ *   {@value #LIST_MAX} points, they and their similarities are kept ({@link ContributorLists}); from then on gain(c)
+ *   reads the list, drops the entries that no longer count and needs no kernel at all, and adding c raises cur
+ *   only at its entries. Without lists a re-evaluation recomputes every changed group in reach, about half the
+ *   points for a stale candidate on data where distances concentrate (Gaussian blobs in 64 dimensions).</li>
  * </ol>
  * Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a scratch of {@value #BATCH}
- * x n floats (5 MB at n = 20,000), and the memo: n x G x 16 bytes (partial gain, version, center distance).
- * G is capped so that the memo fits in {@code memoBytes} (33 MB at n = 20,000 with G = 104; with a tiny bound
- * G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
- * (largest group) x (largest group + 4W) floats per thread, at most 4.5 MB (about 0.5 MB at n = 20,000).
+ * x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain, version, positive terms, center
+ * distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB at n = 20,000 with G = 104; with a
+ * tiny bound G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
+ * (largest group + 2L) x (largest group + 4W) floats per thread, at most 4.5 MB (about 0.5 MB at n = 20,000). The contributor
+ * lists take at most {@code listBytes} (8 bytes per entry plus 40 per list; the other 1/4 of memoBytes unless given),
+ * in practice far less: about 1 MB at n = 10,000, k = 2,000.
  *
  * <p>Determinism: a partial is a fixed-order sum (float lane partials over at most 1024 points, combined in
  * double) of similarities that are bit-identical wherever they were computed, and it is reused only while its
  * group is unchanged; so gain(c) depends only on c and the current set, whatever else is evaluated with it,
- * and every optimizer sees the same gains. Computed gains also never increase as the set grows.
+ * and every optimizer sees the same gains. Computed gains also never increase as the set grows. A list evaluation
+ * repeats that arithmetic exactly: it adds the same nonzero terms into the same float lanes and double sums in the
+ * same order and only leaves out terms that are exactly zero, which change no sum.
  */
 public final class FacilityLocation implements SetFunction {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -51,6 +63,8 @@ public final class FacilityLocation implements SetFunction {
      * (cache-friendly for many candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
      */
     private static final long PARALLEL_PAIRS = 50_000;
+    /** Candidates get a contributor list once they improve at most this many points. */
+    static final int LIST_MAX = 4096;
     /** Default memo bound: 256 MB. */
     public static final long DEFAULT_MEMO_BYTES = 256L << 20;
 
@@ -79,17 +93,36 @@ public final class FacilityLocation implements SetFunction {
     /** Memo, indexed [position * G + g]. */
     private final double[] partial;
     private final int[] partialVersion;
+    /** Positive terms of each memo entry: how many of the group's points the candidate improves. */
+    private final int[] positives;
     private final float[] centerDistance;
     private final int[] selected;
     private int size;
+    private final ContributorLists lists;
+    /** Scratch for building a list: one kernel row and the kept entries. */
+    private final float[] listRow;
+    private final int[] listPositions;
+    private final float[] listSims;
+    private final float[] listLanes = new float[L];
     private long rowsComputed;
     private long pairsComputed;
+    private long listEvaluations;
 
     /**
-     * @param memoBytes bound on the bytes of the per-group memo (n x G x 16); sets how fine the groups are
+     * @param memoBytes bound on the bytes of the per-group memo (n x G x 20, at most 3/4 of it) and the contributor
+     *                  lists (the other 1/4); sets how fine the groups are
      * @param workers   thread pool for the blocked kernel ({@link Workers#inline()} for one thread)
      */
     public FacilityLocation(PointSet pts, Similarity similarity, long memoBytes, Workers workers) {
+        this(pts, similarity, memoBytes, memoBytes / 4, workers);
+    }
+
+    /**
+     * @param memoBytes bound on the bytes of the per-group memo (n x G x 20, at most 3/4 of it)
+     * @param listBytes bound on the bytes of the contributor lists (0 turns them off; the gains are the same bits
+     *                  either way, only slower)
+     */
+    public FacilityLocation(PointSet pts, Similarity similarity, long memoBytes, long listBytes, Workers workers) {
         this.pts = pts;
         this.similarity = similarity;
         this.mode = similarity.output();
@@ -98,7 +131,7 @@ public final class FacilityLocation implements SetFunction {
         this.margin = 1e-3 * Similarity.euclideanBound(pts);
         this.workers = workers;
         this.n = pts.size();
-        long maxGroups = Math.max(1, memoBytes / (16L * Math.max(1, n)));
+        long maxGroups = Math.max(1, memoBytes / 4 * 3 / (20L * Math.max(1, n)));
         int targetSize = (int) Math.max(GROUP_SIZE, (n + maxGroups - 1) / maxGroups);
         this.groups = prunable ? PointGroups.build(pts, targetSize, workers) : PointGroups.build(pts, n + 1, workers);
         this.groupCount = groups.count();
@@ -118,8 +151,13 @@ public final class FacilityLocation implements SetFunction {
         this.groupVersion = new int[groupCount];
         this.partial = new double[n * groupCount];
         this.partialVersion = new int[n * groupCount];
+        this.positives = new int[n * groupCount];
         this.centerDistance = centerDistances();
         this.selected = new int[n];
+        this.lists = new ContributorLists(n, listBytes);
+        this.listRow = new float[stride];
+        this.listPositions = new int[LIST_MAX];
+        this.listSims = new float[LIST_MAX];
         reset();
     }
 
@@ -138,6 +176,10 @@ public final class FacilityLocation implements SetFunction {
     public long rowsComputed() { return rowsComputed; }
     /** Candidate-point similarities computed so far (n per full row). */
     public long pairsComputed() { return pairsComputed; }
+    /** Gains read from a contributor list, without the kernel. */
+    public long listEvaluations() { return listEvaluations; }
+    /** Bytes the contributor lists hold now. */
+    public long listBytes() { return lists.usedBytes(); }
 
     @Override
     public int size() { return n; }
@@ -148,6 +190,7 @@ public final class FacilityLocation implements SetFunction {
         Arrays.fill(reach, similarity.kind() == Similarity.Kind.EUCLIDEAN ? param : Double.POSITIVE_INFINITY);
         // Fresh versions invalidate every memo entry without clearing it.
         for (int g = 0; g < groupCount; g++) groupVersion[g] = ++nextVersion;
+        lists.clear();
         size = 0;
     }
 
@@ -180,12 +223,17 @@ public final class FacilityLocation implements SetFunction {
         int[] tmp = new int[groupCount];
         for (int j = 0; j < count; j++) {
             int p = position[candidates[j]];
+            if (lists.has(p)) {
+                out[j] = listGain(p);
+                continue;
+            }
             int k = 0;
             for (int g = 0; g < groupCount; g++) {
                 if (inReach(p, g) && partialVersion[p * groupCount + g] != groupVersion[g]) tmp[k++] = g;
             }
             if (k == 0) {
                 out[j] = sumPartials(p);
+                maybeBuildList(p);
             } else {
                 needed[m] = Arrays.copyOf(tmp, k);
                 pending[m++] = j;
@@ -200,8 +248,111 @@ public final class FacilityLocation implements SetFunction {
                 need[j - from] = needed[j];
             }
             computePartials(pos, need);
-            for (int j = from; j < to; j++) out[pending[j]] = sumPartials(pos[j - from]);
+            for (int j = from; j < to; j++) {
+                out[pending[j]] = sumPartials(pos[j - from]);
+                maybeBuildList(pos[j - from]);
+            }
         }
+    }
+
+    /**
+     * Right after p's memo is current on every group in reach: if it improves at most {@value #LIST_MAX} points
+     * (the memo counts them), computes its similarities on the groups that hold them and keeps those points as its
+     * list.
+     */
+    private void maybeBuildList(int p) {
+        int base = p * groupCount;
+        int points = 0;
+        for (int g = 0; g < groupCount; g++) {
+            if (inReach(p, g)) {
+                points += positives[base + g];
+                if (points > LIST_MAX) return;
+            }
+        }
+        if (!lists.fits(points)) return;
+        Queries q = Queries.ofRows(ordered, new int[] {p}, 1);
+        int count = 0;
+        for (int g = 0; g < groupCount; g++) {
+            if (!inReach(p, g) || positives[base + g] == 0) continue;
+            int s = groups.start(g);
+            int e = groups.end(g);
+            BlockKernel.computeRange(ordered, q, mode, param, listRow, stride, s, e);
+            for (int i = s; i < e; i++) {
+                if (listRow[i] - cur[i] > 0f) {
+                    listPositions[count] = i;
+                    listSims[count++] = listRow[i];
+                }
+            }
+            pairsComputed += e - s;
+        }
+        lists.store(p, listPositions, listSims, count);
+    }
+
+    /**
+     * gain(p) from its contributor list, with exactly {@link #sumPartials} of {@link #storeSegment}'s arithmetic:
+     * per group in ascending order, float lanes (lane = offset mod L) per {@value #SUM_BLOCK}-point block added into
+     * the group's double in lane order, then the tail terms; the group total goes into the gain if the group is in
+     * reach. Entries that no longer improve their point are dropped for good (cur never decreases).
+     */
+    private double listGain(int p) {
+        listEvaluations++;
+        int[] lp = lists.positions(p);
+        float[] ls = lists.similarities(p);
+        int len = lists.length(p);
+        float[] lanes = listLanes;
+        double gain = 0;
+        double groupTotal = 0;
+        int group = -1;
+        int start = 0;
+        int vecEnd = 0;
+        int block = -1;
+        int kept = 0;
+        for (int j = 0; j < len; j++) {
+            int i = lp[j];
+            float term = ls[j] - cur[i];
+            if (!(term > 0f)) continue;
+            lp[kept] = i;
+            ls[kept++] = ls[j];
+            int g = groupOf[i];
+            if (g != group) {
+                if (block >= 0) groupTotal = flushLanes(lanes, groupTotal);
+                if (group >= 0 && inReach(p, group)) gain += groupTotal;
+                group = g;
+                groupTotal = 0;
+                block = -1;
+                start = groups.start(g);
+                int size = groups.end(g) - start;
+                vecEnd = size - size % L;
+            }
+            int e = i - start;
+            if (e < vecEnd) {
+                int b = e / SUM_BLOCK;
+                if (b != block) {
+                    if (block >= 0) groupTotal = flushLanes(lanes, groupTotal);
+                    block = b;
+                }
+                lanes[e % L] += term;
+            } else {
+                if (block >= 0) {
+                    groupTotal = flushLanes(lanes, groupTotal);
+                    block = -1;
+                }
+                groupTotal += term;
+            }
+        }
+        if (block >= 0) groupTotal = flushLanes(lanes, groupTotal);
+        if (group >= 0 && inReach(p, group)) gain += groupTotal;
+        lists.truncate(p, kept);
+        return gain;
+    }
+
+    /** total plus the lanes one by one in lane order, as storeSegment adds them; clears the lanes. */
+    private static double flushLanes(float[] lanes, double total) {
+        for (int l = 0; l < lanes.length; l++) {
+            total += lanes[l];
+            lanes[l] = 0f;
+        }
+        return total;
     }
 
     /**
@@ -232,8 +383,7 @@ public final class FacilityLocation implements SetFunction {
                 for (int g = 0; g < groupCount; g++) {
                     if (!inReach(p, g) || partialVersion[base + g] == groupVersion[g]) continue;
                     int s = groups.start(g);
-                    partial[base + g] = segmentGain(rows, j * stride + s, s, groups.end(g) - s);
-                    partialVersion[base + g] = groupVersion[g];
+                    storeSegment(p, g, rows, j * stride + s);
                 }
             });
             for (int j = 0; j < m; j++) out[order[from + j]] = sumPartials(from + j);
@@ -261,7 +411,7 @@ public final class FacilityLocation implements SetFunction {
         Workers w = (long) n * n * pts.dim() < 2_000_000 ? Workers.inline() : workers;
         w.run(pairs.length, t -> {
             float[] block = new float[maxGroupSize * width];
-            float[] lanes = new float[L * width];
+            float[] lanes = new float[2 * L * width];
             for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
                 for (int b = a; b < groupCount; b++) {
                     pairs[t] += pairBlock(a, b, q[a], block, width, lanes);
@@ -285,7 +435,7 @@ public final class FacilityLocation implements SetFunction {
         BlockKernel.computeRange(ordered, qa, mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
         if (rowsNeeded) {
             for (int p = sa; p < ea; p++) {
-                if (needs(p, b)) setPartial(p, b, segmentGain(block, (p - sa) * width + sb - lo, sb, eb - sb));
+                if (needs(p, b)) storeSegment(p, b, block, (p - sa) * width + sb - lo);
             }
         }
         if (columnsNeeded) {
@@ -296,9 +446,10 @@ public final class FacilityLocation implements SetFunction {
 
     /**
      * The partials of group b's points over group a from the columns of a block, with the exact arithmetic of
-     * {@link #segmentGain} (a group has at most {@value #SUM_BLOCK} points, so one sum block): float lane l sums
+     * {@link #storeSegment} (a group has at most {@value #SUM_BLOCK} points, so one sum block): float lane l sums
      * rows j = l, l + L, ... in order, the lanes then go into a double in lane order, then the tail rows. Vectorized
-     * across columns: {@code lanes[l * width + x]} holds lane l of column x, so the block is read row by row.
+     * across columns: {@code lanes[l * width + x]} holds lane l of column x, so the block is read row by row; the
+     * second half of {@code lanes} counts the positive terms the same way.
      */
     private void columnPartials(float[] block, int width, int lo, int a, int b, float[] lanes) {
         int sa = groups.start(a), rows = groups.end(a) - sa;
@@ -306,7 +457,9 @@ public final class FacilityLocation implements SetFunction {
         int step = 2 * PointSet.W;
         int cols = (eb + step - 1) / step * step - lo;
         int vecEnd = rows - rows % L;
-        Arrays.fill(lanes, 0, L * width, 0f);
+        int countBase = L * width;
+        Arrays.fill(lanes, 0, 2 * L * width, 0f);
+        FloatVector zero = FloatVector.zero(S);
         for (int j = 0; j < vecEnd; j++) {
             float c = cur[sa + j];
             int row = j * width;
@@ -314,15 +467,25 @@ public final class FacilityLocation implements SetFunction {
             for (int x = 0; x < cols; x += L) {
                 FloatVector diff = FloatVector.fromArray(S, block, row + x).sub(c);
                 FloatVector.fromArray(S, lanes, lane + x).add(diff.blend(0f, diff.lt(0f))).intoArray(lanes, lane + x);
+                FloatVector.fromArray(S, lanes, countBase + lane + x).add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)))
+                        .intoArray(lanes, countBase + lane + x);
             }
         }
         for (int p = sb; p < eb; p++) {
             if (!needs(p, a)) continue;
             int x = p - lo;
             double total = 0;
-            for (int l = 0; l < L; l++) total += lanes[l * width + x];
-            for (int j = vecEnd; j < rows; j++) total += Math.max(0f, block[j * width + x] - cur[sa + j]);
-            setPartial(p, a, total);
+            int count = 0;
+            for (int l = 0; l < L; l++) {
+                total += lanes[l * width + x];
+                count += (int) lanes[countBase + l * width + x];
+            }
+            for (int j = vecEnd; j < rows; j++) {
+                float term = block[j * width + x] - cur[sa + j];
+                total += Math.max(0f, term);
+                if (term > 0f) count++;
+            }
+            setPartial(p, a, total, count);
         }
     }
 
@@ -330,9 +493,10 @@ public final class FacilityLocation implements SetFunction {
         return inReach(p, g) && partialVersion[p * groupCount + g] != groupVersion[g];
     }
 
-    private void setPartial(int p, int g, double value) {
+    private void setPartial(int p, int g, double value, int count) {
         partial[p * groupCount + g] = value;
         partialVersion[p * groupCount + g] = groupVersion[g];
+        positives[p * groupCount + g] = count;
     }
 
     /** gain = sum of the partials of the groups in reach, ascending (out-of-reach groups add exactly 0). */
@@ -433,9 +597,7 @@ public final class FacilityLocation implements SetFunction {
         for (int j = from; j < to; j++) {
             int base = sp[j] * groupCount;
             for (int g : sn[j]) {
-                int s = groups.start(g);
-                partial[base + g] = segmentGain(rows, j * stride + s, s, groups.end(g) - s);
-                partialVersion[base + g] = groupVersion[g];
+                storeSegment(sp[j], g, rows, j * stride + groups.start(g));
             }
         }
     }
@@ -476,9 +638,15 @@ public final class FacilityLocation implements SetFunction {
         return Arrays.copyOf(starts, count + 1);
     }
 
-    /** sum_{e < len} max(0, vals[off + e] - cur[curStart + e]) in a fixed order. */
-    private double segmentGain(float[] vals, int off, int curStart, int len) {
+    /**
+     * The memo entry (p, g) from p's similarities to group g at vals[off...]: the partial gain
+     * sum_e max(0, vals[off + e] - cur[start + e]) in a fixed order, and how many of its terms are positive.
+     */
+    private void storeSegment(int p, int g, float[] vals, int off) {
+        int start = groups.start(g);
+        int len = groups.end(g) - start;
         double total = 0;
+        int count = 0;
         FloatVector zero = FloatVector.zero(S);
         float[] lanes = new float[L];
         int vecEnd = len - len % L;
@@ -486,21 +654,31 @@ public final class FacilityLocation implements SetFunction {
             int end = Math.min(vecEnd, b + SUM_BLOCK);
             FloatVector acc = zero;
             for (int e = b; e < end; e += L) {
-                FloatVector diff = FloatVector.fromArray(S, vals, off + e).sub(FloatVector.fromArray(S, cur, curStart + e));
+                FloatVector diff = FloatVector.fromArray(S, vals, off + e).sub(FloatVector.fromArray(S, cur, start + e));
                 // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
                 acc = acc.add(diff.blend(0f, diff.lt(0f)));
+                count += diff.compare(VectorOperators.GT, 0f).trueCount();
             }
             acc.intoArray(lanes, 0);
             for (int l = 0; l < L; l++) total += lanes[l];
         }
-        for (int e = vecEnd; e < len; e++) total += Math.max(0f, vals[off + e] - cur[curStart + e]);
-        return total;
+        for (int e = vecEnd; e < len; e++) {
+            float term = vals[off + e] - cur[start + e];
+            total += Math.max(0f, term);
+            if (term > 0f) count++;
+        }
+        setPartial(p, g, total, count);
     }
 
     /** Adds c: raises cur on the groups in c's reach and bumps the version of every group that changed. */
     @Override
     public void add(int c) {
         int p = position[c];
+        if (lists.has(p)) {
+            addFromList(p);
+            selected[size++] = c;
+            return;
+        }
         int[] tmp = new int[groupCount];
         int k = 0;
         for (int g = 0; g < groupCount; g++) if (inReach(p, g)) tmp[k++] = g;
@@ -524,6 +702,32 @@ public final class FacilityLocation implements SetFunction {
             }
         }
         selected[size++] = c;
+    }
+
+    /**
+     * add(c) for a candidate with a list: every point c can raise is on it (any other has sim &lt;= cur already,
+     * and cur only grew since), so cur changes exactly where the kernel path would change it, to the same bits.
+     */
+    private void addFromList(int p) {
+        int[] lp = lists.positions(p);
+        float[] ls = lists.similarities(p);
+        int len = lists.length(p);
+        boolean[] changed = new boolean[groupCount];
+        for (int j = 0; j < len; j++) {
+            int i = lp[j];
+            int g = groupOf[i];
+            if (ls[j] > cur[i] && inReach(p, g)) {
+                cur[i] = ls[j];
+                changed[g] = true;
+            }
+        }
+        for (int g = 0; g < groupCount; g++) {
+            if (changed[g]) {
+                groupVersion[g] = ++nextVersion;
+                reach[g] = groupReach(g);
+            }
+        }
+        lists.drop(p);
     }
 
     /** max over the group's points of the distance within which a candidate can still improve them. */

@@ -39,7 +39,7 @@ public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--parts", defaultValue = "kmeans",
             description = "GreeDi parts: kmeans (neighbours together; default) | random (what GreeDi's guarantee assumes).")
     String parts;
-    @Option(names = "--memo-bytes", defaultValue = "268435456", description = "Facility-location memo bound per task.")
+    @Option(names = "--memo-bytes", defaultValue = "268435456", description = "Facility-location memo and contributor lists, bytes per task (default ${DEFAULT-VALUE}).")
     long memoBytes;
     @Option(names = "--exclude", description = "Flags table (coreset noise): these samples are dropped before budgets and selection.")
     String exclude;
