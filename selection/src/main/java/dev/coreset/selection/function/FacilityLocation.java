@@ -64,7 +64,7 @@ public final class FacilityLocation implements SetFunction {
      */
     private static final long PARALLEL_PAIRS = 50_000;
     /** Candidates get a contributor list once they improve at most this many points. */
-    static final int LIST_MAX = 4096;
+    static final int LIST_MAX = 1024;
     /** Default memo bound: 256 MB. */
     public static final long DEFAULT_MEMO_BYTES = 256L << 20;
 
@@ -90,6 +90,8 @@ public final class FacilityLocation implements SetFunction {
     private final float[] scratch;
     private final int[] groupVersion;
     private int nextVersion;
+    /** nextVersion at the last reset: memo entries with a version at most this are from before it. */
+    private int resetVersion;
     /** Memo, indexed [position * G + g]. */
     private final double[] partial;
     private final int[] partialVersion;
@@ -189,6 +191,7 @@ public final class FacilityLocation implements SetFunction {
         Arrays.fill(cur, 0f);
         Arrays.fill(reach, similarity.kind() == Similarity.Kind.EUCLIDEAN ? param : Double.POSITIVE_INFINITY);
         // Fresh versions invalidate every memo entry without clearing it.
+        resetVersion = nextVersion;
         for (int g = 0; g < groupCount; g++) groupVersion[g] = ++nextVersion;
         lists.clear();
         size = 0;
@@ -229,7 +232,7 @@ public final class FacilityLocation implements SetFunction {
             }
             int k = 0;
             for (int g = 0; g < groupCount; g++) {
-                if (inReach(p, g) && partialVersion[p * groupCount + g] != groupVersion[g]) tmp[k++] = g;
+                if (needs(p, g)) tmp[k++] = g;
             }
             if (k == 0) {
                 out[j] = sumPartials(p);
@@ -381,7 +384,7 @@ public final class FacilityLocation implements SetFunction {
                 int p = pos[j];
                 int base = p * groupCount;
                 for (int g = 0; g < groupCount; g++) {
-                    if (!inReach(p, g) || partialVersion[base + g] == groupVersion[g]) continue;
+                    if (!needs(p, g)) continue;
                     int s = groups.start(g);
                     storeSegment(p, g, rows, j * stride + s);
                 }
@@ -489,8 +492,13 @@ public final class FacilityLocation implements SetFunction {
         }
     }
 
+    /**
+     * Whether memo entry (p, g) must be recomputed: g is in reach and changed since, unless p improved none of g's
+     * points then: cur only grows, so such a partial stays exactly 0.
+     */
     private boolean needs(int p, int g) {
-        return inReach(p, g) && partialVersion[p * groupCount + g] != groupVersion[g];
+        int e = p * groupCount + g;
+        return inReach(p, g) && partialVersion[e] != groupVersion[g] && (positives[e] > 0 || partialVersion[e] <= resetVersion);
     }
 
     private void setPartial(int p, int g, double value, int count) {
