@@ -12,6 +12,7 @@ import dev.coreset.selection.function.Similarity;
 import dev.coreset.selection.kernel.PointSet;
 import dev.coreset.selection.kernel.Workers;
 import dev.coreset.selection.optimize.LazyGreedy;
+import dev.coreset.selection.optimize.NaiveGreedy;
 import dev.coreset.selection.optimize.SelectionResult;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,89 @@ class PruningAndBenchTest {
                     assertTrue(all.groupCount() > 1);
                 }
             }
+        }
+    }
+
+    @Test
+    void speculativeFirstPassGivesTheSameBitsAndSavesThePassAfterTheBestPick() {
+        GaussianMixture g = GaussianMixture.generate(3000, 12, 6, 3.0, 5);
+        PointSet pts = PointSet.of(g.points(), g.n(), g.d());
+        int n = pts.size();
+        for (Similarity sim : new Similarity[] {Similarity.euclidean(), Similarity.rbf()}) {
+            FacilityLocation spec = new FacilityLocation(pts, sim);
+            FacilityLocation plain = new FacilityLocation(pts, sim);
+            double[] a = new double[n];
+            double[] b = new double[n];
+            spec.gainsOfAllBeforeBest(a);
+            plain.gains(all(n), n, b);
+            assertBits(b, a, sim + " empty set");
+            int best = 0;
+            for (int c = 1; c < n; c++) if (a[c] > a[best]) best = c;
+            spec.add(best);
+            plain.add(best);
+            assertEquals(1, spec.speculationHits(), sim + ": the guess should be the first pick");
+            long before = spec.pairsComputed();
+            spec.gainsOfAll(a);
+            assertEquals(before, spec.pairsComputed(), sim + ": the committed memo should need no kernel");
+            plain.gains(all(n), n, b);
+            assertBits(b, a, sim + " after the first pick");
+            // Later picks read the committed entries (and their positive counts) like any other.
+            java.util.List<Integer> picks = new java.util.ArrayList<>(java.util.List.of(best));
+            for (int pick : new int[] {17, 2999, 1200}) {
+                spec.add(pick);
+                picks.add(pick);
+                spec.gains(all(n), n, a);
+                FacilityLocation fresh = new FacilityLocation(pts, sim);
+                for (int c : picks) fresh.add(c);
+                fresh.gains(all(n), n, b);
+                assertBits(b, a, sim + " after pick " + pick);
+            }
+        }
+    }
+
+    @Test
+    void aMissedGuessOrAnotherCallLeavesNoStaleMemo() {
+        GaussianMixture g = GaussianMixture.generate(2600, 10, 5, 3.0, 6);
+        PointSet pts = PointSet.of(g.points(), g.n(), g.d());
+        int n = pts.size();
+        double[] a = new double[n];
+        double[] b = new double[n];
+        // A pick other than the guess, and a gains() call between the pass and the best pick.
+        FacilityLocation other = new FacilityLocation(pts, Similarity.euclidean());
+        other.gainsOfAllBeforeBest(a);
+        int best = 0;
+        for (int c = 1; c < n; c++) if (a[c] > a[best]) best = c;
+        int notBest = best == 0 ? 1 : 0;
+        other.add(notBest);
+        FacilityLocation interrupted = new FacilityLocation(pts, Similarity.euclidean());
+        interrupted.gainsOfAllBeforeBest(a);
+        interrupted.gains(new int[] {5, 6}, 2, new double[2]);
+        interrupted.add(best);
+        assertEquals(0, other.speculationHits());
+        assertEquals(0, interrupted.speculationHits());
+        for (int[] set : new int[][] {{notBest}, {best}}) {
+            FacilityLocation f = set[0] == notBest ? other : interrupted;
+            FacilityLocation fresh = new FacilityLocation(pts, Similarity.euclidean());
+            fresh.add(set[0]);
+            f.gainsOfAll(a);
+            fresh.gains(all(n), n, b);
+            assertBits(b, a, "after adding " + set[0]);
+        }
+        SelectionResult lazy = new LazyGreedy().maximize(new FacilityLocation(pts, Similarity.rbf()), 20);
+        SelectionResult naive = new NaiveGreedy().maximize(new FacilityLocation(pts, Similarity.rbf()), 20);
+        assertArrayEquals(naive.indices(), lazy.indices());
+        assertArrayEquals(naive.gains(), lazy.gains(), 0.0);
+    }
+
+    private static int[] all(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = i;
+        return out;
+    }
+
+    private static void assertBits(double[] expected, double[] actual, String what) {
+        for (int c = 0; c < expected.length; c++) {
+            assertEquals(Double.doubleToLongBits(expected[c]), Double.doubleToLongBits(actual[c]), what + ": candidate " + c);
         }
     }
 

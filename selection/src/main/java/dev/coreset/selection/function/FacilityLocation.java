@@ -65,6 +65,12 @@ public final class FacilityLocation implements SetFunction {
     private static final long PARALLEL_PAIRS = 50_000;
     /** Candidates get a contributor list once they improve at most this many points. */
     static final int LIST_MAX = 1024;
+    /** Smallest ground set for which the empty-set pass also computes the memo after its likely first pick. */
+    static final int SPECULATE_MIN = 2048;
+    /** Points whose similarities estimate every empty-set gain when guessing the first pick. */
+    private static final int GUESS_SAMPLE = 256;
+    /** Candidates with the best estimates whose exact empty-set value decides the guess. */
+    private static final int GUESS_FINALISTS = 16;
     /** Default memo bound: 256 MB. */
     public static final long DEFAULT_MEMO_BYTES = 256L << 20;
 
@@ -109,6 +115,9 @@ public final class FacilityLocation implements SetFunction {
     private long rowsComputed;
     private long pairsComputed;
     private long listEvaluations;
+    /** Position of the guess whose memo the last empty-set pass computed (-1: none pending). */
+    private int speculated = -1;
+    private long speculationHits;
 
     /**
      * @param memoBytes bound on the bytes of the per-group memo (n x G x 20, at most 3/4 of it) and the contributor
@@ -182,6 +191,8 @@ public final class FacilityLocation implements SetFunction {
     public long listEvaluations() { return listEvaluations; }
     /** Bytes the contributor lists hold now. */
     public long listBytes() { return lists.usedBytes(); }
+    /** Empty-set passes whose guessed first pick was right, so the pass after it needed no kernel. */
+    public long speculationHits() { return speculationHits; }
 
     @Override
     public int size() { return n; }
@@ -194,6 +205,7 @@ public final class FacilityLocation implements SetFunction {
         resetVersion = nextVersion;
         for (int g = 0; g < groupCount; g++) groupVersion[g] = ++nextVersion;
         lists.clear();
+        speculated = -1;
         size = 0;
     }
 
@@ -215,11 +227,16 @@ public final class FacilityLocation implements SetFunction {
     }
 
     private boolean inReach(int p, int g) {
-        return !prunable || centerDistance[p * groupCount + g] - groups.radius(g) < reach[g] + margin;
+        return inReach(p, g, reach);
+    }
+
+    private boolean inReach(int p, int g, double[] reachOf) {
+        return !prunable || centerDistance[p * groupCount + g] - groups.radius(g) < reachOf[g] + margin;
     }
 
     @Override
     public void gains(int[] candidates, int count, double[] out) {
+        speculated = -1;
         int[] pending = new int[count];
         int[][] needed = new int[count][];
         int m = 0;
@@ -358,6 +375,16 @@ public final class FacilityLocation implements SetFunction {
         return total;
     }
 
+    /** At the empty set (and n &gt;= {@value #SPECULATE_MIN}): {@link #speculativeFirstPass}; otherwise {@link #gainsOfAll}. */
+    @Override
+    public void gainsOfAllBeforeBest(double[] out) {
+        if (maxGroupSize <= SYMMETRIC_MAX_GROUP && size == 0 && n >= SPECULATE_MIN) {
+            speculativeFirstPass(out);
+        } else {
+            gainsOfAll(out);
+        }
+    }
+
     /**
      * All gains in one blocked pass; the partials land in the memo exactly as {@link #gains} would. With groups of
      * at most {@value #SYMMETRIC_MAX_GROUP} points the pass goes over pairs of groups (a &lt;= b) and uses each block
@@ -366,6 +393,7 @@ public final class FacilityLocation implements SetFunction {
      */
     @Override
     public void gainsOfAll(double[] out) {
+        speculated = -1;
         if (maxGroupSize <= SYMMETRIC_MAX_GROUP) {
             symmetricPass();
             for (int p = 0; p < n; p++) out[order[p]] = sumPartials(p);
@@ -391,6 +419,123 @@ public final class FacilityLocation implements SetFunction {
             });
             for (int j = 0; j < m; j++) out[order[from + j]] = sumPartials(from + j);
         }
+    }
+
+    /**
+     * The empty-set pass, fused with the next one: greedy's first pick is the point with the best empty-set gain
+     * (the medoid for Euclidean), and a sampled estimate almost always finds it ({@link #guessFirstPick}). So each
+     * block of similarities, computed once, gives both the empty-set partials (into {@code out}, summed as
+     * {@link #sumPartials} would) and the memo of the state after adding the guess (kept uncommitted, version 0).
+     * If the optimizer then adds exactly the guess, {@link #add} marks that memo current and the pass after the
+     * first pick needs no kernel at all; otherwise it is simply stale. Same arithmetic as {@link #symmetricPass}
+     * on the same similarities, so the same bits either way. Extra memory while it runs: n x G doubles.
+     */
+    private void speculativeFirstPass(double[] out) {
+        int guess = guessFirstPick();
+        float[] next = cur.clone();
+        boolean[] changed = raise(guess, next);
+        double[] nextReach = reach.clone();
+        for (int g = 0; g < groupCount; g++) if (changed[g]) nextReach[g] = groupReach(g, next);
+        double[] empty = new double[n * groupCount];
+        int step = 2 * PointSet.W;
+        int width = (maxGroupSize + step - 1) / step * step + 2 * step;
+        Queries[] q = new Queries[groupCount];
+        for (int g = 0; g < groupCount; g++) {
+            int[] rowsOfG = new int[groups.end(g) - groups.start(g)];
+            for (int j = 0; j < rowsOfG.length; j++) rowsOfG[j] = groups.start(g) + j;
+            q[g] = Queries.ofRows(ordered, rowsOfG, rowsOfG.length);
+        }
+        long[] pairs = new long[(groupCount + 1) / 2];
+        workers.run(pairs.length, t -> {
+            float[] block = new float[maxGroupSize * width];
+            float[] lanes = new float[2 * L * width];
+            for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
+                for (int b = a; b < groupCount; b++) {
+                    pairs[t] += speculativeBlock(a, b, q[a], block, width, lanes, next, nextReach, empty);
+                }
+            }
+        });
+        for (long pc : pairs) pairsComputed += pc;
+        rowsComputed += n;
+        for (int p = 0; p < n; p++) {
+            double total = 0;
+            int base = p * groupCount;
+            for (int g = 0; g < groupCount; g++) {
+                if (inReach(p, g)) total += empty[base + g];
+            }
+            out[order[p]] = total;
+        }
+        speculated = guess;
+    }
+
+    /** One pair of groups of {@link #speculativeFirstPass}: empty-set partials into empty, next-state ones into the memo. */
+    private long speculativeBlock(int a, int b, Queries qa, float[] block, int width, float[] lanes, float[] next,
+                                  double[] nextReach, double[] empty) {
+        int sa = groups.start(a), ea = groups.end(a), sb = groups.start(b), eb = groups.end(b);
+        int step = 2 * PointSet.W;
+        int lo = sb / step * step;
+        BlockKernel.computeRange(ordered, qa, mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
+        for (int p = sa; p < ea; p++) {
+            int off = (p - sa) * width + sb - lo;
+            int e = p * groupCount + b;
+            empty[e] = segment(block, off, cur, b, null, 0);
+            if (inReach(p, b, nextReach)) {
+                partial[e] = segment(block, off, next, b, positives, e);
+                partialVersion[e] = 0;
+            }
+        }
+        if (a != b) {
+            columnSums(block, width, lo, a, b, lanes, cur, false);
+            for (int p = sb; p < eb; p++) empty[p * groupCount + a] = columnTotal(block, width, lo, a, p, lanes, cur);
+            columnSums(block, width, lo, a, b, lanes, next, true);
+            for (int p = sb; p < eb; p++) {
+                if (!inReach(p, a, nextReach)) continue;
+                int e = p * groupCount + a;
+                partial[e] = columnTotal(block, width, lo, a, p, lanes, next);
+                positives[e] = columnCount(block, width, lo, a, p, lanes, next);
+                partialVersion[e] = 0;
+            }
+        }
+        return (long) (ea - sa) * (eb - sb);
+    }
+
+    /**
+     * A likely first pick (a position): every point's empty-set gain estimated from its similarities to
+     * {@value #GUESS_SAMPLE} evenly spaced points, then the exact value of the {@value #GUESS_FINALISTS} best
+     * estimates. A wrong guess costs only speed.
+     */
+    private int guessFirstPick() {
+        int m = Math.min(GUESS_SAMPLE, n);
+        double[] estimate = new double[n];
+        int[] pos = new int[BATCH];
+        for (int from = 0; from < m; from += BATCH) {
+            int count = Math.min(BATCH, m - from);
+            for (int j = 0; j < count; j++) pos[j] = (int) ((long) (from + j) * n / m);
+            BlockKernel.compute(ordered, Queries.ofRows(ordered, pos, count), mode, param, scratch, stride, workers);
+            for (int j = 0; j < count; j++) {
+                for (int p = 0; p < n; p++) estimate[p] += Math.max(0f, scratch[j * stride + p]);
+            }
+        }
+        pairsComputed += (long) m * n;
+        Integer[] byEstimate = new Integer[n];
+        for (int p = 0; p < n; p++) byEstimate[p] = p;
+        Arrays.sort(byEstimate, (x, y) -> estimate[x] != estimate[y] ? Double.compare(estimate[y], estimate[x]) : Integer.compare(x, y));
+        int finalists = Math.min(GUESS_FINALISTS, n);
+        int best = byEstimate[0];
+        double bestValue = Double.NEGATIVE_INFINITY;
+        float[] row = new float[stride];
+        for (int f = 0; f < finalists; f++) {
+            int p = byEstimate[f];
+            BlockKernel.computeRange(ordered, Queries.ofRows(ordered, new int[] {p}, 1), mode, param, row, stride, 0, n);
+            double value = 0;
+            for (int i = 0; i < n; i++) value += Math.max(0f, row[i]);
+            if (value > bestValue) {
+                bestValue = value;
+                best = p;
+            }
+        }
+        pairsComputed += (long) finalists * n;
+        return best;
     }
 
     /**
@@ -455,41 +600,58 @@ public final class FacilityLocation implements SetFunction {
      * second half of {@code lanes} counts the positive terms the same way.
      */
     private void columnPartials(float[] block, int width, int lo, int a, int b, float[] lanes) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
+        columnSums(block, width, lo, a, b, lanes, cur, true);
         int sb = groups.start(b), eb = groups.end(b);
+        for (int p = sb; p < eb; p++) {
+            if (needs(p, a)) setPartial(p, a, columnTotal(block, width, lo, a, p, lanes, cur), columnCount(block, width, lo, a, p, lanes, cur));
+        }
+    }
+
+    /** Fills lanes (and, with counts, the positive-term lanes in its second half) for group a's rows against c. */
+    private void columnSums(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c, boolean counts) {
+        int sa = groups.start(a), rows = groups.end(a) - sa;
+        int eb = groups.end(b);
         int step = 2 * PointSet.W;
         int cols = (eb + step - 1) / step * step - lo;
         int vecEnd = rows - rows % L;
         int countBase = L * width;
-        Arrays.fill(lanes, 0, 2 * L * width, 0f);
+        Arrays.fill(lanes, 0, (counts ? 2 : 1) * L * width, 0f);
         FloatVector zero = FloatVector.zero(S);
         for (int j = 0; j < vecEnd; j++) {
-            float c = cur[sa + j];
+            float cj = c[sa + j];
             int row = j * width;
             int lane = (j % L) * width;
             for (int x = 0; x < cols; x += L) {
-                FloatVector diff = FloatVector.fromArray(S, block, row + x).sub(c);
+                FloatVector diff = FloatVector.fromArray(S, block, row + x).sub(cj);
                 FloatVector.fromArray(S, lanes, lane + x).add(diff.blend(0f, diff.lt(0f))).intoArray(lanes, lane + x);
-                FloatVector.fromArray(S, lanes, countBase + lane + x).add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)))
-                        .intoArray(lanes, countBase + lane + x);
+                if (counts) {
+                    FloatVector.fromArray(S, lanes, countBase + lane + x)
+                            .add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f))).intoArray(lanes, countBase + lane + x);
+                }
             }
         }
-        for (int p = sb; p < eb; p++) {
-            if (!needs(p, a)) continue;
-            int x = p - lo;
-            double total = 0;
-            int count = 0;
-            for (int l = 0; l < L; l++) {
-                total += lanes[l * width + x];
-                count += (int) lanes[countBase + l * width + x];
-            }
-            for (int j = vecEnd; j < rows; j++) {
-                float term = block[j * width + x] - cur[sa + j];
-                total += Math.max(0f, term);
-                if (term > 0f) count++;
-            }
-            setPartial(p, a, total, count);
-        }
+    }
+
+    /** Point p's (of group b) partial over group a from filled lanes: the lanes in order, then the tail rows. */
+    private double columnTotal(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
+        int sa = groups.start(a), rows = groups.end(a) - sa;
+        int vecEnd = rows - rows % L;
+        int x = p - lo;
+        double total = 0;
+        for (int l = 0; l < L; l++) total += lanes[l * width + x];
+        for (int j = vecEnd; j < rows; j++) total += Math.max(0f, block[j * width + x] - c[sa + j]);
+        return total;
+    }
+
+    /** Point p's positive terms over group a from the count lanes filled by {@link #columnSums}. */
+    private int columnCount(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
+        int sa = groups.start(a), rows = groups.end(a) - sa;
+        int vecEnd = rows - rows % L;
+        int x = p - lo;
+        int count = 0;
+        for (int l = 0; l < L; l++) count += (int) lanes[L * width + l * width + x];
+        for (int j = vecEnd; j < rows; j++) if (block[j * width + x] - c[sa + j] > 0f) count++;
+        return count;
     }
 
     /**
@@ -651,6 +813,16 @@ public final class FacilityLocation implements SetFunction {
      * sum_e max(0, vals[off + e] - cur[start + e]) in a fixed order, and how many of its terms are positive.
      */
     private void storeSegment(int p, int g, float[] vals, int off) {
+        int e = p * groupCount + g;
+        partial[e] = segment(vals, off, cur, g, positives, e);
+        partialVersion[e] = groupVersion[g];
+    }
+
+    /**
+     * sum over group g's points of max(0, vals[off + e] - c[start + e]) in the fixed order; with counts, also
+     * counts[countAt] = how many terms are positive.
+     */
+    private double segment(float[] vals, int off, float[] c, int g, int[] counts, int countAt) {
         int start = groups.start(g);
         int len = groups.end(g) - start;
         double total = 0;
@@ -662,7 +834,7 @@ public final class FacilityLocation implements SetFunction {
             int end = Math.min(vecEnd, b + SUM_BLOCK);
             FloatVector acc = zero;
             for (int e = b; e < end; e += L) {
-                FloatVector diff = FloatVector.fromArray(S, vals, off + e).sub(FloatVector.fromArray(S, cur, start + e));
+                FloatVector diff = FloatVector.fromArray(S, vals, off + e).sub(FloatVector.fromArray(S, c, start + e));
                 // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
                 acc = acc.add(diff.blend(0f, diff.lt(0f)));
                 count += diff.compare(VectorOperators.GT, 0f).trueCount();
@@ -671,11 +843,12 @@ public final class FacilityLocation implements SetFunction {
             for (int l = 0; l < L; l++) total += lanes[l];
         }
         for (int e = vecEnd; e < len; e++) {
-            float term = vals[off + e] - cur[start + e];
+            float term = vals[off + e] - c[start + e];
             total += Math.max(0f, term);
             if (term > 0f) count++;
         }
-        setPartial(p, g, total, count);
+        if (counts != null) counts[countAt] = count;
+        return total;
     }
 
     /** Adds c: raises cur on the groups in c's reach and bumps the version of every group that changed. */
@@ -683,33 +856,50 @@ public final class FacilityLocation implements SetFunction {
     public void add(int c) {
         int p = position[c];
         if (lists.has(p)) {
+            speculated = -1;
             addFromList(p);
             selected[size++] = c;
             return;
         }
-        int[] tmp = new int[groupCount];
-        int k = 0;
-        for (int g = 0; g < groupCount; g++) if (inReach(p, g)) tmp[k++] = g;
+        boolean commit = speculated == p && size == 0;
+        speculated = -1;
+        boolean[] changed = raise(p, cur);
+        for (int g = 0; g < groupCount; g++) {
+            if (changed[g]) {
+                groupVersion[g] = ++nextVersion;
+                reach[g] = groupReach(g, cur);
+            }
+        }
+        if (commit) {
+            // The speculative pass computed every entry in reach of this exact state: they are current now.
+            for (int q = 0; q < n; q++) {
+                for (int g = 0; g < groupCount; g++) {
+                    if (inReach(q, g)) partialVersion[q * groupCount + g] = groupVersion[g];
+                }
+            }
+            speculationHits++;
+        }
+        selected[size++] = c;
+    }
+
+    /** Raises target to p's similarities on the groups in p's reach (add's arithmetic); returns which groups changed. */
+    private boolean[] raise(int p, float[] target) {
+        boolean[] changed = new boolean[groupCount];
         Queries q = Queries.ofRows(ordered, new int[] {p}, 1);
         float[] row = new float[stride];
-        for (int a = 0; a < k; a++) {
-            int g = tmp[a];
+        for (int g = 0; g < groupCount; g++) {
+            if (!inReach(p, g)) continue;
             int s = groups.start(g);
             int e = groups.end(g);
             BlockKernel.computeRange(ordered, q, mode, param, row, stride, s, e);
-            boolean changed = false;
             for (int i = s; i < e; i++) {
-                if (row[i] > cur[i]) {
-                    cur[i] = row[i];
-                    changed = true;
+                if (row[i] > target[i]) {
+                    target[i] = row[i];
+                    changed[g] = true;
                 }
             }
-            if (changed) {
-                groupVersion[g] = ++nextVersion;
-                reach[g] = groupReach(g);
-            }
         }
-        selected[size++] = c;
+        return changed;
     }
 
     /**
@@ -732,19 +922,19 @@ public final class FacilityLocation implements SetFunction {
         for (int g = 0; g < groupCount; g++) {
             if (changed[g]) {
                 groupVersion[g] = ++nextVersion;
-                reach[g] = groupReach(g);
+                reach[g] = groupReach(g, cur);
             }
         }
         lists.drop(p);
     }
 
     /** max over the group's points of the distance within which a candidate can still improve them. */
-    private double groupReach(int g) {
+    private double groupReach(int g, float[] c) {
         double r = 0;
         for (int p = groups.start(g); p < groups.end(g); p++) {
             double ri = switch (similarity.kind()) {
-                case EUCLIDEAN -> (double) param - cur[p];
-                case RBF -> cur[p] > 0 ? Math.sqrt(Math.max(0, -Math.log(cur[p])) / param) : Double.POSITIVE_INFINITY;
+                case EUCLIDEAN -> (double) param - c[p];
+                case RBF -> c[p] > 0 ? Math.sqrt(Math.max(0, -Math.log(c[p])) / param) : Double.POSITIVE_INFINITY;
                 case COSINE -> Double.POSITIVE_INFINITY;
             };
             r = Math.max(r, ri);

@@ -27,6 +27,14 @@ public interface SetFunction {
         gains(all, n, out);
     }
 
+    /**
+     * {@link #gainsOfAll}, called by an optimizer that will add the element with the best gain next (ties to the
+     * lowest index), so that an implementation may prepare for that add (see FacilityLocation). Same values.
+     */
+    default void gainsOfAllBeforeBest(double[] out) {
+        gainsOfAll(out);
+    }
+
     /** Marginal gain of one candidate. */
     default double gain(int candidate) {
         double[] out = new double[1];

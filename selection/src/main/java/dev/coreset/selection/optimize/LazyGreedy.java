@@ -12,7 +12,9 @@ import dev.coreset.selection.function.SetFunction;
  * <p>{@code batch} &gt; 1 re-evaluates the top {@code batch} stale entries together (one blocked kernel call):
  * the extra evaluations only tighten bounds, so the answer is unchanged; it trades some wasted work for
  * far better arithmetic intensity. Within a step the batch doubles (up to 64) each time the top is still stale.
- * Right after the first pick every bound is refreshed in one {@link SetFunction#gainsOfAll} pass (same values as
+ * The first pass is {@link SetFunction#gainsOfAllBeforeBest}, since step 0 adds the best element (FacilityLocation
+ * uses that to prepare the next pass's memo). Right after the first pick every bound is refreshed in one
+ * {@link SetFunction#gainsOfAll} pass (same values as
  * {@link SetFunction#gains}, so the same answer), since almost all of them would be re-evaluated anyway.
  */
 public final class LazyGreedy implements Optimizer {
@@ -37,7 +39,7 @@ public final class LazyGreedy implements Optimizer {
         double[] gains = new double[k];
         if (k == 0) return new SelectionResult(picked, gains, f.value());
         double[] initial = new double[n];
-        f.gainsOfAll(initial);
+        f.gainsOfAllBeforeBest(initial);
         GainHeap heap = new GainHeap(n);
         for (int i = 0; i < n; i++) heap.push(initial[i], i, 0);
         int[] stale = new int[MAX_BATCH];
