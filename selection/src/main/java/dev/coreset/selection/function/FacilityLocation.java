@@ -5,9 +5,6 @@ import dev.coreset.selection.kernel.PointSet;
 import dev.coreset.selection.kernel.Queries;
 import dev.coreset.selection.kernel.Workers;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Facility location f(S) = sum_i max(0, max_{j in S} sim(i, j)), with the memo cur[i] = max_{j in S} sim(i, j)
@@ -49,15 +46,13 @@ import jdk.incubator.vector.VectorSpecies;
  * same order and only leaves out terms that are exactly zero, which change no sum.
  */
 public final class FacilityLocation implements SetFunction {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private static final int L = GroupSums.L;
     static final int BATCH = 64;
     static final int GROUP_SIZE = 192;
-    private static final int SUM_BLOCK = 1024;
     /** Points per parallel task in a batched evaluation: about 256 KB of panels at d = 64. */
     private static final int CHUNK = 1024;
     /** Largest group for which {@link #gainsOfAll} uses the symmetric pass: one sum block (see columnPartials). */
-    static final int SYMMETRIC_MAX_GROUP = SUM_BLOCK;
+    static final int SYMMETRIC_MAX_GROUP = GroupSums.SUM_BLOCK;
     /**
      * Re-evaluations with at least this many similarities are split over the threads by column chunks
      * (cache-friendly for many candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
@@ -67,10 +62,6 @@ public final class FacilityLocation implements SetFunction {
     static final int LIST_MAX = 1024;
     /** Smallest ground set for which the empty-set pass also computes the memo after its likely first pick. */
     static final int SPECULATE_MIN = 2048;
-    /** Points whose similarities estimate every empty-set gain when guessing the first pick. */
-    private static final int GUESS_SAMPLE = 256;
-    /** Candidates with the best estimates whose exact empty-set value decides the guess. */
-    private static final int GUESS_FINALISTS = 16;
     /** Default memo bound: 256 MB. */
     public static final long DEFAULT_MEMO_BYTES = 256L << 20;
 
@@ -106,12 +97,13 @@ public final class FacilityLocation implements SetFunction {
     private final float[] centerDistance;
     private final int[] selected;
     private int size;
+    private final GroupSums sums;
+    private final GroupSums.Sparse sparse;
     private final ContributorLists lists;
     /** Scratch for building a list: one kernel row and the kept entries. */
     private final float[] listRow;
     private final int[] listPositions;
     private final float[] listSims;
-    private final float[] listLanes = new float[L];
     private long rowsComputed;
     private long pairsComputed;
     private long listEvaluations;
@@ -165,6 +157,8 @@ public final class FacilityLocation implements SetFunction {
         this.positives = new int[n * groupCount];
         this.centerDistance = centerDistances();
         this.selected = new int[n];
+        this.sums = new GroupSums(groups);
+        this.sparse = sums.new Sparse();
         this.lists = new ContributorLists(n, listBytes);
         this.listRow = new float[stride];
         this.listPositions = new int[LIST_MAX];
@@ -309,23 +303,15 @@ public final class FacilityLocation implements SetFunction {
     }
 
     /**
-     * gain(p) from its contributor list, with exactly {@link #sumPartials} of {@link #storeSegment}'s arithmetic:
-     * per group in ascending order, float lanes (lane = offset mod L) per {@value #SUM_BLOCK}-point block added into
-     * the group's double in lane order, then the tail terms; the group total goes into the gain if the group is in
-     * reach. Entries that no longer improve their point are dropped for good (cur never decreases).
+     * gain(p) from its contributor list, in the order of {@link GroupSums} ({@link GroupSums.Sparse}). Entries that
+     * no longer improve their point are dropped for good (cur never decreases).
      */
     private double listGain(int p) {
         listEvaluations++;
         int[] lp = lists.positions(p);
         float[] ls = lists.similarities(p);
         int len = lists.length(p);
-        float[] lanes = listLanes;
-        double gain = 0;
-        double groupTotal = 0;
-        int group = -1;
-        int start = 0;
-        int vecEnd = 0;
-        int block = -1;
+        sparse.begin(g -> inReach(p, g));
         int kept = 0;
         for (int j = 0; j < len; j++) {
             int i = lp[j];
@@ -333,46 +319,10 @@ public final class FacilityLocation implements SetFunction {
             if (!(term > 0f)) continue;
             lp[kept] = i;
             ls[kept++] = ls[j];
-            int g = groupOf[i];
-            if (g != group) {
-                if (block >= 0) groupTotal = flushLanes(lanes, groupTotal);
-                if (group >= 0 && inReach(p, group)) gain += groupTotal;
-                group = g;
-                groupTotal = 0;
-                block = -1;
-                start = groups.start(g);
-                int size = groups.end(g) - start;
-                vecEnd = size - size % L;
-            }
-            int e = i - start;
-            if (e < vecEnd) {
-                int b = e / SUM_BLOCK;
-                if (b != block) {
-                    if (block >= 0) groupTotal = flushLanes(lanes, groupTotal);
-                    block = b;
-                }
-                lanes[e % L] += term;
-            } else {
-                if (block >= 0) {
-                    groupTotal = flushLanes(lanes, groupTotal);
-                    block = -1;
-                }
-                groupTotal += term;
-            }
+            sparse.add(i, groupOf[i], term);
         }
-        if (block >= 0) groupTotal = flushLanes(lanes, groupTotal);
-        if (group >= 0 && inReach(p, group)) gain += groupTotal;
         lists.truncate(p, kept);
-        return gain;
-    }
-
-    /** total plus the lanes one by one in lane order, as storeSegment adds them; clears the lanes. */
-    private static double flushLanes(float[] lanes, double total) {
-        for (int l = 0; l < lanes.length; l++) {
-            total += lanes[l];
-            lanes[l] = 0f;
-        }
-        return total;
+        return sparse.end();
     }
 
     /** At the empty set (and n &gt;= {@value #SPECULATE_MIN}): {@link #speculativeFirstPass}; otherwise {@link #gainsOfAll}. */
@@ -423,7 +373,7 @@ public final class FacilityLocation implements SetFunction {
 
     /**
      * The empty-set pass, fused with the next one: greedy's first pick is the point with the best empty-set gain
-     * (the medoid for Euclidean), and a sampled estimate almost always finds it ({@link #guessFirstPick}). So each
+     * (the medoid for Euclidean), and a sampled estimate almost always finds it ({@link FirstPickGuess}). So each
      * block of similarities, computed once, gives both the empty-set partials (into {@code out}, summed as
      * {@link #sumPartials} would) and the memo of the state after adding the guess (kept uncommitted, version 0).
      * If the optimizer then adds exactly the guess, {@link #add} marks that memo current and the pass after the
@@ -431,31 +381,16 @@ public final class FacilityLocation implements SetFunction {
      * on the same similarities, so the same bits either way. Extra memory while it runs: n x G doubles.
      */
     private void speculativeFirstPass(double[] out) {
-        int guess = guessFirstPick();
+        FirstPickGuess.Guess guessed = FirstPickGuess.of(ordered, mode, param, scratch, stride, workers);
+        pairsComputed += guessed.pairs();
+        int guess = guessed.position();
         float[] next = cur.clone();
         boolean[] changed = raise(guess, next);
         double[] nextReach = reach.clone();
         for (int g = 0; g < groupCount; g++) if (changed[g]) nextReach[g] = groupReach(g, next);
         double[] empty = new double[n * groupCount];
-        int step = 2 * PointSet.W;
-        int width = (maxGroupSize + step - 1) / step * step + 2 * step;
-        Queries[] q = new Queries[groupCount];
-        for (int g = 0; g < groupCount; g++) {
-            int[] rowsOfG = new int[groups.end(g) - groups.start(g)];
-            for (int j = 0; j < rowsOfG.length; j++) rowsOfG[j] = groups.start(g) + j;
-            q[g] = Queries.ofRows(ordered, rowsOfG, rowsOfG.length);
-        }
-        long[] pairs = new long[(groupCount + 1) / 2];
-        workers.run(pairs.length, t -> {
-            float[] block = new float[maxGroupSize * width];
-            float[] lanes = new float[2 * L * width];
-            for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
-                for (int b = a; b < groupCount; b++) {
-                    pairs[t] += speculativeBlock(a, b, q[a], block, width, lanes, next, nextReach, empty);
-                }
-            }
-        });
-        for (long pc : pairs) pairsComputed += pc;
+        pairsComputed += pairsOfGroups((a, b, qa, block, width, lanes) ->
+                speculativeBlock(a, b, qa, block, width, lanes, next, nextReach, empty));
         rowsComputed += n;
         for (int p = 0; p < n; p++) {
             double total = 0;
@@ -478,64 +413,25 @@ public final class FacilityLocation implements SetFunction {
         for (int p = sa; p < ea; p++) {
             int off = (p - sa) * width + sb - lo;
             int e = p * groupCount + b;
-            empty[e] = segment(block, off, cur, b, null, 0);
+            empty[e] = sums.segment(block, off, cur, b, null, 0);
             if (inReach(p, b, nextReach)) {
-                partial[e] = segment(block, off, next, b, positives, e);
+                partial[e] = sums.segment(block, off, next, b, positives, e);
                 partialVersion[e] = 0;
             }
         }
         if (a != b) {
-            columnSums(block, width, lo, a, b, lanes, cur, false);
-            for (int p = sb; p < eb; p++) empty[p * groupCount + a] = columnTotal(block, width, lo, a, p, lanes, cur);
-            columnSums(block, width, lo, a, b, lanes, next, true);
+            sums.columnSums(block, width, lo, a, b, lanes, cur, false);
+            for (int p = sb; p < eb; p++) empty[p * groupCount + a] = sums.columnTotal(block, width, lo, a, p, lanes, cur);
+            sums.columnSums(block, width, lo, a, b, lanes, next, true);
             for (int p = sb; p < eb; p++) {
                 if (!inReach(p, a, nextReach)) continue;
                 int e = p * groupCount + a;
-                partial[e] = columnTotal(block, width, lo, a, p, lanes, next);
-                positives[e] = columnCount(block, width, lo, a, p, lanes, next);
+                partial[e] = sums.columnTotal(block, width, lo, a, p, lanes, next);
+                positives[e] = sums.columnCount(block, width, lo, a, p, lanes, next);
                 partialVersion[e] = 0;
             }
         }
         return (long) (ea - sa) * (eb - sb);
-    }
-
-    /**
-     * A likely first pick (a position): every point's empty-set gain estimated from its similarities to
-     * {@value #GUESS_SAMPLE} evenly spaced points, then the exact value of the {@value #GUESS_FINALISTS} best
-     * estimates. A wrong guess costs only speed.
-     */
-    private int guessFirstPick() {
-        int m = Math.min(GUESS_SAMPLE, n);
-        double[] estimate = new double[n];
-        int[] pos = new int[BATCH];
-        for (int from = 0; from < m; from += BATCH) {
-            int count = Math.min(BATCH, m - from);
-            for (int j = 0; j < count; j++) pos[j] = (int) ((long) (from + j) * n / m);
-            BlockKernel.compute(ordered, Queries.ofRows(ordered, pos, count), mode, param, scratch, stride, workers);
-            for (int j = 0; j < count; j++) {
-                for (int p = 0; p < n; p++) estimate[p] += Math.max(0f, scratch[j * stride + p]);
-            }
-        }
-        pairsComputed += (long) m * n;
-        Integer[] byEstimate = new Integer[n];
-        for (int p = 0; p < n; p++) byEstimate[p] = p;
-        Arrays.sort(byEstimate, (x, y) -> estimate[x] != estimate[y] ? Double.compare(estimate[y], estimate[x]) : Integer.compare(x, y));
-        int finalists = Math.min(GUESS_FINALISTS, n);
-        int best = byEstimate[0];
-        double bestValue = Double.NEGATIVE_INFINITY;
-        float[] row = new float[stride];
-        for (int f = 0; f < finalists; f++) {
-            int p = byEstimate[f];
-            BlockKernel.computeRange(ordered, Queries.ofRows(ordered, new int[] {p}, 1), mode, param, row, stride, 0, n);
-            double value = 0;
-            for (int i = 0; i < n; i++) value += Math.max(0f, row[i]);
-            if (value > bestValue) {
-                bestValue = value;
-                best = p;
-            }
-        }
-        pairsComputed += (long) finalists * n;
-        return best;
     }
 
     /**
@@ -547,6 +443,20 @@ public final class FacilityLocation implements SetFunction {
      * balances the triangle; every memo entry (p, g) is written by exactly one pair, {min(group of p), g}.
      */
     private void symmetricPass() {
+        pairsComputed += pairsOfGroups(this::pairBlock);
+        rowsComputed += n;
+    }
+
+    /** One block of a pass over pairs of groups; returns the similarities it computed. */
+    private interface PairBlock {
+        long visit(int a, int b, Queries qa, float[] block, int width, float[] lanes);
+    }
+
+    /**
+     * Visits every pair of groups a &lt;= b, task t taking groups t and G-1-t (which balances the triangle), each
+     * task with its own block and lanes; returns the similarities computed.
+     */
+    private long pairsOfGroups(PairBlock visitor) {
         int step = 2 * PointSet.W;
         int width = (maxGroupSize + step - 1) / step * step + 2 * step;
         Queries[] q = new Queries[groupCount];
@@ -562,12 +472,13 @@ public final class FacilityLocation implements SetFunction {
             float[] lanes = new float[2 * L * width];
             for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
                 for (int b = a; b < groupCount; b++) {
-                    pairs[t] += pairBlock(a, b, q[a], block, width, lanes);
+                    pairs[t] += visitor.visit(a, b, q[a], block, width, lanes);
                 }
             }
         });
-        for (long p : pairs) pairsComputed += p;
-        rowsComputed += n;
+        long total = 0;
+        for (long p : pairs) total += p;
+        return total;
     }
 
     /** One pair of groups of {@link #symmetricPass}; returns the similarities computed (0 if neither side needs them). */
@@ -593,65 +504,15 @@ public final class FacilityLocation implements SetFunction {
     }
 
     /**
-     * The partials of group b's points over group a from the columns of a block, with the exact arithmetic of
-     * {@link #storeSegment} (a group has at most {@value #SUM_BLOCK} points, so one sum block): float lane l sums
-     * rows j = l, l + L, ... in order, the lanes then go into a double in lane order, then the tail rows. Vectorized
-     * across columns: {@code lanes[l * width + x]} holds lane l of column x, so the block is read row by row; the
-     * second half of {@code lanes} counts the positive terms the same way.
+     * The memo entries of group b's points over group a from the columns of a block ({@link GroupSums#columnSums}:
+     * a group has at most {@value GroupSums#SUM_BLOCK} points, so one sum block).
      */
     private void columnPartials(float[] block, int width, int lo, int a, int b, float[] lanes) {
-        columnSums(block, width, lo, a, b, lanes, cur, true);
+        sums.columnSums(block, width, lo, a, b, lanes, cur, true);
         int sb = groups.start(b), eb = groups.end(b);
         for (int p = sb; p < eb; p++) {
-            if (needs(p, a)) setPartial(p, a, columnTotal(block, width, lo, a, p, lanes, cur), columnCount(block, width, lo, a, p, lanes, cur));
+            if (needs(p, a)) setPartial(p, a, sums.columnTotal(block, width, lo, a, p, lanes, cur), sums.columnCount(block, width, lo, a, p, lanes, cur));
         }
-    }
-
-    /** Fills lanes (and, with counts, the positive-term lanes in its second half) for group a's rows against c. */
-    private void columnSums(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c, boolean counts) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int eb = groups.end(b);
-        int step = 2 * PointSet.W;
-        int cols = (eb + step - 1) / step * step - lo;
-        int vecEnd = rows - rows % L;
-        int countBase = L * width;
-        Arrays.fill(lanes, 0, (counts ? 2 : 1) * L * width, 0f);
-        FloatVector zero = FloatVector.zero(S);
-        for (int j = 0; j < vecEnd; j++) {
-            float cj = c[sa + j];
-            int row = j * width;
-            int lane = (j % L) * width;
-            for (int x = 0; x < cols; x += L) {
-                FloatVector diff = FloatVector.fromArray(S, block, row + x).sub(cj);
-                FloatVector.fromArray(S, lanes, lane + x).add(diff.blend(0f, diff.lt(0f))).intoArray(lanes, lane + x);
-                if (counts) {
-                    FloatVector.fromArray(S, lanes, countBase + lane + x)
-                            .add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f))).intoArray(lanes, countBase + lane + x);
-                }
-            }
-        }
-    }
-
-    /** Point p's (of group b) partial over group a from filled lanes: the lanes in order, then the tail rows. */
-    private double columnTotal(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int vecEnd = rows - rows % L;
-        int x = p - lo;
-        double total = 0;
-        for (int l = 0; l < L; l++) total += lanes[l * width + x];
-        for (int j = vecEnd; j < rows; j++) total += Math.max(0f, block[j * width + x] - c[sa + j]);
-        return total;
-    }
-
-    /** Point p's positive terms over group a from the count lanes filled by {@link #columnSums}. */
-    private int columnCount(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int vecEnd = rows - rows % L;
-        int x = p - lo;
-        int count = 0;
-        for (int l = 0; l < L; l++) count += (int) lanes[L * width + l * width + x];
-        for (int j = vecEnd; j < rows; j++) if (block[j * width + x] - c[sa + j] > 0f) count++;
-        return count;
     }
 
     /**
@@ -814,41 +675,8 @@ public final class FacilityLocation implements SetFunction {
      */
     private void storeSegment(int p, int g, float[] vals, int off) {
         int e = p * groupCount + g;
-        partial[e] = segment(vals, off, cur, g, positives, e);
+        partial[e] = sums.segment(vals, off, cur, g, positives, e);
         partialVersion[e] = groupVersion[g];
-    }
-
-    /**
-     * sum over group g's points of max(0, vals[off + e] - c[start + e]) in the fixed order; with counts, also
-     * counts[countAt] = how many terms are positive.
-     */
-    private double segment(float[] vals, int off, float[] c, int g, int[] counts, int countAt) {
-        int start = groups.start(g);
-        int len = groups.end(g) - start;
-        double total = 0;
-        int count = 0;
-        FloatVector zero = FloatVector.zero(S);
-        float[] lanes = new float[L];
-        int vecEnd = len - len % L;
-        for (int b = 0; b < vecEnd; b += SUM_BLOCK) {
-            int end = Math.min(vecEnd, b + SUM_BLOCK);
-            FloatVector acc = zero;
-            for (int e = b; e < end; e += L) {
-                FloatVector diff = FloatVector.fromArray(S, vals, off + e).sub(FloatVector.fromArray(S, c, start + e));
-                // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
-                acc = acc.add(diff.blend(0f, diff.lt(0f)));
-                count += diff.compare(VectorOperators.GT, 0f).trueCount();
-            }
-            acc.intoArray(lanes, 0);
-            for (int l = 0; l < L; l++) total += lanes[l];
-        }
-        for (int e = vecEnd; e < len; e++) {
-            float term = vals[off + e] - c[start + e];
-            total += Math.max(0f, term);
-            if (term > 0f) count++;
-        }
-        if (counts != null) counts[countAt] = count;
-        return total;
     }
 
     /** Adds c: raises cur on the groups in c's reach and bumps the version of every group that changed. */
