@@ -247,7 +247,7 @@ public final class FacilityLocation implements SetFunction {
             }
             if (k == 0) {
                 out[j] = sumPartials(p);
-                maybeBuildList(p);
+                maybeBuildList(p, null, 0, new int[0]);
             } else {
                 needed[m] = Arrays.copyOf(tmp, k);
                 pending[m++] = j;
@@ -261,20 +261,21 @@ public final class FacilityLocation implements SetFunction {
                 pos[j - from] = position[candidates[pending[j]]];
                 need[j - from] = needed[j];
             }
-            computePartials(pos, need);
-            for (int j = from; j < to; j++) {
-                out[pending[j]] = sumPartials(pos[j - from]);
-                maybeBuildList(pos[j - from]);
+            Computed done = computePartials(pos, need);
+            for (int j = from; j < to; j++) out[pending[j]] = sumPartials(pos[j - from]);
+            for (int j = 0; j < done.positions.length; j++) {
+                maybeBuildList(done.positions[j], done.rows, j * stride, done.groups[j]);
             }
         }
     }
 
     /**
      * Right after p's memo is current on every group in reach: if it improves at most {@value #LIST_MAX} points
-     * (the memo counts them), computes its similarities on the groups that hold them and keeps those points as its
-     * list.
+     * (the memo counts them), keeps those points and its similarities to them as its list. The similarities to the
+     * groups just recomputed ({@code fresh}, ascending) are still in {@code rows} from {@code rowBase}; only the
+     * other groups that hold such points need the kernel.
      */
-    private void maybeBuildList(int p) {
+    private void maybeBuildList(int p, float[] rows, int rowBase, int[] fresh) {
         int base = p * groupCount;
         int points = 0;
         for (int g = 0; g < groupCount; g++) {
@@ -286,18 +287,26 @@ public final class FacilityLocation implements SetFunction {
         if (!lists.fits(points)) return;
         Queries q = Queries.ofRows(ordered, new int[] {p}, 1);
         int count = 0;
+        int next = 0;
         for (int g = 0; g < groupCount; g++) {
+            while (next < fresh.length && fresh[next] < g) next++;
             if (!inReach(p, g) || positives[base + g] == 0) continue;
             int s = groups.start(g);
             int e = groups.end(g);
-            BlockKernel.computeRange(ordered, q, mode, param, listRow, stride, s, e);
+            float[] sims = rows;
+            int off = rowBase;
+            if (next >= fresh.length || fresh[next] != g) {
+                BlockKernel.computeRange(ordered, q, mode, param, listRow, stride, s, e);
+                pairsComputed += e - s;
+                sims = listRow;
+                off = 0;
+            }
             for (int i = s; i < e; i++) {
-                if (listRow[i] - cur[i] > 0f) {
+                if (sims[off + i] - cur[i] > 0f) {
                     listPositions[count] = i;
-                    listSims[count++] = listRow[i];
+                    listSims[count++] = sims[off + i];
                 }
             }
-            pairsComputed += e - s;
         }
         lists.store(p, listPositions, listSims, count);
     }
@@ -540,8 +549,15 @@ public final class FacilityLocation implements SetFunction {
         return total;
     }
 
-    /** Brings the memo of candidates pos[j] up to date on groups need[j], with blocked kernel calls. */
-    private void computePartials(int[] pos, int[][] need) {
+    /** A batch's candidates in the order computePartials sorted them, their recomputed groups, and their rows. */
+    private record Computed(int[] positions, int[][] groups, float[] rows) {
+    }
+
+    /**
+     * Brings the memo of candidates pos[j] up to date on groups need[j] (ascending), with blocked kernel calls;
+     * returns where each candidate's similarities to those groups are (row j of the returned order).
+     */
+    private Computed computePartials(int[] pos, int[][] need) {
         int m = pos.length;
         // Candidates of the same region share kernel calls: sort the batch by the candidate's own group.
         Integer[] byGroup = new Integer[m];
@@ -621,6 +637,7 @@ public final class FacilityLocation implements SetFunction {
         }
         rowsComputed += m;
         pairsComputed += pairs;
+        return new Computed(sp, sn, rows);
     }
 
     /** The memo entries of candidates [from, to) of a batch from their kernel rows. */
