@@ -387,7 +387,8 @@ public final class FacilityLocation implements SetFunction {
      * {@link #sumPartials} would) and the memo of the state after adding the guess (kept uncommitted, version 0).
      * If the optimizer then adds exactly the guess, {@link #add} marks that memo current and the pass after the
      * first pick needs no kernel at all; otherwise it is simply stale. Same arithmetic as {@link #symmetricPass}
-     * on the same similarities, so the same bits either way. Extra memory while it runs: n x G doubles.
+     * on the same similarities, so the same bits either way. Extra memory while it runs: n x G doubles (at most
+     * 0.3 x memoBytes, since it runs only when groups are small enough for the symmetric pass).
      */
     private void speculativeFirstPass(double[] out) {
         FirstPickGuess.Guess guessed = FirstPickGuess.of(ordered, mode, param, scratch, stride, workers);

@@ -38,15 +38,11 @@ final class FirstPickGuess {
                 for (int p = 0; p < n; p++) estimate[p] += Math.max(0f, scratch[j * stride + p]);
             }
         }
-        Integer[] byEstimate = new Integer[n];
-        for (int p = 0; p < n; p++) byEstimate[p] = p;
-        Arrays.sort(byEstimate, (x, y) -> estimate[x] != estimate[y] ? Double.compare(estimate[y], estimate[x]) : Integer.compare(x, y));
-        int finalists = Math.min(FINALISTS, n);
-        int best = byEstimate[0];
+        int[] finalists = best(estimate, Math.min(FINALISTS, n));
+        int best = finalists[0];
         double bestValue = Double.NEGATIVE_INFINITY;
         float[] row = new float[stride];
-        for (int f = 0; f < finalists; f++) {
-            int p = byEstimate[f];
+        for (int p : finalists) {
             BlockKernel.computeRange(pts, Queries.ofRows(pts, new int[] {p}, 1), mode, param, row, stride, 0, n);
             double value = 0;
             for (int i = 0; i < n; i++) value += Math.max(0f, row[i]);
@@ -55,6 +51,23 @@ final class FirstPickGuess {
                 best = p;
             }
         }
-        return new Guess(best, (long) (m + finalists) * n);
+        return new Guess(best, (long) (m + finalists.length) * n);
+    }
+
+    /** Indices of the t largest values, best first (ties to the lower index): one pass with an insertion list. */
+    static int[] best(double[] values, int t) {
+        int[] top = new int[t];
+        int size = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (size == t && values[i] <= values[top[t - 1]]) continue;
+            int j = Math.min(size, t - 1);
+            while (j > 0 && values[i] > values[top[j - 1]]) {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = i;
+            if (size < t) size++;
+        }
+        return Arrays.copyOf(top, size);
     }
 }
