@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Facility location f(S) = sum_i max(0, max_{j in S} sim(i, j)), with the memo cur[i] = max_{j in S} sim(i, j)
  * (0 for the empty set), so gain(c) = sum_i max(0, sim(i, c) - cur[i]).
  *
- * <p>No n x n matrix is ever built; similarities are computed on demand by {@link BlockKernel}. Three things
+ * <p>No n x n matrix is ever built; similarities are computed on demand by {@link BlockKernel}. Four things
  * keep re-evaluations cheap:
  * <ol>
  *   <li>Groups: the points are split into G groups ({@link PointGroups}, about {@value #GROUP_SIZE} points each)
@@ -18,19 +18,22 @@ import java.util.Arrays;
  *   <li>Pruning: point i can only gain from c if dist(i, c) &lt; reach_i, with reach_i = C - cur[i] (Euclidean)
  *   or sqrt(-ln(cur[i]) / gamma) (RBF); group g is skipped when dist(c, center_g) - radius_g &gt;= max_{i in g}
  *   reach_i + margin. The margin (1e-3 x the distance bound C) dwarfs float rounding, so skipped groups hold
- *   exactly-zero terms. Cosine is not pruned.</li>
+ *   exactly-zero terms. Cosine is not pruned ({@link GroupReach}).</li>
  *   <li>Memo: partial_g(c) is kept with the version of group g it was computed against; a pick only changes
  *   the groups it reaches, so re-evaluating c recomputes only the groups that changed since c's last
  *   evaluation and are still in reach (typically a few groups of c's own neighbourhood).</li>
  *   <li>Contributor lists: a point i adds to gain(c) only while sim(i, c) &gt; cur[i], and cur only grows, so
- *   the points c can still improve only ever get fewer (after s picks about n / (s + 1) of them for a typical
- *   candidate). The memo also counts each partial's positive terms; once a candidate improves at most
+ *   the points c can still improve only ever get fewer (after 10 picks about 44 of 10,000 for a random candidate
+ *   of a blob-mixture part). The memo also counts each partial's positive terms; once a candidate improves at most
  *   {@value #LIST_MAX} points, they and their similarities are kept ({@link ContributorLists}); from then on gain(c)
  *   reads the list, drops the entries that no longer count and needs no kernel at all, and adding c raises cur
  *   only at its entries. Without lists a re-evaluation recomputes every changed group in reach, about half the
  *   points for a stale candidate on data where distances concentrate (Gaussian blobs in 64 dimensions).</li>
  * </ol>
- * Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a scratch of {@value #BATCH}
+ * And lazy greedy's first all-candidates pass also fills the memo of the state after its (guessed) first pick, so
+ * the pass after that pick needs no kernel ({@link #gainsOfAllBeforeBest}).
+ *
+ * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a scratch of {@value #BATCH}
  * x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain, version, positive terms, center
  * distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB at n = 20,000 with G = 104; with a
  * tiny bound G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
@@ -76,13 +79,11 @@ public final class FacilityLocation implements SetFunction {
     private final Similarity similarity;
     private final BlockKernel.Output mode;
     private final float param;
-    private final boolean prunable;
-    private final double margin;
     private final Workers workers;
     private final int n;
     private final int stride;
     private final float[] cur;
-    private final double[] reach;
+    private final GroupReach reachOf;
     /** Kernel output for one batch: BATCH rows of stride floats. */
     private final float[] scratch;
     private final int[] groupVersion;
@@ -94,7 +95,6 @@ public final class FacilityLocation implements SetFunction {
     private final int[] partialVersion;
     /** Positive terms of each memo entry: how many of the group's points the candidate improves. */
     private final int[] positives;
-    private final float[] centerDistance;
     private final int[] selected;
     private int size;
     private final GroupSums sums;
@@ -130,8 +130,7 @@ public final class FacilityLocation implements SetFunction {
         this.similarity = similarity;
         this.mode = similarity.output();
         this.param = similarity.parameter(pts);
-        this.prunable = similarity.kind() != Similarity.Kind.COSINE;
-        this.margin = 1e-3 * Similarity.euclideanBound(pts);
+        boolean prunable = similarity.kind() != Similarity.Kind.COSINE;
         this.workers = workers;
         this.n = pts.size();
         long maxGroups = Math.max(1, memoBytes / 4 * 3 / (20L * Math.max(1, n)));
@@ -149,13 +148,13 @@ public final class FacilityLocation implements SetFunction {
         this.ordered = pts.subset(order);
         this.stride = ordered.paddedSize();
         this.cur = new float[stride];
-        this.reach = new double[groupCount];
         this.scratch = new float[BATCH * stride];
         this.groupVersion = new int[groupCount];
         this.partial = new double[n * groupCount];
         this.partialVersion = new int[n * groupCount];
         this.positives = new int[n * groupCount];
-        this.centerDistance = centerDistances();
+        this.reachOf = new GroupReach(ordered, groups, similarity.kind(), param, 1e-3 * Similarity.euclideanBound(pts),
+                workers, BATCH);
         this.selected = new int[n];
         this.sums = new GroupSums(groups);
         this.sparse = sums.new Sparse();
@@ -194,7 +193,7 @@ public final class FacilityLocation implements SetFunction {
     @Override
     public void reset() {
         Arrays.fill(cur, 0f);
-        Arrays.fill(reach, similarity.kind() == Similarity.Kind.EUCLIDEAN ? param : Double.POSITIVE_INFINITY);
+        reachOf.reset();
         // Fresh versions invalidate every memo entry without clearing it.
         resetVersion = nextVersion;
         for (int g = 0; g < groupCount; g++) groupVersion[g] = ++nextVersion;
@@ -203,29 +202,9 @@ public final class FacilityLocation implements SetFunction {
         size = 0;
     }
 
-    /** dist(point, center_g) for every point (in group order) and group; static, so computed once. */
-    private float[] centerDistances() {
-        PointSet centers = groups.centers();
-        int gStride = centers.paddedSize();
-        float[] out = new float[n * groupCount];
-        float[] buf = new float[BATCH * gStride];
-        int[] pos = new int[BATCH];
-        for (int from = 0; from < n; from += BATCH) {
-            int m = Math.min(BATCH, n - from);
-            for (int j = 0; j < m; j++) pos[j] = from + j;
-            BlockKernel.compute(centers, Queries.ofRows(ordered, pos, m), BlockKernel.Output.DIST, 0f, buf, gStride,
-                    workers);
-            for (int j = 0; j < m; j++) System.arraycopy(buf, j * gStride, out, (from + j) * groupCount, groupCount);
-        }
-        return out;
-    }
 
     private boolean inReach(int p, int g) {
-        return inReach(p, g, reach);
-    }
-
-    private boolean inReach(int p, int g, double[] reachOf) {
-        return !prunable || centerDistance[p * groupCount + g] - groups.radius(g) < reachOf[g] + margin;
+        return reachOf.inReach(p, g);
     }
 
     @Override
@@ -396,8 +375,8 @@ public final class FacilityLocation implements SetFunction {
         int guess = guessed.position();
         float[] next = cur.clone();
         boolean[] changed = raise(guess, next);
-        double[] nextReach = reach.clone();
-        for (int g = 0; g < groupCount; g++) if (changed[g]) nextReach[g] = groupReach(g, next);
+        double[] nextReach = reachOf.copy();
+        for (int g = 0; g < groupCount; g++) if (changed[g]) nextReach[g] = reachOf.of(g, next);
         double[] empty = new double[n * groupCount];
         pairsComputed += pairsOfGroups((a, b, qa, block, width, lanes) ->
                 speculativeBlock(a, b, qa, block, width, lanes, next, nextReach, empty));
@@ -424,7 +403,7 @@ public final class FacilityLocation implements SetFunction {
             int off = (p - sa) * width + sb - lo;
             int e = p * groupCount + b;
             empty[e] = sums.segment(block, off, cur, b, null, 0);
-            if (inReach(p, b, nextReach)) {
+            if (reachOf.inReach(p, b, nextReach)) {
                 partial[e] = sums.segment(block, off, next, b, positives, e);
                 partialVersion[e] = 0;
             }
@@ -434,7 +413,7 @@ public final class FacilityLocation implements SetFunction {
             for (int p = sb; p < eb; p++) empty[p * groupCount + a] = sums.columnTotal(block, width, lo, a, p, lanes, cur);
             sums.columnSums(block, width, lo, a, b, lanes, next, true);
             for (int p = sb; p < eb; p++) {
-                if (!inReach(p, a, nextReach)) continue;
+                if (!reachOf.inReach(p, a, nextReach)) continue;
                 int e = p * groupCount + a;
                 partial[e] = sums.columnTotal(block, width, lo, a, p, lanes, next);
                 positives[e] = sums.columnCount(block, width, lo, a, p, lanes, next);
@@ -713,7 +692,7 @@ public final class FacilityLocation implements SetFunction {
         for (int g = 0; g < groupCount; g++) {
             if (changed[g]) {
                 groupVersion[g] = ++nextVersion;
-                reach[g] = groupReach(g, cur);
+                reachOf.update(g, cur);
             }
         }
         if (commit) {
@@ -768,25 +747,12 @@ public final class FacilityLocation implements SetFunction {
         for (int g = 0; g < groupCount; g++) {
             if (changed[g]) {
                 groupVersion[g] = ++nextVersion;
-                reach[g] = groupReach(g, cur);
+                reachOf.update(g, cur);
             }
         }
         lists.drop(p);
     }
 
-    /** max over the group's points of the distance within which a candidate can still improve them. */
-    private double groupReach(int g, float[] c) {
-        double r = 0;
-        for (int p = groups.start(g); p < groups.end(g); p++) {
-            double ri = switch (similarity.kind()) {
-                case EUCLIDEAN -> (double) param - c[p];
-                case RBF -> c[p] > 0 ? Math.sqrt(Math.max(0, -Math.log(c[p])) / param) : Double.POSITIVE_INFINITY;
-                case COSINE -> Double.POSITIVE_INFINITY;
-            };
-            r = Math.max(r, ri);
-        }
-        return r;
-    }
 
     @Override
     public double value() {
