@@ -194,7 +194,12 @@ public final class FacilityLocation implements SetFunction {
     public void reset() {
         Arrays.fill(cur, 0f);
         reachOf.reset();
-        // Fresh versions invalidate every memo entry without clearing it.
+        // Fresh versions invalidate every memo entry without clearing it; long before they could wrap (which
+        // would break the "from before the reset" test in needs()), start over from 0 with a cleared memo.
+        if (nextVersion > Integer.MAX_VALUE / 2) {
+            Arrays.fill(partialVersion, 0);
+            nextVersion = 0;
+        }
         resetVersion = nextVersion;
         for (int g = 0; g < groupCount; g++) groupVersion[g] = ++nextVersion;
         lists.clear();
