@@ -97,6 +97,7 @@ public final class FacilityLocation implements SetFunction {
     private final int[] positives;
     private final int[] selected;
     private int size;
+    private static final int[] NO_GROUPS = new int[0];
     private final GroupSums sums;
     private final GroupSums.Sparse sparse;
     private final ContributorLists lists;
@@ -207,7 +208,6 @@ public final class FacilityLocation implements SetFunction {
         size = 0;
     }
 
-
     private boolean inReach(int p, int g) {
         return reachOf.inReach(p, g);
     }
@@ -231,7 +231,7 @@ public final class FacilityLocation implements SetFunction {
             }
             if (k == 0) {
                 out[j] = sumPartials(p);
-                maybeBuildList(p, null, 0, new int[0]);
+                maybeBuildList(p, null, 0, NO_GROUPS);
             } else {
                 needed[m] = Arrays.copyOf(tmp, k);
                 pending[m++] = j;
@@ -386,14 +386,7 @@ public final class FacilityLocation implements SetFunction {
         pairsComputed += pairsOfGroups((a, b, qa, block, width, lanes) ->
                 speculativeBlock(a, b, qa, block, width, lanes, next, nextReach, empty));
         rowsComputed += n;
-        for (int p = 0; p < n; p++) {
-            double total = 0;
-            int base = p * groupCount;
-            for (int g = 0; g < groupCount; g++) {
-                if (inReach(p, g)) total += empty[base + g];
-            }
-            out[order[p]] = total;
-        }
+        for (int p = 0; p < n; p++) out[order[p]] = sumPartials(empty, p);
         speculated = guess;
     }
 
@@ -526,10 +519,15 @@ public final class FacilityLocation implements SetFunction {
 
     /** gain = sum of the partials of the groups in reach, ascending (out-of-reach groups add exactly 0). */
     private double sumPartials(int p) {
+        return sumPartials(partial, p);
+    }
+
+    /** {@link #sumPartials(int)} over another array of partials laid out like the memo. */
+    private double sumPartials(double[] partials, int p) {
         double total = 0;
         int base = p * groupCount;
         for (int g = 0; g < groupCount; g++) {
-            if (inReach(p, g)) total += partial[base + g];
+            if (inReach(p, g)) total += partials[base + g];
         }
         return total;
     }
@@ -685,15 +683,15 @@ public final class FacilityLocation implements SetFunction {
     @Override
     public void add(int c) {
         int p = position[c];
-        if (lists.has(p)) {
-            speculated = -1;
-            addFromList(p);
-            selected[size++] = c;
-            return;
-        }
         boolean commit = speculated == p && size == 0;
         speculated = -1;
-        boolean[] changed = raise(p, cur);
+        boolean[] changed;
+        if (lists.has(p)) {
+            changed = raiseFromList(p);
+            lists.drop(p);
+        } else {
+            changed = raise(p, cur);
+        }
         for (int g = 0; g < groupCount; g++) {
             if (changed[g]) {
                 groupVersion[g] = ++nextVersion;
@@ -733,10 +731,11 @@ public final class FacilityLocation implements SetFunction {
     }
 
     /**
-     * add(c) for a candidate with a list: every point c can raise is on it (any other has sim &lt;= cur already,
-     * and cur only grew since), so cur changes exactly where the kernel path would change it, to the same bits.
+     * {@link #raise} of cur for a candidate with a list: every point it can raise is on it (any other has
+     * sim &lt;= cur already, and cur only grew since), so cur changes exactly where the kernel would change it, to the
+     * same bits.
      */
-    private void addFromList(int p) {
+    private boolean[] raiseFromList(int p) {
         int[] lp = lists.positions(p);
         float[] ls = lists.similarities(p);
         int len = lists.length(p);
@@ -749,15 +748,8 @@ public final class FacilityLocation implements SetFunction {
                 changed[g] = true;
             }
         }
-        for (int g = 0; g < groupCount; g++) {
-            if (changed[g]) {
-                groupVersion[g] = ++nextVersion;
-                reachOf.update(g, cur);
-            }
-        }
-        lists.drop(p);
+        return changed;
     }
-
 
     @Override
     public double value() {
