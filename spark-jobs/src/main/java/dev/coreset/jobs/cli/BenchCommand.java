@@ -143,10 +143,11 @@ public final class BenchCommand implements Runnable {
                 List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, copies,
                         batch, rounds, allCheckpoints, work);
                 // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round;
-                // ceiling = the best ratio a job that must read the rows from Parquet can reach (ScoreBench.Round).
+                // ceiling = the best ratio a job that must read the rows from Parquet can reach (ScoreBench.Round);
+                // loops = cores single-thread loops at once, no Spark: what concurrent loops get on this machine.
                 TextTable t = new TextTable("model", "rows", "cores", "round", "threads", "single /s", "read only /s",
                         "command /s", "Spark job /s", "command / (cores x single)", "Spark job / (cores x single)",
-                        "ceiling", "CPU us per sample (single / command)");
+                        "ceiling", "loops / (cores x single)", "CPU us per sample (single / command)", "task us per sample (read / model / output)");
                 for (ScoreBench.Result r : results) {
                     for (int i = 0; i < r.rounds().size(); i++) {
                         ScoreBench.Round x = r.rounds().get(i);
@@ -158,7 +159,10 @@ public final class BenchCommand implements Runnable {
                                     fmt("%.0f", x.readRate()), fmt("%.0f", run.commandRate()),
                                     fmt("%.0f", run.sparkJobRate()), fmt("%.2f", run.commandRate() / ideal),
                                     fmt("%.2f", run.sparkJobRate() / ideal), fmt("%.2f", x.ceiling(r.cores())),
-                                    fmt("%.1f", x.singleCpuMicros()) + " / " + fmt("%.1f", run.cpuMicros()));
+                                    fmt("%.2f", x.parallelLoopsRate() / ideal),
+                                    fmt("%.1f", x.singleCpuMicros()) + " / " + fmt("%.1f", run.cpuMicros()),
+                                    fmt("%.1f", run.readMicros()) + " / " + fmt("%.1f", run.modelMicros()) + " / "
+                                            + fmt("%.1f", run.outputMicros()));
                         }
                     }
                 }

@@ -63,6 +63,7 @@ public final class ScoreCommand implements Callable<Integer> {
         ScoreJob.Summary s = new ScoreJob(spark).run(options);
         System.out.printf(Locale.ROOT, "scored %d rows (%d checkpoints, embedding dim %d) -> %s (%.1f s)%n",
                 s.scoredRows(), s.checkpoints(), s.embeddingDim(), out, s.seconds());
+        System.out.println(s.times()); // which part to work on when scoring is slow
         if (previous != null) {
             System.out.printf(Locale.ROOT, "kept %d rows from %s; %d rows in all%n", s.rows() - s.scoredRows(), previous,
                     s.rows());

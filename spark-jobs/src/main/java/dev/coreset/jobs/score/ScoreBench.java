@@ -21,6 +21,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,9 +49,12 @@ public final class ScoreBench {
      * time, with its driver-side checks, model probe and read-back) and its Spark scoring job alone, both with the
      * intra-op pin and with PyTorch's default threads; and process CPU microseconds per sample of the loop and of the
      * pinned command (every thread of the JVM: a load-independent measure of the work per sample); and the rate of a
-     * Spark job that only reads the same rows into float arrays, the part of the job no model can avoid.
+     * Spark job that only reads the same rows into float arrays, the part of the job no model can avoid; and the
+     * rate of {@code cores} single-thread loops running at once with no Spark (what the machine gives concurrent
+     * loops: they share caches and memory bandwidth).
      */
-    public record Round(double singleRate, Run pinned, Run defaultThreads, double singleCpuMicros, double readRate) {
+    public record Round(double singleRate, Run pinned, Run defaultThreads, double singleCpuMicros, double readRate,
+                        double parallelLoopsRate) {
         /**
          * The highest Spark job ratio any job that reads these rows from Parquet could reach: a core's time per
          * sample is at least the loop's model time plus its share of the read, so the ratio is at most
@@ -59,8 +67,12 @@ public final class ScoreBench {
         }
     }
 
-    /** One command run: samples/s of the command and of its Spark scoring job, process CPU us per sample. */
-    public record Run(double commandRate, double sparkJobRate, double cpuMicros) {
+    /**
+     * One command run: samples/s of the command and of its Spark scoring job, process CPU us per sample, and the
+     * scoring tasks' microseconds per sample by part (read, model, output: {@link ScoreCounters.Times}).
+     */
+    public record Run(double commandRate, double sparkJobRate, double cpuMicros, double readMicros, double modelMicros,
+                      double outputMicros) {
     }
 
     /** {@code epochs}: the checkpoints scored ("2", or "0,1,2" with every checkpoint); rates count sample-checkpoints. */
@@ -93,6 +105,9 @@ public final class ScoreBench {
                     .map(c -> ModelCache.get(dev.coreset.scoring.ModelRef.checkpoint(c), Device.cpu())).toList();
             long scored = n * checkpoints.size(); // sample-checkpoints per timing
             jobRate(spark, o, scored, null); // warm-up: model load, JIT, file listing
+            for (ScoringModel model : models) {
+                ScoringBench.time(model, data.features, data.labels, options, 1); // the loop's warm-up: its JIT
+            }
             List<Round> timed = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 long cpu0 = processCpuNanos();
@@ -106,7 +121,8 @@ public final class ScoreBench {
                 Run unpinned = jobRate(spark, o, scored, "0");
                 // The read happens once per row whatever the checkpoints: its rate in sample-checkpoints.
                 double read = readRate(spark, table, featureDim, n) * checkpoints.size();
-                timed.add(new Round(single, pinned, unpinned, singleCpu, read));
+                double loops = parallelLoopsRate(models, data, options, copies, cores, scored);
+                timed.add(new Round(single, pinned, unpinned, singleCpu, read, loops));
             }
             out.add(new Result(Path.of(dir).getFileName() + "", epochs, scored, cores, batch, timed));
         }
@@ -127,7 +143,8 @@ public final class ScoreBench {
             }
             double scoring = stages.stop().entrySet().stream().filter(e -> e.getKey().startsWith("score:"))
                     .mapToDouble(Map.Entry::getValue).sum();
-            return new Run(n / s.seconds(), n / scoring, cpu);
+            ScoreCounters.Times t = s.times();
+            return new Run(n / s.seconds(), n / scoring, cpu, t.read() * 1e6 / n, t.model() * 1e6 / n, t.rest() * 1e6 / n);
         } finally {
             spark.sparkContext().setLocalProperty(ScoreJob.INTRA_OP_THREADS, null);
         }
@@ -157,6 +174,41 @@ public final class ScoreBench {
             throw new IllegalStateException("the read-only job read no features from " + table);
         }
         return n / seconds;
+    }
+
+    /**
+     * Samples/s of {@code threads} single-thread loops ({@link ScoringBench#time}, each over every model) started
+     * together, no Spark and no Parquet: {@code threads x scored} samples over the wall time of the slowest.
+     */
+    private static double parallelLoopsRate(List<ScoringModel> models, Loaded data, ScoreOptions options, int copies,
+                                            int threads, long scored) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    for (ScoringModel model : models) {
+                        ScoringBench.time(model, data.features, data.labels, options, copies);
+                    }
+                    return null;
+                }));
+            }
+            long t0 = System.nanoTime();
+            start.countDown();
+            for (Future<?> f : runs) {
+                f.get();
+            }
+            return threads * (double) scored / ((System.nanoTime() - t0) / 1e9);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a parallel loop failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static long processCpuNanos() {

@@ -45,11 +45,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * Scores every sample at every chosen checkpoint inside Spark executors (mapPartitions): each executor JVM
@@ -69,8 +69,12 @@ public final class ScoreJob {
         }
     }
 
-    /** {@code rows} written; {@code scoredRows} went through the model (the rest came from --previous). */
-    public record Summary(long rows, long scoredRows, int checkpoints, int embeddingDim, double seconds) {
+    /**
+     * {@code rows} written; {@code scoredRows} went through the model (the rest came from --previous); {@code times}:
+     * the scoring tasks' time by part.
+     */
+    public record Summary(long rows, long scoredRows, int checkpoints, int embeddingDim, double seconds,
+                          ScoreCounters.Times times) {
     }
 
     /** Parameter holding the SHA-256 of the checkpoint files used. */
@@ -147,11 +151,11 @@ public final class ScoreJob {
             // Spread the rows over this many tasks (executors, GPUs), hashed by id; sorted so batches are reproducible.
             samples = samples.repartition(o.partitions(), col(Tables.SAMPLE_ID)).sortWithinPartitions(Tables.SAMPLE_ID);
         }
-        LongAccumulator scoredRows = spark.sparkContext().longAccumulator("rows scored");
+        ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
         TaskFaults faults = TaskFaults.at(spark, TaskFaults.SCORE);
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
         Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES),
-                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize(), scoredRows, faults);
+                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize(), counters, faults);
         if (reused != null) {
             scores = scores.unionByName(reused);
         }
@@ -166,7 +170,8 @@ public final class ScoreJob {
         Dataset<Row> written = spark.read().parquet(o.out());
         long rows = written.count();
         int dim = withEmbedding ? written.select(org.apache.spark.sql.functions.size(col(Tables.EMBEDDING))).first().getInt(0) : 0;
-        return new Summary(rows, scoredRows.value(), refs.size(), dim, (System.nanoTime() - start) / 1e9);
+        return new Summary(rows, counters.rows().value(), refs.size(), dim, (System.nanoTime() - start) / 1e9,
+                counters.times());
     }
 
     /** The checkpoints {@code o.epochs()} names in {@code o.checkpoints()}, a run directory of `coreset train`. */
@@ -290,12 +295,12 @@ public final class ScoreJob {
     }
 
     /**
-     * As above, counting the rows that went through the model (times checkpoints) in {@code scoredRows} (may be
-     * null); {@code faults} is the test-only failure hook.
+     * As above, counting the rows that went through the model (times checkpoints) and the tasks' time in
+     * {@code counters} (may be null); {@code faults} is the test-only failure hook.
      */
     public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
                                          List<ModelRef> refs, ScoreOptions options, int batch,
-                                         LongAccumulator scoredRows, TaskFaults faults) {
+                                         ScoreCounters counters, TaskFaults faults) {
         StructType in = input.schema();
         StructType out = new StructType();
         List<Column> columns = new ArrayList<>();
@@ -317,7 +322,7 @@ public final class ScoreJob {
         RDD<InternalRow> rows = input.select(columns.toArray(Column[]::new)).queryExecution().toRdd();
         DataType[] types = carriedTypes.toArray(DataType[]::new);
         JavaRDD<InternalRow> scored = rows.toJavaRDD().mapPartitions((Iterator<InternalRow> it) ->
-                new PartitionScorer(refs, options, batch, types, it, scoredRows, faults));
+                new PartitionScorer(refs, options, batch, types, it, counters, faults));
         return ((org.apache.spark.sql.classic.SparkSession) input.sparkSession())
                 .internalCreateDataFrame(scored.rdd(), out, false);
     }
@@ -360,17 +365,20 @@ public final class ScoreJob {
         private final List<BatchScorer> scorers = new ArrayList<>();
         private final List<Integer> epochs = new ArrayList<>();
         private final List<InternalRow> pending = new ArrayList<>();
-        private final LongAccumulator scoredRows;
+        private float[] features;
+        private final ScoreCounters counters;
         private int pendingIndex;
+        private long taskStart;
+        private boolean done;
 
         private final TaskFaults faults;
 
         PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, DataType[] types,
-                        Iterator<InternalRow> input, LongAccumulator scoredRows, TaskFaults faults) {
+                        Iterator<InternalRow> input, ScoreCounters counters, TaskFaults faults) {
             this.input = input;
             this.batch = batch;
             this.types = types;
-            this.scoredRows = scoredRows;
+            this.counters = counters;
             this.faults = faults;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
@@ -393,25 +401,39 @@ public final class ScoreJob {
             if (pendingIndex < pending.size()) {
                 return true;
             }
+            if (done) {
+                return false;
+            }
+            long readStart = System.nanoTime();
+            if (taskStart == 0) {
+                taskStart = readStart;
+            }
             pending.clear();
             pendingIndex = 0;
             if (!input.hasNext()) {
                 faults.maybeFail(); // test-only: after every row of the partition went out
+                done = true;
+                if (counters != null) {
+                    counters.taskNanos().add(System.nanoTime() - taskStart);
+                }
                 return false;
             }
             int carried = types.length;
             List<Object[]> kept = new ArrayList<>(batch);
-            float[][] features = new float[batch][];
+            int width = scorers.get(0).model().inputLength();
+            if (features == null) {
+                features = new float[Math.multiplyExact(batch, width)]; // reused: the engine copies each batch in
+            }
             int[] labels = new int[batch];
             while (input.hasNext() && kept.size() < batch) {
                 InternalRow row = input.next();
                 if (row.isNullAt(carried) || row.isNullAt(carried + 1)) {
                     throw new CoresetInputException("a row has a null features or label value; drop such rows before scoring.");
                 }
-                float[] f = row.getArray(carried + 1).toFloatArray();
+                ArrayData f = row.getArray(carried + 1);
                 int label = row.getInt(carried);
-                checkRow(f.length, label);
-                features[kept.size()] = f;
+                checkRow(f.numElements(), label);
+                copyFeatures(f, features, kept.size() * width);
                 labels[kept.size()] = label;
                 // The input row's buffer is reused for the next row: keep copies of the carried values.
                 Object[] values = new Object[carried];
@@ -421,14 +443,12 @@ public final class ScoreJob {
                 kept.add(values);
             }
             if (kept.size() < batch) {
-                features = java.util.Arrays.copyOf(features, kept.size());
                 labels = java.util.Arrays.copyOf(labels, kept.size());
             }
-            if (scoredRows != null) {
-                scoredRows.add((long) kept.size() * scorers.size());
-            }
+            float[] x = kept.size() == batch ? features : java.util.Arrays.copyOf(features, kept.size() * width);
+            long modelStart = System.nanoTime();
             for (int c = 0; c < scorers.size(); c++) {
-                ScoreBatch s = scorers.get(c).score(features, labels);
+                ScoreBatch s = scorers.get(c).score(x, labels);
                 for (int i = 0; i < kept.size(); i++) {
                     Object[] in = kept.get(i);
                     Object[] values = new Object[carried + (s.embeddingDim() > 0 ? 7 : 6)];
@@ -448,7 +468,26 @@ public final class ScoreJob {
                     pending.add(new GenericInternalRow(values));
                 }
             }
+            if (counters != null) {
+                counters.rows().add((long) kept.size() * scorers.size());
+                counters.readNanos().add(modelStart - readStart);
+                counters.modelNanos().add(System.nanoTime() - modelStart);
+            }
             return true;
+        }
+
+        /**
+         * Row features into {@code flat} at {@code offset}: Spark's own array bytes are copied in one call, with no
+         * float[] per row (the scan's rows hold UnsafeArrayData); other arrays through toFloatArray.
+         */
+        private static void copyFeatures(ArrayData f, float[] flat, int offset) {
+            int n = f.numElements();
+            if (f instanceof UnsafeArrayData u) {
+                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                        flat, Platform.FLOAT_ARRAY_OFFSET + 4L * offset, 4L * n);
+            } else {
+                System.arraycopy(f.toFloatArray(), 0, flat, offset, n);
+            }
         }
 
         /** The job checks the table's side file before any task; rows of other DataFrames are checked here. */

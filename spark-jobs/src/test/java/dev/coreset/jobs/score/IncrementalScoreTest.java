@@ -63,6 +63,10 @@ class IncrementalScoreTest {
         Path full = tmp.resolve("scores-full");
         ScoreJob.Summary all = score(full.toString(), null);
         assertEquals((long) ALL_ROWS * CHECKPOINTS, all.scoredRows());
+        // The tasks' time by part: each part was counted, and read + model fit inside the tasks' time.
+        ScoreCounters.Times times = all.times();
+        assertTrue(times.read() > 0 && times.model() > 0, times.toString());
+        assertTrue(times.task() >= times.read() + times.model(), times.toString());
 
         // Same rows, every column: old ids reused (with the split they have in the new table), new ids scored.
         Dataset<Row> a = spark.read().parquet(incremental.toString());
