@@ -133,6 +133,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--all-checkpoints", description = "Score every checkpoint of each run (coreset score's default),"
                 + " not only the last: rows and rates then count sample-checkpoints.")
         boolean allCheckpoints;
+        @Option(names = "--embedding", defaultValue = "none", description = "As coreset score: none (default) | logits-grad"
+                + " | last-layer-grad; the loop computes the same embedding.")
+        String embedding;
+        @Option(names = "--dim", defaultValue = "0", description = "As coreset score: projection of the embedding (0 = off).")
+        int dim;
         @Mixin
         SparkOptions sparkOptions;
 
@@ -141,7 +146,7 @@ public final class BenchCommand implements Runnable {
             Path work = Files.createTempDirectory("coreset-bench-score");
             try {
                 List<ScoreBench.Result> results = ScoreBench.run(sparkOptions.session(), samples, models, rows, copies,
-                        batch, rounds, allCheckpoints, work);
+                        batch, rounds, allCheckpoints, embedding, dim, work);
                 // Rates in samples/s; "/ (cores x single)" = the rate over cores x the single-thread rate of the round;
                 // ceiling = the best ratio a job that must read the rows from Parquet can reach (ScoreBench.Round);
                 // loops = cores single-thread loops at once, no Spark: what concurrent loops get on this machine.

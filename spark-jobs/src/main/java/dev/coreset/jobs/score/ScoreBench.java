@@ -83,10 +83,11 @@ public final class ScoreBench {
      * @param runDirs training run directories of {@code coreset train}; each is scored at its last checkpoint, or
      *                at every checkpoint with {@code allCheckpoints} (what {@code coreset score} does by default: one
      *                read of each row, one forward pass per checkpoint; the loop then makes one pass per checkpoint)
+     * @param embedding {@code coreset score --embedding} (and {@code dim} its --dim), for the job and the loop alike
      * @param work    scratch folder for the bench table and the scores tables (overwritten)
      */
     public static List<Result> run(SparkSession spark, String samples, List<String> runDirs, int rows, int copies,
-                                   int batch, int rounds, boolean allCheckpoints, Path work) {
+                                   int batch, int rounds, boolean allCheckpoints, String embedding, int dim, Path work) {
         int cores = spark.sparkContext().defaultParallelism();
         String table = work.resolve("samples").toString();
         int distinct = writeBenchTable(spark, samples, rows, copies, 2 * cores, table);
@@ -98,7 +99,7 @@ public final class ScoreBench {
             List<Path> all = Checkpoints.list(Path.of(dir));
             List<Path> checkpoints = allCheckpoints ? all : List.of(all.get(all.size() - 1));
             String epochs = String.join(",", checkpoints.stream().map(c -> String.valueOf(Checkpoints.epochOf(c))).toList());
-            ScoreJob.Options o = new ScoreJob.Options(table, dir, epochs, List.of(), "none", 0, 1, 0.0,
+            ScoreJob.Options o = new ScoreJob.Options(table, dir, epochs, List.of(), embedding, dim, 1, 0.0,
                     0L, batch, work.resolve("scores").toString(), true);
             ScoreOptions options = ScoreJob.scoreOptions(o);
             List<ScoringModel> models = checkpoints.stream()
