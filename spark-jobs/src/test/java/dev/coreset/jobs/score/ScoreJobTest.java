@@ -55,6 +55,7 @@ class ScoreJobTest {
         CliRun score = CliRun.of("score", "--samples", samples.toString(), "--checkpoints", run.toString(),
                 "--embedding", "logits-grad", "--batch-size", "100", "--out", out.toString());
         assertEquals(0, score.exitCode(), score.err());
+        assertTrue(score.out().contains("task time") && score.out().contains("model"), score.out());
         Dataset<Row> scores = spark.read().parquet(out.toString());
         SparkSchemas.check(Tables.SCORES, scores.schema(), out.toString());
         assertEquals(1797L * 3, scores.count());
@@ -91,6 +92,18 @@ class ScoreJobTest {
                 assertEquals(expected[j], emb.get(j), 1e-5, "embedding of " + id);
             }
         }
+    }
+
+    @Test
+    void benchScoreTimesTheJobAndTheLoopOnTheSameRows() {
+        // The bench checks the job scored every row of its table (it fails otherwise) and prints one row per round and
+        // thread setting.
+        CliRun bench = CliRun.of("bench", "score", "--samples", samples.toString(), "--models", run.toString(),
+                "--rows", "300", "--copies", "2", "--rounds", "1", "--embedding", "logits-grad");
+        assertEquals(0, bench.exitCode(), bench.err());
+        List<String> rows = bench.out().lines().filter(l -> l.startsWith("run epoch 2")).toList();
+        assertEquals(2, rows.size(), bench.out());
+        assertTrue(rows.get(0).contains(" 600 "), "300 rows x 2 copies: " + rows.get(0));
     }
 
     @Test
