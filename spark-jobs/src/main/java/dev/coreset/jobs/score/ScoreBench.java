@@ -160,8 +160,8 @@ public final class ScoreBench {
     }
 
     /**
-     * Samples/s of a Spark job that reads the columns the scoring job reads and copies each row's features into a
-     * float array, as the scoring tasks do (with the same reader batch), and nothing else.
+     * Samples/s of a Spark job that reads the columns the scoring job reads and copies each row's features out as the
+     * scoring tasks do (the same copy, the same reader batch), and nothing else.
      */
     private static double readRate(SparkSession spark, String table, int featureDim, long n) {
         ProgressListener.stage(spark, "bench: read only");
@@ -172,8 +172,14 @@ public final class ScoreBench {
                         col(Tables.FEATURES)).queryExecution().toRdd().toJavaRDD()
                 .mapPartitions((Iterator<org.apache.spark.sql.catalyst.InternalRow> it) -> {
                     long sum = 0;
+                    float[] row = new float[featureDim];
                     while (it.hasNext()) {
-                        sum += it.next().getArray(3).toFloatArray().length;
+                        org.apache.spark.sql.catalyst.util.ArrayData f = it.next().getArray(3);
+                        if (f.numElements() != featureDim) {
+                            throw new IllegalStateException(table + ": a row has " + f.numElements() + " features, not " + featureDim);
+                        }
+                        ScoreJob.copyFeatures(f, row, 0); // the scoring tasks' copy
+                        sum += featureDim;
                     }
                     return List.of(sum).iterator();
                 }).reduce(Long::sum);

@@ -6,8 +6,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * What the scoring tasks count while they run: rows through the model (times checkpoints) and where their time
- * went, summed over tasks. A task's time splits into reading its rows (Spark's Parquet scan and the copy into float
- * arrays), the model (forward passes, the per-sample scores and their result rows) and the output (Spark encoding
+ * went, summed over tasks. A task's time splits into reading its rows (Spark's Parquet scan and the copy into the batch
+ * buffer), the model (forward passes, the per-sample scores and their result rows) and the output (Spark encoding
  * and writing those rows): which of them to work on when a scoring job is slow.
  */
 public record ScoreCounters(LongAccumulator rows, LongAccumulator readNanos, LongAccumulator modelNanos,

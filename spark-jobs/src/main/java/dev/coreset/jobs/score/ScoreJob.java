@@ -328,6 +328,21 @@ public final class ScoreJob {
     }
 
     /**
+     * Row features into {@code flat} at {@code offset}: Spark's own array bytes are copied in one call, with no
+     * float[] per row (the scan's rows hold UnsafeArrayData); other arrays through toFloatArray. The scoring tasks'
+     * copy, and the read-only job's of {@code bench score}.
+     */
+    static void copyFeatures(ArrayData f, float[] flat, int offset) {
+        int n = f.numElements();
+        if (f instanceof UnsafeArrayData u) {
+            Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                    flat, Platform.FLOAT_ARRAY_OFFSET + 4L * offset, 4L * n);
+        } else {
+            System.arraycopy(f.toFloatArray(), 0, flat, offset, n);
+        }
+    }
+
+    /**
      * Task-local property that sets PyTorch's intra-op threads of a scoring task: unset = the task's cores
      * (spark.task.cpus, 1 by default), 0 = PyTorch's default (every core of the machine, in every task).
      */
@@ -474,20 +489,6 @@ public final class ScoreJob {
                 counters.modelNanos().add(System.nanoTime() - modelStart);
             }
             return true;
-        }
-
-        /**
-         * Row features into {@code flat} at {@code offset}: Spark's own array bytes are copied in one call, with no
-         * float[] per row (the scan's rows hold UnsafeArrayData); other arrays through toFloatArray.
-         */
-        private static void copyFeatures(ArrayData f, float[] flat, int offset) {
-            int n = f.numElements();
-            if (f instanceof UnsafeArrayData u) {
-                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
-                        flat, Platform.FLOAT_ARRAY_OFFSET + 4L * offset, 4L * n);
-            } else {
-                System.arraycopy(f.toFloatArray(), 0, flat, offset, n);
-            }
         }
 
         /** The job checks the table's side file before any task; rows of other DataFrames are checked here. */
