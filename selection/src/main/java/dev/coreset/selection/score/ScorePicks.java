@@ -53,6 +53,13 @@ public final class ScorePicks {
 
     /** k distinct indices of 0..n-1, uniformly at random for a seed, ascending. */
     public static int[] randomK(int n, int k, long seed) {
+        int[] out = randomOrder(n, k, seed);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** k distinct indices of 0..n-1, uniformly at random for a seed, in draw order (a partial Fisher-Yates shuffle). */
+    public static int[] randomOrder(int n, int k, long seed) {
         if (k < 0 || n < 0) throw new IllegalArgumentException("need n, k >= 0");
         k = Math.min(k, n);
         int[] perm = new int[n];
@@ -64,9 +71,7 @@ public final class ScorePicks {
             perm[j] = perm[r];
             perm[r] = t;
         }
-        int[] out = Arrays.copyOf(perm, k);
-        Arrays.sort(out);
-        return out;
+        return Arrays.copyOf(perm, k);
     }
 
     /**

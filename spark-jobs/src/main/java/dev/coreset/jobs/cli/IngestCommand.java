@@ -48,6 +48,9 @@ public final class IngestCommand implements Callable<Integer> {
     long limit;
     @Option(names = "--label-noise", defaultValue = "0", description = "Fraction of train labels flipped to another class (seeded); keeps clean_label.")
     double labelNoise;
+    @Option(names = "--noise-kind", defaultValue = "uniform", description = "uniform: a flipped label becomes any other"
+            + " class; pair: class c becomes c + 1 mod C (class-conditional noise) (default ${DEFAULT-VALUE}).")
+    String noiseKind;
     @Option(names = "--num-classes", defaultValue = "0", description = "Expected class count (default: max label + 1).")
     int numClasses;
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the val split and label noise (default ${DEFAULT-VALUE}).")
@@ -71,7 +74,7 @@ public final class IngestCommand implements Callable<Integer> {
         SparkSession spark = sparkOptions.session();
         IngestJob.Options options = new IngestJob.Options(f, trainImages, trainLabels, testImages, testLabels, input,
                 labelColumn, header, featuresColumn, idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite,
-                testFraction, limit);
+                testFraction, limit, dev.coreset.jobs.ingest.NoiseKind.parse(noiseKind));
         var conf = AtomicTableWriter.hadoopConf(spark);
         if (ResumeGuard.skipIfCurrent(IngestJob.STAGE.record(options, conf), overwrite, conf)) {
             return 0;
@@ -84,8 +87,8 @@ public final class IngestCommand implements Callable<Integer> {
         System.out.print(table);
         if (labelNoise > 0) {
             long train = s.splits().getOrDefault("train", 0L);
-            System.out.printf(Locale.ROOT, "label noise: %d of %d train labels flipped (%.2f%%, asked %.2f%%)%n",
-                    s.noisy(), train, 100.0 * s.noisy() / Math.max(1, train), 100 * labelNoise);
+            System.out.printf(Locale.ROOT, "label noise (%s): %d of %d train labels flipped (%.2f%%, asked %.2f%%)%n",
+                    noiseKind, s.noisy(), train, 100.0 * s.noisy() / Math.max(1, train), 100 * labelNoise);
         }
         return 0;
     }

@@ -44,7 +44,20 @@ public final class IngestJob {
     public record Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
                           String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                           double valFraction, double labelNoise, long seed, int numClasses, String out,
-                          boolean overwrite, double testFraction, long limit) {
+                          boolean overwrite, double testFraction, long limit, NoiseKind noiseKind) {
+        public Options {
+            noiseKind = noiseKind == null ? NoiseKind.UNIFORM : noiseKind;
+        }
+
+        /** Uniform noise (the kind before --noise-kind existed). */
+        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+                       String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
+                       double valFraction, double labelNoise, long seed, int numClasses, String out,
+                       boolean overwrite, double testFraction, long limit) {
+            this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
+                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, testFraction, limit, null);
+        }
+
         /** Without a test fraction (inputs with their own test file, or none). */
         public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
                        String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
@@ -98,7 +111,7 @@ public final class IngestJob {
                     SplitAndNoise.assignTest(raw, o.testFraction(), o.seed()), o.valFraction(), o.seed());
             List<String> optional = new ArrayList<>(List.of(Tables.SOURCE));
             if (o.labelNoise() > 0) {
-                samples = SplitAndNoise.injectNoise(samples, o.labelNoise(), facts.classes(), o.seed());
+                samples = SplitAndNoise.injectNoise(samples, o.labelNoise(), facts.classes(), o.seed(), o.noiseKind());
                 optional.add(Tables.CLEAN_LABEL);
             }
             StructType schema = SparkSchemas.structType(Tables.SAMPLES, optional);
@@ -305,6 +318,9 @@ public final class IngestJob {
             p.put("limit", o.limit());
         }
         p.put("labelNoise", o.labelNoise());
+        if (o.labelNoise() > 0) {
+            p.put("noiseKind", o.noiseKind().cliName());
+        }
         p.put("seed", o.seed());
         if (o.trainImages() != null) {
             p.put("trainImages", o.trainImages().toString());

@@ -72,13 +72,14 @@ public final class SplitAndNoise {
     }
 
     /**
-     * Flips each train label with probability {@code rate} to a uniformly chosen other class, keeping the
-     * original in clean_label. Val and test stay clean so they can measure the damage.
+     * Flips each train label with probability {@code rate} (uniform: to a uniformly chosen other class; pair: class c
+     * to c + 1 mod C), keeping the original in clean_label. Val and test stay clean so they can measure the damage.
      */
-    public static Dataset<Row> injectNoise(Dataset<Row> df, double rate, int classes, long seed) {
+    public static Dataset<Row> injectNoise(Dataset<Row> df, double rate, int classes, long seed, NoiseKind kind) {
         Column isTrain = col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN);
         Column flip = isTrain.and(uniform(seed, 2).lt(rate));
-        Column shift = floor(uniform(seed, 3).multiply(classes - 1)).cast("int").plus(1);
+        Column shift = kind == NoiseKind.PAIR ? lit(1)
+                : floor(uniform(seed, 3).multiply(classes - 1)).cast("int").plus(1);
         Column noisy = pmod(col(Tables.LABEL).plus(shift), lit(classes));
         return df.withColumn(Tables.CLEAN_LABEL, col(Tables.LABEL))
                 .withColumn(Tables.LABEL, when(flip, noisy).otherwise(col(Tables.LABEL)));
