@@ -27,6 +27,20 @@ public final class Tables {
     public static final String SCORE = "score";
     public static final String RANK = "rank";
 
+    // Training dynamics and noise flags (coreset cld --dynamics-out, coreset noise).
+    public static final String CLD = "cld";
+    public static final String MEAN_LOSS = "mean_loss";
+    public static final String LAST_LOSS = "last_loss";
+    public static final String EL2N_EARLY = "el2n_early";
+    public static final String FORGETTING = "forgetting";
+    public static final String AUM = "aum";
+    public static final String DUAL = "dual";
+    public static final String MEAN_PY = "mean_py";
+    public static final String PROBS = "probs";
+    public static final String NOISE_SCORE = "noise_score";
+    public static final String RULE = "rule";
+    public static final String SUGGESTED_LABEL = "suggested_label";
+
     public static final String SPLIT_TRAIN = "train";
     public static final String SPLIT_VAL = "val";
     public static final String SPLIT_TEST = "test";
@@ -62,7 +76,42 @@ public final class Tables {
             Column.nullable(SCORE, DOUBLE),
             Column.required(RANK, INT)));
 
+    /**
+     * Training dynamics: one row per train sample, over the checkpoints a cld run used (listed in the side file).
+     * cld in [-1, 1] (0 for a flat trajectory); mean_loss over those checkpoints; last_loss the loss at the last of
+     * them (the mixture noise rule's signal); el2n_early the mean EL2N over the first K of them; forgetting the number
+     * of correct -> incorrect transitions. Over the checkpoints of the score window (side file: window; all of them by
+     * default): aum, the mean probability margin p_y - max_{c != y} p_c; mean_py, the mean p_y = exp(-loss); dual,
+     * DUAL's score (NaN when the window holds fewer checkpoints than DUAL's window J); probs, the mean predicted
+     * class probabilities (only when the scores carry logits-grad embeddings, from which they are recovered).
+     * Version 2 added last_loss; version 3 aum, dual, mean_py and probs.
+     */
+    public static final TableSchema DYNAMICS = new TableSchema("dynamics", 3, List.of(
+            Column.required(SAMPLE_ID, LONG),
+            Column.required(LABEL, INT),
+            Column.required(CLD, DOUBLE),
+            Column.required(MEAN_LOSS, DOUBLE),
+            Column.required(LAST_LOSS, DOUBLE),
+            Column.required(EL2N_EARLY, DOUBLE),
+            Column.required(FORGETTING, INT),
+            Column.required(AUM, DOUBLE),
+            Column.required(DUAL, DOUBLE),
+            Column.required(MEAN_PY, DOUBLE),
+            Column.optional(PROBS, FLOAT_ARRAY)));
+
+    /**
+     * Samples flagged as likely mislabeled: noise_score (higher = more suspicious, in [0, 1]), the rule that flagged
+     * the sample (mixture or posterior) and, when the rule knows it, the class the sample most likely belongs to.
+     * Version 2 added rule and suggested_label.
+     */
+    public static final TableSchema NOISE_FLAGS = new TableSchema("noise_flags", 2, List.of(
+            Column.required(SAMPLE_ID, LONG),
+            Column.required(LABEL, INT),
+            Column.required(NOISE_SCORE, DOUBLE),
+            Column.required(RULE, STRING),
+            Column.nullable(SUGGESTED_LABEL, INT)));
+
     public static List<TableSchema> all() {
-        return List.of(SAMPLES, SCORES, MANIFEST);
+        return List.of(SAMPLES, SCORES, MANIFEST, DYNAMICS, NOISE_FLAGS);
     }
 }

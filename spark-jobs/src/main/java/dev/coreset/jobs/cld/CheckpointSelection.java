@@ -73,6 +73,11 @@ public final class CheckpointSelection {
      * @return the chosen checkpoints, ascending
      */
     public List<Integer> choose(List<Integer> available, String path) {
+        return choose(available, path, MIN_CHECKPOINTS);
+    }
+
+    /** Like {@link #choose(List, String)} for scores that need at least {@code min} checkpoints (AUM: 1, CLD: 3). */
+    public List<Integer> choose(List<Integer> available, String path, int min) {
         List<Integer> sorted = new ArrayList<>(new TreeSet<>(available));
         List<Integer> chosen;
         if (first != null) {
@@ -92,10 +97,10 @@ public final class CheckpointSelection {
         } else {
             chosen = sorted;
         }
-        if (chosen.size() < MIN_CHECKPOINTS) {
+        if (chosen.size() < min) {
             throw new CoresetInputException(path + " has " + chosen.size() + " checkpoint(s) " + chosen
-                    + " with train losses; CLD needs at least " + MIN_CHECKPOINTS
-                    + " (2 loss differences): score more checkpoints of the proxy run.");
+                    + " with train losses; " + (min == MIN_CHECKPOINTS ? "CLD needs at least " + MIN_CHECKPOINTS
+                    + " (2 loss differences)" : "this needs at least " + min) + ": score more checkpoints of the proxy run.");
         }
         return List.copyOf(chosen);
     }

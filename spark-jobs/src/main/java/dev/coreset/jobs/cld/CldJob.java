@@ -57,8 +57,21 @@ public final class CldJob {
     /** Every parameter of a run; exactly one of fraction and perClass is set. */
     public record Options(String scores, String checkpoints, Double fraction, Integer perClass,
                           BudgetMode budgetMode, String exclude, long seed, String out, boolean overwrite,
-                          String dynamicsOut, int el2nEarly) {
+                          String dynamicsOut, int el2nEarly, String window, int dualWindow) {
+        public Options {
+            window = window == null ? "all" : window;
+        }
+
+        /** Trajectory scores over every chosen checkpoint, DUAL's default window. */
+        public Options(String scores, String checkpoints, Double fraction, Integer perClass, BudgetMode budgetMode,
+                       String exclude, long seed, String out, boolean overwrite, String dynamicsOut, int el2nEarly) {
+            this(scores, checkpoints, fraction, perClass, budgetMode, exclude, seed, out, overwrite, dynamicsOut,
+                    el2nEarly, "all", DEFAULT_DUAL_WINDOW);
+        }
     }
+
+    /** DUAL's window J when none is given: 3 consecutive checkpoints. */
+    public static final int DEFAULT_DUAL_WINDOW = 3;
 
     /** What was selected, for the summary the command prints. */
     public record Summary(List<Integer> checkpoints, long trainSamples, long excluded,
@@ -68,17 +81,6 @@ public final class CldJob {
     /** What resume compares: the scores and exclude tables and every option but --overwrite. */
     public static final StageSpec STAGE = StageSpec.of("cld", Options.class).inputs("scores", "exclude")
             .outputs("out", "dynamicsOut");
-
-    /** Per-sample dynamics plus the checks' helper columns. */
-    static final String N_ROWS = "_n";
-    static final String PROBLEM = "_problem";
-    static final int OK = 0;
-    static final int WRONG_ROWS = 1;
-    static final int LABEL_CONFLICT = 2;
-    static final int NON_FINITE = 3;
-    static final StructType DYNAMICS_WORK = SparkSchemas.structType(DynamicsTables.DYNAMICS)
-            .add(N_ROWS, DataTypes.IntegerType, false)
-            .add(PROBLEM, DataTypes.IntegerType, false);
 
     private final SparkSession spark;
 
@@ -100,7 +102,10 @@ public final class CldJob {
         Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
         Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
 
-        Dynamics dyn = dynamics(spark, scores, o.scores(), selection, o.el2nEarly());
+        boolean probabilities = DynamicsBuilder.probabilitiesAvailable(o.scores(), AtomicTableWriter.hadoopConf(spark));
+        DynamicsBuilder.Dynamics dyn = DynamicsBuilder.build(spark, scores, o.scores(), new DynamicsBuilder.Settings(
+                selection, CheckpointSelection.MIN_CHECKPOINTS, o.el2nEarly(), ScoreWindow.parse(o.window()),
+                o.dualWindow(), true, probabilities));
         try {
             return selectAndWrite(o, dyn, flags, writer, start, stage);
         } finally {
@@ -108,7 +113,7 @@ public final class CldJob {
         }
     }
 
-    private Summary selectAndWrite(Options o, Dynamics dyn, Dataset<Row> flags, AtomicTableWriter writer,
+    private Summary selectAndWrite(Options o, DynamicsBuilder.Dynamics dyn, Dataset<Row> flags, AtomicTableWriter writer,
                                    long start, StageRecord stage) {
         Dataset<Row> all = dyn.table();
         Dataset<Row> eligible = flags == null ? all : TableInputs.withoutIds(all, flags);
@@ -149,6 +154,8 @@ public final class CldJob {
         meta.parameters.put("excluded", trainSamples - eligibleCount);
         meta.parameters.put("trainSamples", trainSamples);
         meta.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), dyn.checkpoints().size()));
+        meta.parameters.put("window", o.window());
+        meta.parameters.put("dualWindow", o.dualWindow());
         meta.parameters.put("classBudgets", stringKeys(budgets));
         if (o.dynamicsOut() != null) {
             meta.parameters.put("dynamicsOut", o.dynamicsOut());
@@ -163,7 +170,7 @@ public final class CldJob {
         new ManifestWriter(spark).write(selected, meta, o.out(), o.overwrite(), Map.of(StageRecord.FILE_NAME, stage));
 
         if (o.dynamicsOut() != null) {
-            writeDynamics(all, trainSamples, o, dyn.checkpoints(), writer, stage);
+            writeDynamics(all, trainSamples, o, dyn, writer, stage);
         }
         Map<Integer, Long> perClass = new TreeMap<>();
         meta.budget.perClass.forEach((k, v) -> perClass.put(Integer.parseInt(k), v));
@@ -171,17 +178,19 @@ public final class CldJob {
                 meta.budget.total, (System.nanoTime() - start) / 1e9);
     }
 
-    private void writeDynamics(Dataset<Row> all, long rowCount, Options o, List<Integer> checkpoints,
+    private void writeDynamics(Dataset<Row> all, long rowCount, Options o, DynamicsBuilder.Dynamics dyn,
                                AtomicTableWriter writer, StageRecord stage) {
-        StructType schema = SparkSchemas.structType(DynamicsTables.DYNAMICS);
-        Dataset<Row> rows = all.select(Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
-        TableInfo info = TableInfo.of(DynamicsTables.DYNAMICS);
+        Dataset<Row> rows = DynamicsBuilder.published(all);
+        TableInfo info = TableInfo.of(Tables.DYNAMICS);
         info.rows = rowCount;
         info.parameters.put("scores", o.scores());
-        info.parameters.put("checkpoints", checkpoints);
-        info.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), checkpoints.size()));
+        info.parameters.put("checkpoints", dyn.checkpoints());
+        info.parameters.put("el2nEarlyCheckpoints", Math.min(o.el2nEarly(), dyn.checkpoints().size()));
+        info.parameters.put("window", o.window());
+        info.parameters.put("windowCheckpoints", dyn.window());
+        info.parameters.put("dualWindow", o.dualWindow());
         info.createdAt = Instant.now().toString();
-        writer.write(spark.createDataFrame(rows.rdd(), schema), o.dynamicsOut(), o.overwrite(),
+        writer.write(spark.createDataFrame(rows.rdd(), rows.schema()), o.dynamicsOut(), o.overwrite(),
                 Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
     }
 
@@ -203,194 +212,15 @@ public final class CldJob {
             throw new CoresetInputException("--per-class " + o.perClass()
                     + " must be at least 1; pass the number of samples to keep per class, e.g. 100.");
         }
+        if (o.dualWindow() < 2) {
+            throw new CoresetInputException("--dual-window " + o.dualWindow()
+                    + " must be at least 2; pass how many consecutive checkpoints DUAL's std spans, e.g. 3.");
+        }
+        ScoreWindow.parse(o.window());
         if (o.el2nEarly() <= 0) {
             throw new CoresetInputException("--el2n-early " + o.el2nEarly()
                     + " must be at least 1; pass how many early checkpoints EL2N averages, e.g. 3.");
         }
-    }
-
-    /** The per-sample dynamics (cached) with the chosen checkpoints and the train class sizes. */
-    public record Dynamics(Dataset<Row> table, List<Integer> checkpoints, Map<Integer, Long> classSizes) {
-    }
-
-    /**
-     * Builds and checks the per-sample dynamics of a scores DataFrame. The returned table is persisted;
-     * the caller unpersists it. Columns: those of {@link DynamicsTables#DYNAMICS}.
-     */
-    public static Dynamics dynamics(SparkSession spark, Dataset<Row> scores, String path,
-                                    CheckpointSelection selection, int el2nEarly) {
-        // Which checkpoints each split has: a handful of rows.
-        // ... and, in the same pass, the first sample whose label is not a class index.
-        Map<String, TreeSet<Integer>> bySplit = new HashMap<>();
-        Column badLabel = col(Tables.LABEL).isNull().or(col(Tables.LABEL).lt(0));
-        long firstBadLabel = Long.MAX_VALUE;
-        for (Row r : scores.groupBy(Tables.SPLIT, Tables.CHECKPOINT)
-                .agg(count(lit(1)), min(when(badLabel, col(Tables.SAMPLE_ID)))).collectAsList()) {
-            bySplit.computeIfAbsent(r.getString(0), s -> new TreeSet<>()).add(r.getInt(1));
-            if (!r.isNullAt(3)) {
-                firstBadLabel = Math.min(firstBadLabel, r.getLong(3));
-            }
-        }
-        if (firstBadLabel != Long.MAX_VALUE) {
-            throw new CoresetInputException(path + ": column 'label' is null or negative at sample_id " + firstBadLabel
-                    + "; labels must be class indices 0..C-1: re-score from a samples table written by `coreset ingest`.");
-        }
-        TreeSet<Integer> trainCheckpoints = bySplit.getOrDefault(Tables.SPLIT_TRAIN, new TreeSet<>());
-        if (trainCheckpoints.isEmpty()) {
-            throw new CoresetInputException(path + ": no rows with split 'train'; CLD ranks train samples: "
-                    + "score the train split.");
-        }
-        if (!bySplit.containsKey(Tables.SPLIT_VAL)) {
-            throw new CoresetInputException(path + ": no rows with split 'val'. CLD needs validation losses: "
-                    + "ingest with --val-fraction > 0 and score the val split.");
-        }
-        List<Integer> chosen = selection.choose(new ArrayList<>(trainCheckpoints), path);
-        int t = chosen.size();
-        Column atChosen = col(Tables.CHECKPOINT).isin(chosen.toArray());
-
-        // Class validation trajectories: C x T means, the only per-class data on the driver.
-        Map<Integer, double[]> valMeans = new TreeMap<>();
-        for (Row r : scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_VAL).and(atChosen))
-                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.of(col(Tables.LOSS)))
-                .collectAsList()) {
-            double[] m = valMeans.computeIfAbsent(r.getInt(0), c -> filled(t, Double.NaN));
-            m[chosen.indexOf(r.getInt(1))] = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
-        }
-        if (valMeans.isEmpty()) {
-            throw new CoresetInputException(path + ": no val losses at checkpoints " + chosen
-                    + ". CLD needs validation losses: ingest with --val-fraction > 0 and score the val split "
-                    + "at the same checkpoints as the train split.");
-        }
-        for (var e : valMeans.entrySet()) {
-            double[] m = e.getValue();
-            for (int i = 0; i < t; i++) {
-                if (!Double.isFinite(m[i])) {
-                    throw new CoresetInputException(path + ": class " + e.getKey() + " has no finite val loss at checkpoint "
-                            + chosen.get(i) + "; score the val split at every checkpoint in " + chosen
-                            + " (or narrow --checkpoints).");
-                }
-            }
-        }
-
-        // One shuffle by sample_id, then each partition sorted by (sample_id, checkpoint) and streamed: a sample's
-        // T rows are consecutive, so memory is O(T) per sample and no partial aggregation is wasted on rows that
-        // a checkpoint-major scores table never clusters by sample.
-        Dataset<Row> sorted = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN).and(atChosen))
-                .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), col(Tables.CHECKPOINT), col(Tables.LOSS),
-                        col(Tables.CORRECT), col(Tables.EL2N))
-                .repartition(col(Tables.SAMPLE_ID))
-                .sortWithinPartitions(Tables.SAMPLE_ID, Tables.CHECKPOINT);
-        int early = Math.min(el2nEarly, t);
-        int[] cps = chosen.stream().mapToInt(Integer::intValue).toArray();
-        Dataset<Row> table = sorted.mapPartitions(perSample(valMeans, cps, early), Encoders.row(DYNAMICS_WORK))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-
-        // Checks in one aggregate over the cached table, C rows back.
-        List<Row> perClass = table.groupBy(Tables.LABEL).agg(
-                count(lit(1)),
-                sum(when(col(PROBLEM).notEqual(OK), 1).otherwise(0)),
-                min(when(col(PROBLEM).notEqual(OK), col(Tables.SAMPLE_ID)))).collectAsList();
-        Map<Integer, Long> sizes = new TreeMap<>();
-        long problems = 0;
-        long firstProblem = Long.MAX_VALUE;
-        for (Row r : perClass) {
-            sizes.put(r.getInt(0), r.getLong(1));
-            problems += r.getLong(2);
-            if (!r.isNullAt(3)) {
-                firstProblem = Math.min(firstProblem, r.getLong(3));
-            }
-        }
-        try {
-            if (problems > 0) {
-                Row r = table.filter(col(Tables.SAMPLE_ID).equalTo(firstProblem)).select(PROBLEM, N_ROWS).first();
-                String more = problems > 1 ? " (first of " + problems + " samples with a problem)" : "";
-                String id = "train sample_id " + firstProblem;
-                throw new CoresetInputException(path + ": " + switch (r.getInt(0)) {
-                    case WRONG_ROWS -> id + " has " + r.getInt(1) + " rows at the " + t + " checkpoints " + chosen
-                            + " but needs exactly one per checkpoint" + more + "; re-score, or narrow --checkpoints.";
-                    case LABEL_CONFLICT -> id + " has different labels at different checkpoints" + more
-                            + "; score every checkpoint from the same samples table.";
-                    default -> "column 'loss' is null, NaN or infinite for " + id + more
-                            + "; re-score the checkpoints or narrow --checkpoints.";
-                });
-            }
-            for (var e : sizes.entrySet()) {
-                if (!valMeans.containsKey(e.getKey())) {
-                    throw new CoresetInputException(path + ": class " + e.getKey() + " has " + e.getValue()
-                            + " train samples but no val rows; CLD compares each class with its own validation "
-                            + "trajectory: ingest with --val-fraction > 0 (stratified, so every class gets val samples) "
-                            + "and score the val split.");
-                }
-            }
-        } catch (RuntimeException e) {
-            table.unpersist();
-            throw e;
-        }
-        return new Dynamics(table, chosen, sizes);
-    }
-
-    /**
-     * Streams a partition sorted by (sample_id, checkpoint): each run of rows with one sample_id becomes that
-     * sample's dynamics row. Rows whose checkpoints are not exactly the chosen ones, whose labels differ or
-     * whose losses are not finite give a row with a problem code instead of scores.
-     */
-    static MapPartitionsFunction<Row, Row> perSample(Map<Integer, double[]> valMeans, int[] checkpoints, int early) {
-        HashMap<Integer, double[]> classVal = new HashMap<>(valMeans);
-        int t = checkpoints.length;
-        return rows -> new Iterator<>() {
-            private Row pending = rows.hasNext() ? rows.next() : null;
-            private float[] loss = new float[t];
-            private float[] el2n = new float[t];
-            private boolean[] correct = new boolean[t];
-            private int[] cps = new int[t];
-
-            @Override
-            public boolean hasNext() {
-                return pending != null;
-            }
-
-            @Override
-            public Row next() {
-                long id = pending.getLong(0);
-                int label = pending.getInt(1);
-                int n = 0;
-                boolean labelConflict = false;
-                boolean bad = false;
-                while (pending != null && pending.getLong(0) == id) {
-                    Row p = pending;
-                    if (n == loss.length) {
-                        loss = Arrays.copyOf(loss, 2 * n);
-                        el2n = Arrays.copyOf(el2n, 2 * n);
-                        correct = Arrays.copyOf(correct, 2 * n);
-                        cps = Arrays.copyOf(cps, 2 * n);
-                    }
-                    labelConflict |= p.getInt(1) != label;
-                    cps[n] = p.getInt(2);
-                    loss[n] = p.isNullAt(3) ? Float.NaN : p.getFloat(3);
-                    correct[n] = !p.isNullAt(4) && p.getBoolean(4);
-                    el2n[n] = p.isNullAt(5) ? Float.NaN : p.getFloat(5);
-                    bad |= !Double.isFinite(loss[n]);
-                    n++;
-                    pending = rows.hasNext() ? rows.next() : null;
-                }
-                boolean rowsOk = n == t;
-                for (int i = 0; rowsOk && i < t; i++) {
-                    rowsOk = cps[i] == checkpoints[i];
-                }
-                int problem = !rowsOk ? WRONG_ROWS : labelConflict ? LABEL_CONFLICT : bad ? NON_FINITE : OK;
-                if (problem != OK) {
-                    return RowFactory.create(id, label, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, n, problem);
-                }
-                double[] v = classVal.get(label);
-                float[] l = loss.length == t ? loss : Arrays.copyOf(loss, t);
-                float[] e = el2n.length == t ? el2n : Arrays.copyOf(el2n, t);
-                boolean[] c = correct.length == t ? correct : Arrays.copyOf(correct, t);
-                double cld = v == null ? Double.NaN : Cld.score(l, v);
-                return RowFactory.create(id, label, cld, TrainingDynamics.mean(l), (double) l[t - 1],
-                        TrainingDynamics.meanOfFirst(e, early),
-                        TrainingDynamics.forgettingEvents(c), n, OK);
-            }
-        };
     }
 
     /**
@@ -415,7 +245,7 @@ public final class CldJob {
         } else {
             double[] difficulty = null;
             if (o.budgetMode() == BudgetMode.DIFFICULTY) {
-                Map<Integer, Double> d = ClassDifficulty.winsorizedMean(eligible, DynamicsTables.MEAN_LOSS);
+                Map<Integer, Double> d = ClassDifficulty.winsorizedMean(eligible, Tables.MEAN_LOSS);
                 difficulty = new double[labels.length];
                 for (int i = 0; i < labels.length; i++) {
                     difficulty[i] = d.getOrDefault(labels[i], 0.0);
@@ -439,14 +269,14 @@ public final class CldJob {
         Dataset<Row> ks = spark.createDataFrame(rows, schema);
         long maxK = budgets.values().stream().mapToLong(Long::longValue).max().orElse(0);
         WindowSpec w = Window.partitionBy(Tables.LABEL)
-                .orderBy(col(DynamicsTables.CLD).desc(), col(Tables.SAMPLE_ID).asc());
+                .orderBy(col(Tables.CLD).desc(), col(Tables.SAMPLE_ID).asc());
         return eligible
                 .withColumn("_rn", row_number().over(w))
                 .filter(col("_rn").leq(lit(maxK)))
                 .join(broadcast(ks), col(Tables.LABEL).equalTo(col("_label")))
                 .filter(col("_rn").leq(col("_k")))
                 .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), lit(1.0).as(Tables.WEIGHT),
-                        col(DynamicsTables.CLD).as(Tables.SCORE), col("_rn").minus(1).cast("int").as(Tables.RANK));
+                        col(Tables.CLD).as(Tables.SCORE), col("_rn").minus(1).cast("int").as(Tables.RANK));
     }
 
     private static double[] filled(int n, double v) {

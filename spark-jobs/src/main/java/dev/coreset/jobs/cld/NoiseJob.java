@@ -17,6 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.selection.noise.LabelNoiseModel;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,7 +57,15 @@ import org.apache.spark.storage.StorageLevel;
  * the high component's mean: a higher loss never scores lower).
  */
 public final class NoiseJob {
-    public record Options(String dynamics, String samples, String out, boolean overwrite, int bins) {
+    public record Options(String dynamics, String samples, String out, boolean overwrite, int bins, NoiseRule rule) {
+        public Options {
+            rule = rule == null ? NoiseRule.AUTO : rule;
+        }
+
+        /** The default rule (auto). */
+        public Options(String dynamics, String samples, String out, boolean overwrite, int bins) {
+            this(dynamics, samples, out, overwrite, bins, NoiseRule.AUTO);
+        }
     }
 
     /** What resume compares: the dynamics and samples tables and --bins. */
@@ -86,10 +100,16 @@ public final class NoiseJob {
         }
     }
 
-    /** Precision/recall are NaN when no samples table with clean_label was given. */
+    /**
+     * Precision/recall are NaN when no samples table with clean_label was given. {@code byRule}: for "mixture" and
+     * (with probabilities) "posterior" alone and for the flags written ("flags"), {flagged, true positives} (true
+     * positives -1 without clean labels). {@code estimatedNoiseRate}: the label-noise model's off-diagonal share (NaN
+     * without probabilities).
+     */
     public record Summary(long samples, long flagged, List<ClassFit> classes, long matched, long noisy,
                           long truePositives, double precision, double recall, double noiseRate,
-                          String evaluationNote, double seconds) {
+                          String evaluationNote, double seconds, NoiseRule rule, boolean probabilities,
+                          double estimatedNoiseRate, Map<String, long[]> byRule, Set<Integer> mixtureClasses) {
         public long classesWithTwoPopulations() {
             return classes.stream().filter(ClassFit::flags).count();
         }
@@ -100,6 +120,8 @@ public final class NoiseJob {
     /** Working columns: the signal (log last_loss) and the flag. */
     static final String X = "_x";
     static final String FLAGGED = "_flagged";
+    static final String MIXTURE_FLAG = "_mixture_flag";
+    static final String POSTERIOR_FLAG = "_posterior_flag";
 
     private final SparkSession spark;
 
@@ -112,33 +134,59 @@ public final class NoiseJob {
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
         StageRecord stage = STAGE.record(o, AtomicTableWriter.hadoopConf(spark));
-        Dataset<Row> dyn = TableInputs.read(spark, o.dynamics(), DynamicsTables.DYNAMICS, "--dynamics",
+        Dataset<Row> dyn = TableInputs.read(spark, o.dynamics(), Tables.DYNAMICS, "--dynamics",
                 "coreset cld --dynamics-out");
         Dataset<Row> samples = o.samples() == null ? null
                 : TableInputs.read(spark, o.samples(), Tables.SAMPLES, "--samples", "coreset ingest");
+        boolean probabilities = Arrays.asList(dyn.columns()).contains(Tables.PROBS);
+        if (o.rule() == NoiseRule.POSTERIOR && !probabilities) {
+            throw new CoresetInputException(o.dynamics() + ": no 'probs' column, which --rule posterior needs; run"
+                    + " coreset cld --dynamics-out on scores made with --embedding logits-grad (no --dim), or use"
+                    + " --rule mixture.");
+        }
 
         ProgressListener.stage(spark, "noise: fit");
-        Dataset<Row> signal = dyn.select(col(Tables.SAMPLE_ID), col(Tables.LABEL),
-                log(greatest(col(DynamicsTables.LAST_LOSS), lit(LOSS_FLOOR))).as(X)).persist(StorageLevel.MEMORY_AND_DISK());
+        List<Column> cols = new ArrayList<>(List.of(col(Tables.SAMPLE_ID), col(Tables.LABEL),
+                log(greatest(col(Tables.LAST_LOSS), lit(LOSS_FLOOR))).as(X)));
+        if (probabilities) {
+            cols.add(col(Tables.PROBS));
+        }
+        Dataset<Row> signal = dyn.select(cols.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> judged = null;
         try {
             List<ClassFit> fits = fitClasses(signal, o.bins());
             long n = fits.stream().mapToLong(ClassFit::samples).sum();
             if (n == 0) {
-                throw new dev.coreset.schemas.CoresetInputException(o.dynamics()
+                throw new CoresetInputException(o.dynamics()
                         + ": no rows; run coreset cld --dynamics-out on a scores table with train samples.");
             }
-            Dataset<Row> scored = score(signal, fits);
+            NoiseModelFit.Fitted fitted = probabilities && o.rule() != NoiseRule.MIXTURE
+                    ? NoiseModelFit.fit(signal, fits, o.dynamics()) : null;
+            LabelNoiseModel model = fitted == null ? null : fitted.model();
+            Set<Integer> mixtureClasses = new TreeSet<>();
+            Map<Integer, double[]> mixtures = new TreeMap<>();
+            for (ClassFit c : fits) {
+                if (c.flags()) {
+                    NoiseThreshold.Fit f = c.fit();
+                    mixtures.put(c.label(), new double[] {1 - f.highWeight(), f.lowMean(), f.lowSd(), f.highWeight(),
+                        f.highMean(), f.highSd(), f.threshold()});
+                }
+                if (model == null || (o.rule() == NoiseRule.AUTO && c.flags())) {
+                    mixtureClasses.add(c.label());
+                }
+            }
+            judged = judge(signal, new SampleFlagger(mixtures, model, mixtureClasses), probabilities)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
 
             ProgressListener.stage(spark, "noise: write flags");
-            StructType schema = SparkSchemas.structType(DynamicsTables.NOISE_FLAGS);
-            Column isFlagged = col(FLAGGED);
-            Dataset<Row> flags = scored.filter(isFlagged)
+            StructType schema = SparkSchemas.structType(Tables.NOISE_FLAGS);
+            Dataset<Row> flags = judged.filter(col(FLAGGED))
                     .select(Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
                             .toArray(Column[]::new))
-                    .orderBy(col(DynamicsTables.NOISE_SCORE).desc(), col(Tables.SAMPLE_ID))
+                    .orderBy(col(Tables.NOISE_SCORE).desc(), col(Tables.SAMPLE_ID))
                     .coalesce(1);
             Map<Integer, Long> flaggedPerClass = new TreeMap<>();
-            for (Row r : scored.filter(isFlagged).groupBy(Tables.LABEL).count().collectAsList()) {
+            for (Row r : judged.filter(col(FLAGGED)).groupBy(Tables.LABEL).count().collectAsList()) {
                 flaggedPerClass.put(r.getInt(0), r.getLong(1));
             }
             List<ClassFit> withCounts = new ArrayList<>();
@@ -147,23 +195,31 @@ public final class NoiseJob {
                         f.verdict()));
             }
             long flagged = withCounts.stream().mapToLong(ClassFit::flagged).sum();
-            TableInfo info = TableInfo.of(DynamicsTables.NOISE_FLAGS);
+            double estimatedRate = fitted == null ? Double.NaN : fitted.estimatedNoiseRate();
+            TableInfo info = TableInfo.of(Tables.NOISE_FLAGS);
             info.rows = flagged;
             info.parameters.put("dynamics", o.dynamics());
             info.parameters.put("bins", o.bins());
-            info.parameters.put("signal", "log(last_loss), per class");
-            info.parameters.put("threshold", "per-class two-component Gaussian mixture (EM on a histogram), "
-                    + "accepted when BIC prefers two components and Ashman's D > " + NoiseThreshold.ASHMAN_D_MIN
+            info.parameters.put("rule", o.rule().cliName());
+            info.parameters.put("mixture", "per class, log(last_loss): two-component Gaussian mixture (EM on a "
+                    + "histogram), accepted when BIC prefers two components and Ashman's D > " + NoiseThreshold.ASHMAN_D_MIN
                     + ", the high-loss component a minority with typical loss above ln C; flagged when its posterior > 0.5");
-            info.parameters.put("noiseScore", "posterior of the high-loss component");
+            info.parameters.put("posterior", "label-noise model of the mean probabilities (confident joint, transition "
+                    + "matrix T, clean posterior q = p T^-1): flagged when P(true class = label) < 0.5");
+            info.parameters.put("mixtureClasses", mixtureClasses);
             info.summary.put("samples", n);
             info.summary.put("flagged", flagged);
+            if (model != null) {
+                info.summary.put("estimatedNoiseRate", estimatedRate);
+                info.summary.put("transition", model.transition());
+            }
             List<Map<String, Object>> perClass = new ArrayList<>();
             for (ClassFit f : withCounts) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("label", f.label());
                 m.put("samples", f.samples());
                 m.put("flagged", f.flagged());
+                m.put("rule", mixtureClasses.contains(f.label()) ? "mixture" : "posterior");
                 m.putAll(fitMap(f));
                 perClass.add(m);
             }
@@ -172,43 +228,101 @@ public final class NoiseJob {
             writer.write(spark.createDataFrame(flags.rdd(), schema), o.out(), o.overwrite(),
                     Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
 
-            long matched = 0;
-            long noisy = 0;
-            long tp = 0;
-            String note = null;
-            double precision = Double.NaN;
-            double recall = Double.NaN;
-            double rate = Double.NaN;
-            if (samples != null) {
-                if (!Arrays.asList(samples.schema().fieldNames()).contains(Tables.CLEAN_LABEL)) {
-                    note = o.samples() + " has no clean_label column (ingest --label-noise writes it); "
-                            + "precision and recall need the true labels.";
-                } else {
-                    Column wrong = col(Tables.LABEL).notEqual(col(Tables.CLEAN_LABEL));
-                    Row e = scored.join(samples.select(col(Tables.SAMPLE_ID), col(Tables.CLEAN_LABEL)), Tables.SAMPLE_ID)
-                            .agg(count(lit(1)),
-                                    sum(when(wrong, 1).otherwise(0)),
-                                    sum(when(wrong.and(isFlagged), 1).otherwise(0)),
-                                    sum(when(isFlagged, 1).otherwise(0)))
-                            .first();
-                    matched = e.getLong(0);
-                    noisy = e.isNullAt(1) ? 0 : e.getLong(1);
-                    tp = e.isNullAt(2) ? 0 : e.getLong(2);
-                    long flaggedMatched = e.isNullAt(3) ? 0 : e.getLong(3);
-                    precision = flaggedMatched == 0 ? Double.NaN : (double) tp / flaggedMatched;
-                    recall = noisy == 0 ? Double.NaN : (double) tp / noisy;
-                    rate = matched == 0 ? Double.NaN : (double) noisy / matched;
-                    if (matched < n) {
-                        note = (n - matched) + " of " + n + " dynamics samples are not in " + o.samples()
-                                + "; figures cover the " + matched + " that are.";
-                    }
-                }
-            }
-            return new Summary(n, flagged, withCounts, matched, noisy, tp, precision, recall, rate, note,
-                    (System.nanoTime() - start) / 1e9);
+            return summarize(o, judged, samples, withCounts, n, flagged, model != null, estimatedRate, mixtureClasses,
+                    start);
         } finally {
             signal.unpersist();
+            if (judged != null) {
+                judged.unpersist();
+            }
         }
+    }
+
+    /** Precision and recall of the flags written and of each rule alone, against clean_label when the samples have it. */
+    private Summary summarize(Options o, Dataset<Row> judged, Dataset<Row> samples, List<ClassFit> fits, long n,
+                              long flagged, boolean posterior, double estimatedRate, Set<Integer> mixtureClasses,
+                              long start) {
+        long matched = 0;
+        long noisy = 0;
+        long tp = 0;
+        String note = null;
+        double precision = Double.NaN;
+        double recall = Double.NaN;
+        double rate = Double.NaN;
+        Map<String, long[]> byRule = new LinkedHashMap<>();
+        Column isPost = coalesce(col(POSTERIOR_FLAG), lit(false));
+        if (samples != null && Arrays.asList(samples.columns()).contains(Tables.CLEAN_LABEL)) {
+            Column wrong = col(Tables.LABEL).notEqual(col(Tables.CLEAN_LABEL));
+            Row e = judged.join(samples.select(col(Tables.SAMPLE_ID), col(Tables.CLEAN_LABEL)), Tables.SAMPLE_ID)
+                    .agg(count(lit(1)), sum(when(wrong, 1).otherwise(0)),
+                            sum(when(col(FLAGGED), 1).otherwise(0)), sum(when(wrong.and(col(FLAGGED)), 1).otherwise(0)),
+                            sum(when(col(MIXTURE_FLAG), 1).otherwise(0)),
+                            sum(when(wrong.and(col(MIXTURE_FLAG)), 1).otherwise(0)),
+                            sum(when(isPost, 1).otherwise(0)), sum(when(wrong.and(isPost), 1).otherwise(0)))
+                    .first();
+            matched = e.getLong(0);
+            noisy = e.isNullAt(1) ? 0 : e.getLong(1);
+            long flaggedMatched = e.isNullAt(2) ? 0 : e.getLong(2);
+            tp = e.isNullAt(3) ? 0 : e.getLong(3);
+            precision = flaggedMatched == 0 ? Double.NaN : (double) tp / flaggedMatched;
+            recall = noisy == 0 ? Double.NaN : (double) tp / noisy;
+            rate = matched == 0 ? Double.NaN : (double) noisy / matched;
+            byRule.put("flags", new long[] {flaggedMatched, tp});
+            byRule.put("mixture", new long[] {longOr0(e, 4), longOr0(e, 5)});
+            if (posterior) {
+                byRule.put("posterior", new long[] {longOr0(e, 6), longOr0(e, 7)});
+            }
+            if (matched < n) {
+                note = (n - matched) + " of " + n + " dynamics samples are not in " + o.samples()
+                        + "; figures cover the " + matched + " that are.";
+            }
+        } else {
+            Row e = judged.agg(sum(when(col(MIXTURE_FLAG), 1).otherwise(0)), sum(when(isPost, 1).otherwise(0))).first();
+            byRule.put("flags", new long[] {flagged, -1});
+            byRule.put("mixture", new long[] {longOr0(e, 0), -1});
+            if (posterior) {
+                byRule.put("posterior", new long[] {longOr0(e, 1), -1});
+            }
+            if (samples != null) {
+                note = o.samples() + " has no clean_label column (ingest --label-noise writes it); "
+                        + "precision and recall need the true labels.";
+            }
+        }
+        return new Summary(n, flagged, fits, matched, noisy, tp, precision, recall, rate, note,
+                (System.nanoTime() - start) / 1e9, o.rule(), posterior, estimatedRate, byRule, mixtureClasses);
+    }
+
+    private static long longOr0(Row r, int i) {
+        return r.isNullAt(i) ? 0 : r.getLong(i);
+    }
+
+    /** Every sample's verdicts: the flags table's columns plus the final flag and each rule's. */
+    private static Dataset<Row> judge(Dataset<Row> signal, SampleFlagger flagger, boolean probabilities) {
+        StructType schema = SparkSchemas.structType(Tables.NOISE_FLAGS).add(FLAGGED, DataTypes.BooleanType, false)
+                .add(MIXTURE_FLAG, DataTypes.BooleanType, false).add(POSTERIOR_FLAG, DataTypes.BooleanType, true);
+        return signal.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = rows.next();
+                float[] probs = probabilities && !r.isNullAt(3) ? floats(r.getList(3)) : null;
+                SampleFlagger.Verdict v = flagger.judge(r.getInt(1), r.getDouble(2), probs);
+                return RowFactory.create(r.getLong(0), r.getInt(1), v.score(), v.rule(), v.suggested(), v.flagged(),
+                        v.mixtureFlag(), v.posteriorFlag());
+            }
+        }, Encoders.row(schema));
+    }
+
+    private static float[] floats(List<Object> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) values.get(i)).floatValue();
+        }
+        return out;
     }
 
     /** Per class: the range of X, a histogram of X (C x bins counts reach the driver), the mixture fit. */
@@ -258,38 +372,6 @@ public final class NoiseJob {
             return Verdict.HIGH_LOSS_BELOW_CHANCE;
         }
         return Verdict.NOISY;
-    }
-
-    /**
-     * The signal rows plus noise_score (posterior of the class's high-loss component; 0 in a class with one
-     * population) and the flag (X above the class's Bayes point, where that posterior reaches 0.5).
-     */
-    static Dataset<Row> score(Dataset<Row> signal, List<ClassFit> fits) {
-        List<Row> params = new ArrayList<>();
-        for (ClassFit c : fits) {
-            NoiseThreshold.Fit f = c.fit();
-            if (c.flags()) {
-                params.add(RowFactory.create(c.label(), 1 - f.highWeight(), f.lowMean(), f.lowSd(), f.highWeight(),
-                        f.highMean(), f.highSd(), f.threshold()));
-            }
-        }
-        StructType schema = new StructType().add("_c", DataTypes.IntegerType).add("_p1", DataTypes.DoubleType)
-                .add("_m1", DataTypes.DoubleType).add("_s1", DataTypes.DoubleType).add("_p2", DataTypes.DoubleType)
-                .add("_m2", DataTypes.DoubleType).add("_s2", DataTypes.DoubleType).add("_t", DataTypes.DoubleType);
-        Dataset<Row> table = signal.sparkSession().createDataFrame(params, schema);
-        // Log odds of the high component, as in NoiseThreshold.logPosteriorOdds; the posterior is its logistic. It is
-        // taken at min(x, high mean): past that mean a narrower high component would make a higher loss look less
-        // suspicious, which it never is.
-        Column x = col(X);
-        Column xs = least(x, col("_m2"));
-        Column logOdds = log(col("_p2").divide(col("_p1"))).minus(log(col("_s2").divide(col("_s1"))))
-                .minus(pow(xs.minus(col("_m2")), 2).divide(pow(col("_s2"), 2).multiply(2)))
-                .plus(pow(xs.minus(col("_m1")), 2).divide(pow(col("_s1"), 2).multiply(2)));
-        Column posterior = when(col("_c").isNull(), lit(0.0))
-                .otherwise(lit(1.0).divide(lit(1.0).plus(exp(negate(logOdds)))));
-        return signal.join(broadcast(table), signal.col(Tables.LABEL).equalTo(table.col("_c")), "left")
-                .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), posterior.as(DynamicsTables.NOISE_SCORE),
-                        coalesce(x.gt(col("_t")), lit(false)).as(FLAGGED));
     }
 
     static Map<String, Object> fitMap(ClassFit c) {

@@ -34,6 +34,13 @@ public final class CldCommand implements Callable<Integer> {
     @Option(names = "--el2n-early", defaultValue = "3",
             description = "Checkpoints EL2N is averaged over for el2n_early (default ${DEFAULT-VALUE}, at most all).")
     int el2nEarly;
+    @Option(names = "--window", defaultValue = "all", description = "Checkpoints the trajectory scores of --dynamics-out"
+            + " (aum, mean_py, dual, probs) average over: all | from:N (from:1 skips coreset train's untrained"
+            + " checkpoint 0) | last:K (default ${DEFAULT-VALUE}).")
+    String window;
+    @Option(names = "--dual-window", defaultValue = "3", description = "DUAL's window J: consecutive checkpoints whose"
+            + " std of p_y it takes (default ${DEFAULT-VALUE}; dual is NaN when --window holds fewer).")
+    int dualWindow;
     @Option(names = "--seed", defaultValue = "42", description = "Recorded in the manifest (CLD itself is deterministic).")
     long seed;
     @Option(names = "--out", required = true, description = "Output manifest directory.")
@@ -50,7 +57,7 @@ public final class CldCommand implements Callable<Integer> {
     public Integer call() {
         BudgetMode mode = BudgetModes.parse(budgetMode);
         CldJob.Options options = new CldJob.Options(scores, checkpoints, fraction, perClass, mode, exclude, seed, out,
-                overwrite, dynamicsOut, el2nEarly);
+                overwrite, dynamicsOut, el2nEarly, window, dualWindow);
         CldJob.checkOptions(options);
         SparkSession spark = sparkOptions.session();
         var conf = AtomicTableWriter.hadoopConf(spark);

@@ -1,6 +1,7 @@
 package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.cld.NoiseJob;
+import dev.coreset.jobs.cld.NoiseRule;
 import dev.coreset.jobs.cld.NoiseThreshold;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ResumeGuard;
@@ -14,8 +15,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "noise", mixinStandardHelpOptions = true,
         description = {"Flag likely mislabeled train samples from a dynamics table (coreset cld --dynamics-out).",
-                "Per class: a two-component Gaussian mixture on the log loss at the last checkpoint; flagged when the "
-                        + "high-loss component's posterior > 0.5. A class whose losses show one population gets no flags.",
+                "mixture: per class, a two-component Gaussian mixture on the log loss at the last checkpoint; flagged when"
+                        + " the high-loss component's posterior > 0.5 (a class showing one population gets no flags).",
+                "posterior: a label-noise model of the proxy's mean probabilities (confident joint, transition matrix);"
+                        + " flagged when P(true class = label) < 0.5. Sees class-conditional noise (needs probs in the"
+                        + " dynamics: scores with --embedding logits-grad).",
+                "auto: the mixture in classes where it finds a noisy population, the posterior elsewhere.",
                 "Use the flags with coreset select --exclude or coreset cld --exclude."})
 public final class NoiseCommand implements Callable<Integer> {
     @Option(names = "--dynamics", required = true, description = "Dynamics table written by coreset cld --dynamics-out.")
@@ -24,7 +29,10 @@ public final class NoiseCommand implements Callable<Integer> {
     String samples;
     @Option(names = "--bins", defaultValue = "512", description = "Histogram bins per class for the mixture fit (default ${DEFAULT-VALUE}).")
     int bins;
-    @Option(names = "--out", required = true, description = "Output flags table (sample_id, label, noise_score).")
+    @Option(names = "--rule", defaultValue = "auto", description = "auto | mixture | posterior (default ${DEFAULT-VALUE}).")
+    String rule;
+    @Option(names = "--out", required = true, description = "Output flags table (sample_id, label, noise_score, rule,"
+            + " suggested_label).")
     String out;
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
@@ -38,7 +46,8 @@ public final class NoiseCommand implements Callable<Integer> {
             throw new CoresetInputException("--bins " + bins + " is too few for a threshold fit; pass 16 or more, e.g. the default 512.");
         }
         SparkSession spark = sparkOptions.session();
-        NoiseJob.Options options = new NoiseJob.Options(dynamics, samples, out, overwrite, bins);
+        NoiseJob.Options options = new NoiseJob.Options(dynamics, samples, out, overwrite, bins,
+                NoiseRule.parse(rule));
         var conf = AtomicTableWriter.hadoopConf(spark);
         if (ResumeGuard.skipIfCurrent(NoiseJob.STAGE.record(options, conf), overwrite, conf)) {
             return 0;
@@ -49,12 +58,20 @@ public final class NoiseCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "log last loss: %d of %d classes show two populations with a noisy one (Ashman D > %.0f, "
                         + "high-loss share < 0.5, its typical loss > ln C = %.2f); the others get no flags%n",
                 s.classesWithTwoPopulations(), s.classes().size(), NoiseThreshold.ASHMAN_D_MIN, Math.log(s.classes().size()));
-        TextTable t = new TextTable("class", "samples", "flagged", "Ashman D", "high share", "high loss",
-                "flag above", "verdict");
+        if (s.probabilities()) {
+            System.out.printf(Locale.ROOT, "label-noise model of the mean probabilities: estimated noise rate %.2f%%%n",
+                    100 * s.estimatedNoiseRate());
+        } else {
+            System.out.println("no probs in the dynamics: mixture rule only (score with --embedding logits-grad for the"
+                    + " posterior rule)");
+        }
+        TextTable t = new TextTable("class", "samples", "flagged", "rule", "Ashman D", "high share", "high loss",
+                "flag above", "mixture verdict");
         for (NoiseJob.ClassFit c : s.classes()) {
             var f = c.fit();
             boolean two = f.bimodal();
-            t.row(c.label(), c.samples(), c.flagged(), String.format(Locale.ROOT, "%.2f", f.ashmanD()),
+            t.row(c.label(), c.samples(), c.flagged(), s.mixtureClasses().contains(c.label()) ? "mixture" : "posterior",
+                    String.format(Locale.ROOT, "%.2f", f.ashmanD()),
                     two ? String.format(Locale.ROOT, "%.3f", f.highWeight()) : "-",
                     two ? String.format(Locale.ROOT, "%.3f", Math.exp(f.highMean())) : "-",
                     c.flags() ? String.format(Locale.ROOT, "%.3f", Math.exp(f.threshold())) : "-", c.verdict().text());
@@ -63,6 +80,11 @@ public final class NoiseCommand implements Callable<Integer> {
         if (!Double.isNaN(s.noiseRate())) {
             System.out.printf(Locale.ROOT, "against clean_label: noise rate %.2f%% (%d of %d), precision %s, recall %s%n",
                     100 * s.noiseRate(), s.noisy(), s.matched(), pct(s.precision()), pct(s.recall()));
+            TextTable r = new TextTable("rule alone", "flagged", "precision", "recall");
+            s.byRule().forEach((name, v) -> r.row(name.equals("flags") ? "written (" + s.rule().cliName() + ")" : name,
+                    v[0], pct(v[0] == 0 ? Double.NaN : (double) v[1] / v[0]),
+                    pct(s.noisy() == 0 ? Double.NaN : (double) v[1] / s.noisy())));
+            System.out.print(r);
         }
         if (s.evaluationNote() != null) {
             System.out.println("note: " + s.evaluationNote());

@@ -42,9 +42,19 @@ public final class SelectJob {
     public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
                           String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
                           long cacheBytes, String out, boolean overwrite, PartsMode parts, String exclude,
-                          String el2nCheckpoints) {
+                          String el2nCheckpoints, PruningOptions pruning) {
         public Options {
             parts = parts == null ? PartsMode.DEFAULT : parts;
+            pruning = pruning == null ? PruningOptions.defaults() : pruning;
+        }
+
+        /** With the dynamics-based methods' defaults. */
+        public Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
+                       String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
+                       long cacheBytes, String out, boolean overwrite, PartsMode parts, String exclude,
+                       String el2nCheckpoints) {
+            this(scores, checkpoint, method, fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed,
+                    cacheBytes, out, overwrite, parts, exclude, el2nCheckpoints, null);
         }
     }
 
@@ -54,7 +64,7 @@ public final class SelectJob {
 
     /** What resume compares: the scores table and every option but --overwrite. */
     public static final StageSpec STAGE = StageSpec.of("select", Options.class).inputs("scores", "exclude").outputs("out")
-            .rename("cacheBytes", "memo-bytes");
+            .rename("cacheBytes", "memo-bytes").spread("pruning");
 
     private final SparkSession spark;
 
@@ -122,7 +132,17 @@ public final class SelectJob {
             Map<Integer, Integer> budgets = budgets(candidates, sizes, o);
             Dataset<Row> selected;
             double cost = Double.NaN;
-            if (o.method().needsEmbedding()) {
+            Map<String, Object> methodRecord = Map.of();
+            if (o.method().usesDynamics()) {
+                List<Column> cols = new ArrayList<>(List.of(col(Tables.SAMPLE_ID), col(Tables.LABEL)));
+                if (o.method().needsEmbedding()) {
+                    cols.add(col(Tables.EMBEDDING));
+                }
+                DynamicsSelection.Outcome d = DynamicsSelection.select(spark, scores, candidates.select(
+                        cols.toArray(Column[]::new)), sizes, budgets, o);
+                selected = d.rows();
+                methodRecord = d.recorded();
+            } else if (o.method().greedy()) {
                 PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
                 List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
                         o.seed(), o.parts()).run(candidates.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
@@ -140,6 +160,7 @@ public final class SelectJob {
             if (el2nCheckpoints != null) {
                 recorded.put("el2nCheckpoints", el2nCheckpoints);
             }
+            recorded.putAll(methodRecord);
             // Materialized before the cached candidates go: callers write or keep the rows after this returns.
             return new Selection(selected.localCheckpoint(), checkpoint, budgets, cost, fp, recorded);
         } finally {
@@ -182,6 +203,9 @@ public final class SelectJob {
         }
         if (!(o.epsilon() > 0 && o.epsilon() < 1)) {
             throw new CoresetInputException("--epsilon " + o.epsilon() + " must be in (0, 1).");
+        }
+        if (o.method().usesDynamics()) {
+            o.pruning().check();
         }
     }
 

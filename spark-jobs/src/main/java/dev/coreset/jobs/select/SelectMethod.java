@@ -17,7 +17,13 @@ public enum SelectMethod {
     /** Lowest probability margin first: the least certain samples. */
     MARGIN("margin", "margin", false),
     /** Most forgetting events (correct -> incorrect across checkpoints) first. */
-    FORGETTING("forgetting", "forgetting", true);
+    FORGETTING("forgetting", "forgetting", true),
+    /** Coverage-centric selection: hard cut, equal-width strata of a dynamics score, equal shares, random draws. */
+    CCS("ccs", null, false),
+    /** DUAL's score with Beta sampling around an anchor confidence. */
+    DUAL("dual", null, false),
+    /** D2-Pruning: difficulty spread over a k-NN graph of the embeddings, then picks that lower their neighbours. */
+    D2("d2", null, false);
 
     private final String cliName;
     private final String scoreColumn;
@@ -42,7 +48,17 @@ public enum SelectMethod {
     }
 
     public boolean needsEmbedding() {
+        return this == FACILITY_LOCATION || this == KCENTER || this == D2;
+    }
+
+    /** Facility location and k-center: GreeDi rounds on the embedding. */
+    public boolean greedy() {
         return this == FACILITY_LOCATION || this == KCENTER;
+    }
+
+    /** Methods that score samples by their trajectory over the checkpoints (the dynamics), not one checkpoint. */
+    public boolean usesDynamics() {
+        return this == CCS || this == DUAL || this == D2;
     }
 
     public static SelectMethod parse(String name) {

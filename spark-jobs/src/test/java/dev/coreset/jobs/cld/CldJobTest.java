@@ -8,6 +8,7 @@ import dev.coreset.schemas.Json;
 import dev.coreset.schemas.ManifestMetadata;
 import dev.coreset.schemas.ManifestReader;
 import dev.coreset.schemas.TableInfo;
+import dev.coreset.schemas.Tables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,7 +76,7 @@ class CldJobTest {
         assertEquals(ref.keySet(), dyn.keySet(), "one dynamics row per train sample, no val rows");
         boolean sawNegative = false;
         for (var e : ref.entrySet()) {
-            double got = dyn.get(e.getKey()).getAs(DynamicsTables.CLD);
+            double got = dyn.get(e.getKey()).getAs(Tables.CLD);
             assertEquals(e.getValue(), got, 1e-12, "sample " + e.getKey());
             sawNegative |= got < 0;
         }

@@ -95,7 +95,7 @@ class CldNoiseTest {
 
         List<Long> flagged = spark.read().parquet(flags.toString()).select(Tables.SAMPLE_ID).as(Encoders.LONG())
                 .collectAsList();
-        assertEquals(List.of("sample_id", "label", "noise_score"),
+        assertEquals(List.of("sample_id", "label", "noise_score", "rule", "suggested_label"),
                 List.of(spark.read().parquet(flags.toString()).schema().fieldNames()));
         long tp = flagged.stream().filter(noisy::contains).count();
         double rate = noisy.size() / (double) (CLASSES * PER_CLASS);

@@ -89,7 +89,7 @@ class NoiseFlagsOnDigitsTest {
 
         // The flags table: sample_id, label (the given, noisy one), noise_score = posterior of the high-loss component.
         Dataset<Row> table = spark.read().parquet(dir.resolve("flags").toString());
-        assertEquals(List.of("sample_id", "label", "noise_score"), List.of(table.schema().fieldNames()));
+        assertEquals(List.of("sample_id", "label", "noise_score", "rule", "suggested_label"), List.of(table.schema().fieldNames()));
         assertEquals(0, table.filter(col("noise_score").lt(0.5).or(col("noise_score").gt(1))).count(),
                 "flagged above the Bayes point: posterior over 0.5");
         assertEquals(0, table.select(Tables.SAMPLE_ID, Tables.LABEL).except(train.select(Tables.SAMPLE_ID, Tables.LABEL))

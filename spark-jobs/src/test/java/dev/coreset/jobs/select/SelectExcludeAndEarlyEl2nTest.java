@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.SparkTestSession;
-import dev.coreset.jobs.cld.DynamicsTables;
+import dev.coreset.schemas.Tables;
 import dev.coreset.schemas.Json;
 import dev.coreset.schemas.ManifestMetadata;
 import dev.coreset.schemas.SparkSchemas;
@@ -71,14 +71,14 @@ class SelectExcludeAndEarlyEl2nTest {
                 // Class 0: every 4th sample flagged (10), class 1: none, class 2: every 2nd (15).
                 if ((c == 0 && i % 4 == 0) || (c == 2 && i % 2 == 0)) {
                     FLAGGED.add(id);
-                    flagRows.add(RowFactory.create(id, c, 1.0));
+                    flagRows.add(RowFactory.create(id, c, 1.0, "mixture", null));
                 }
             }
         }
         scores = tmp.resolve("scores");
         spark.createDataFrame(rows, SparkSchemas.structType(Tables.SCORES, List.of(Tables.EMBEDDING))).repartition(2).write().parquet(scores.toString());
         flags = tmp.resolve("flags");
-        spark.createDataFrame(flagRows, SparkSchemas.structType(DynamicsTables.NOISE_FLAGS))
+        spark.createDataFrame(flagRows, SparkSchemas.structType(Tables.NOISE_FLAGS))
                 .write().parquet(flags.toString());
     }
 
