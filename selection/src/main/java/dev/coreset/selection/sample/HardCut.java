@@ -42,7 +42,8 @@ public final class HardCut {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> lowIsHard[i]).thenComparingInt(i -> i));
+        // + 0.0 turns -0.0 into 0.0: a negated zero score ties with 0 and goes by index like any tie.
+        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> lowIsHard[i] + 0.0).thenComparingInt(i -> i));
         return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
     }
 
