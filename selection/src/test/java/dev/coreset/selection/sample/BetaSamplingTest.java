@@ -68,6 +68,22 @@ class BetaSamplingTest {
     }
 
     @Test
+    void anchorTiesBetweenZeroAndNegativeZeroGoByIndex() {
+        // Nine positive scores, then -0.0 at 9 and 0.0 at 10: equal, so the tenth anchor sample is 9.
+        double[] score = new double[11];
+        double[] mu = new double[11];
+        for (int i = 0; i < 9; i++) {
+            score[i] = 1 + i;
+            mu[i] = 0.5;
+        }
+        score[9] = -0.0;
+        mu[9] = 0.3;
+        score[10] = 0.0;
+        mu[10] = 0.9;
+        assertEquals((9 * 0.5 + 0.3) / 10, BetaSampling.shape(score, mu, 0.5, 4).anchor(), 1e-15);
+    }
+
+    @Test
     void weightIsTheBetaDensityAtMuTimesTheScore() {
         SplittableRandom r = new SplittableRandom(31);
         for (int trial = 0; trial < 500; trial++) {

@@ -45,6 +45,13 @@ class HardCutTest {
     }
 
     @Test
+    void zeroAndNegativeZeroTieAndGoByIndex() {
+        // Negating a score of 0 gives -0.0; numerically it equals 0, so the lower index is the harder.
+        assertArrayEquals(new int[] {0, 1, 2}, HardCut.hardestFirst(new double[] {0.0, -0.0, 1}));
+        assertArrayEquals(new int[] {1, 2}, HardCut.kept(new double[] {0.0, -0.0, 1}, 0.34, 0));
+    }
+
+    @Test
     void keepsAllButTheLowestScoresTiesDroppedByLowerIndexFirst() {
         // Three go: 1, 4, and of the three zeros the lowest index, 2.
         assertArrayEquals(new int[] {8, 9, 11, 5, 6, 10, 0, 7, 3}, HardCut.kept(SCORES, 0.25, 7));
