@@ -116,9 +116,12 @@ public final class GraphPruning {
         return out;
     }
 
+    /** Higher score first, then lower index. Compared as numbers: -0.0 ties with 0.0 (Double.compare would not). */
     private static int higherFirst(double[] a, double[] b) {
-        int c = Double.compare(b[0], a[0]);
-        return c != 0 ? c : Double.compare(a[1], b[1]);
+        if (a[0] != b[0]) {
+            return a[0] > b[0] ? -1 : 1;
+        }
+        return Double.compare(a[1], b[1]);
     }
 
     private static void check(NeighbourGraph g, double[] s, double gamma, double scale) {

@@ -44,7 +44,8 @@ public final class BetaSampling {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -score[i]).thenComparingInt(i -> i));
+        // 0.0 - score, not -score: 0.0 and -0.0 then tie and go by index.
+        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> 0.0 - score[i]).thenComparingInt(i -> i));
         int m = Math.min(ANCHOR_SAMPLES, idx.length);
         double anchor = 0;
         for (int j = 0; j < m; j++) {

@@ -1,5 +1,7 @@
 package dev.coreset.selection.sample;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -14,7 +16,8 @@ public final class HardCut {
 
     /**
      * How many of n samples the cut drops: floor(beta x n), lowered so that at least {@code budget} remain (a
-     * budget larger than what the cut leaves wins over the cut).
+     * budget larger than what the cut leaves wins over the cut). beta x n is taken in decimal, as beta is written
+     * (0.29 x 100 = 29): the double product 28.999999999999996 would floor one short.
      */
     public static int dropped(int n, double beta, int budget) {
         if (!(beta >= 0 && beta < 1)) {
@@ -23,7 +26,9 @@ public final class HardCut {
         if (budget < 0 || budget > n) {
             throw new IllegalArgumentException("budget " + budget + " outside 0.." + n);
         }
-        return Math.min((int) Math.floor(beta * n), n - budget);
+        int cut = BigDecimal.valueOf(beta).multiply(BigDecimal.valueOf(n)).setScale(0, RoundingMode.FLOOR)
+                .intValueExact();
+        return Math.min(cut, n - budget);
     }
 
     /** Indices sorted by (score ascending, index ascending): hardest first. NaN scores are refused. */
@@ -37,7 +42,8 @@ public final class HardCut {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> lowIsHard[i]).thenComparingInt(i -> i));
+        // + 0.0 turns -0.0 into 0.0: a negated zero score ties with 0 and goes by index like any tie.
+        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> lowIsHard[i] + 0.0).thenComparingInt(i -> i));
         return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
     }
 
