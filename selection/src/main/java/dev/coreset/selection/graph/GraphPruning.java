@@ -94,9 +94,13 @@ public final class GraphPruning {
 
     /**
      * The first {@code budget} picks of the merged sequences: repeatedly the part whose next pick has the highest
-     * value (ties to the lower part index). Returns {part, position in that part's sequence} per pick.
+     * value (ties to the lower part index, which matches one pass over the union when the parts' indices are
+     * contiguous and in part order). Returns {part, position in that part's sequence} per pick.
      */
     public static int[][] merge(double[][] values, int budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget must be >= 0, got " + budget);
+        }
         int[] next = new int[values.length];
         int total = 0;
         for (double[] v : values) {

@@ -40,6 +40,9 @@ public final class BetaSampling {
         if (!(pruneRate >= 0 && pruneRate < 1)) {
             throw new IllegalArgumentException("pruning rate must be in [0, 1), got " + pruneRate);
         }
+        if (!(exponent > 0) || Double.isInfinite(exponent)) {
+            throw new IllegalArgumentException("exponent must be finite and > 0, got " + exponent);
+        }
         Integer[] idx = new Integer[score.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;

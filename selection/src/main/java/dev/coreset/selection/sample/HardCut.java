@@ -31,11 +31,12 @@ public final class HardCut {
         return Math.min(cut, n - budget);
     }
 
-    /** Indices sorted by (score ascending, index ascending): hardest first. NaN scores are refused. */
+    /** Indices sorted by (score ascending, index ascending): hardest first. NaN and infinite scores are refused. */
     public static int[] hardestFirst(double[] lowIsHard) {
         for (int i = 0; i < lowIsHard.length; i++) {
-            if (Double.isNaN(lowIsHard[i])) {
-                throw new IllegalArgumentException("score of sample " + i + " is NaN");
+            if (!Double.isFinite(lowIsHard[i])) {
+                // An infinite score would stretch the strata's range until every other sample shares one stratum.
+                throw new IllegalArgumentException("score of sample " + i + " is not finite: " + lowIsHard[i]);
             }
         }
         Integer[] idx = new Integer[lowIsHard.length];
