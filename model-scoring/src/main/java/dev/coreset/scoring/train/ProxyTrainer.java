@@ -29,20 +29,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a proxy model with Adam on rows streamed from a {@link RowSource}, writing a checkpoint after
- * every epoch. Layout of {@code runDir}:
+ * Trains a proxy model with Adam on rows streamed from a {@link RowSource} for a number of epochs or of optimizer
+ * steps, writing a checkpoint after every epoch (or only after the last one, {@link CheckpointPolicy#LAST}) and
+ * measuring val/test accuracy after every epoch. Layout of {@code runDir}:
  * <pre>
  *   epoch-000/   initialisation (only with {@link TrainOptions#saveInitial()}; t = 0 of loss trajectories)
  *   epoch-001/   after the first full pass ... epoch-E/ after the last
- *   metrics.json {"spec":..., "options":..., "epochs":[{epoch, trainLoss, trainRows, valAccuracy,
+ *   metrics.json {"spec":..., "options":..., "epochs":[{epoch, steps, trainLoss, trainRows, valAccuracy,
  *                testAccuracy, seconds, checkpoint}, ...]} rewritten (atomically) after every epoch
  * </pre>
- * Loss: softmax cross-entropy, per batch {@code sum_i w_i l_i / sum_i w_i} (plain mean when weights are off
+ * A step budget of N steps runs epochs until the N-th step; the last epoch stops right after it, mid-pass if
+ * need be, and is evaluated and checkpointed there, so epochs = ceil(N / steps per epoch) and every run ends with
+ * an accuracy measured at its final step.
+ * <p>Loss: softmax cross-entropy, per batch {@code sum_i w_i l_i / sum_i w_i} (plain mean when weights are off
  * or all 1). So a row of weight 2 counts exactly like the same row present twice in the batch. Batches whose
- * weights are all 0 are skipped.
+ * weights are all 0 are skipped (no step).
  * <p>Determinism: weights come from {@link dev.coreset.scoring.model.SeededInitializer}, shuffling from a
  * seeded {@link ShuffleBuffer}, the engine seed is set too; two runs with the same seed, data order and
- * thread count give bit-identical parameters. Memory: the shuffle buffer plus one batch; never the data set.
+ * thread count give bit-identical parameters. Memory: the shuffle buffer plus one batch, and the val/test
+ * splits packed for evaluation up to a bound ({@link EvaluationSet}); never the training set.
  * Runs on the driver (or any JVM); nothing here depends on Spark.
  */
 public final class ProxyTrainer {
@@ -62,33 +67,50 @@ public final class ProxyTrainer {
         List<Path> checkpoints = new ArrayList<>();
         List<EpochMetrics> metrics = new ArrayList<>();
         try (Model model = Checkpoints.newInitializedModel(spec, options.device(), options.seed());
-             Trainer trainer = model.newTrainer(config(options))) {
+             Trainer trainer = model.newTrainer(config(options));
+             EvaluationSet valSet = EvaluationSet.of(trainer, spec, val);
+             EvaluationSet testSet = EvaluationSet.of(trainer, spec, test)) {
             trainer.initialize(Checkpoints.batchShape(spec, 1));
             if (options.saveInitial()) {
                 long t0 = System.nanoTime();
                 Path dir = Checkpoints.save(model, spec, runDir, 0, options.seed());
                 checkpoints.add(dir);
-                metrics.add(new EpochMetrics(0, null, 0, accuracy(trainer, spec, val, options),
-                        accuracy(trainer, spec, test, options), (System.nanoTime() - t0) / 1e9, dir.getFileName().toString()));
+                metrics.add(new EpochMetrics(0, 0, null, 0, accuracy(valSet, trainer), accuracy(testSet, trainer),
+                        (System.nanoTime() - t0) / 1e9, dir.getFileName().toString()));
                 writeMetrics(runDir, spec, options, metrics);
             }
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            long steps = 0;
+            for (int epoch = 1; ; epoch++) {
                 long t0 = System.nanoTime();
-                double[] lossAndRows = runEpoch(trainer, spec, train, options, epoch);
-                Path dir = Checkpoints.save(model, spec, runDir, epoch, options.seed());
-                checkpoints.add(dir);
-                Double valAcc = accuracy(trainer, spec, val, options);
-                Double testAcc = accuracy(trainer, spec, test, options);
-                EpochMetrics m = new EpochMetrics(epoch, lossAndRows[0], (long) lossAndRows[1], valAcc, testAcc,
-                        (System.nanoTime() - t0) / 1e9, dir.getFileName().toString());
+                long stepsLeft = options.hasStepBudget() ? options.steps() - steps : Long.MAX_VALUE;
+                EpochTotals totals = runEpoch(trainer, spec, train, options, epoch, stepsLeft);
+                steps += totals.steps();
+                boolean last = options.hasStepBudget() ? steps >= options.steps() : epoch == options.epochs();
+                Path dir = null;
+                if (options.checkpoints().saves(last)) {
+                    dir = Checkpoints.save(model, spec, runDir, epoch, options.seed());
+                    checkpoints.add(dir);
+                }
+                Double valAcc = accuracy(valSet, trainer);
+                Double testAcc = accuracy(testSet, trainer);
+                EpochMetrics m = new EpochMetrics(epoch, steps, totals.meanLoss(), totals.rows(), valAcc, testAcc,
+                        (System.nanoTime() - t0) / 1e9, dir == null ? null : dir.getFileName().toString());
                 metrics.add(m);
                 writeMetrics(runDir, spec, options, metrics);
-                LOG.info("epoch {}/{}: train loss {} over {} rows, val acc {}, test acc {}, {} s", epoch,
-                        options.epochs(), String.format("%.4f", m.trainLoss()), m.trainRows(), valAcc, testAcc,
-                        String.format("%.1f", m.seconds()));
+                LOG.info("epoch {}{}: step {}{}, train loss {} over {} rows, val acc {}, test acc {}, {} s", epoch,
+                        options.hasStepBudget() ? "" : "/" + options.epochs(), steps,
+                        options.hasStepBudget() ? "/" + options.steps() : "", String.format("%.4f", m.trainLoss()),
+                        m.trainRows(), valAcc, testAcc, String.format("%.1f", m.seconds()));
+                if (last) {
+                    break;
+                }
             }
         }
         return new TrainingResult(runDir, List.copyOf(checkpoints), List.copyOf(metrics));
+    }
+
+    private static Double accuracy(EvaluationSet set, Trainer trainer) {
+        return set == null ? null : set.accuracy(trainer);
     }
 
     /** Softmax cross-entropy, Adam at the options' fixed learning rate, on the options' device. */
@@ -113,7 +135,16 @@ public final class ProxyTrainer {
         return perSample.mul(weights).sum().div(weights.sum());
     }
 
-    private static double[] runEpoch(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options, int epoch) {
+    /** What one epoch trained: weighted loss sum and weight sum over its steps, rows back-propagated, steps. */
+    private record EpochTotals(double weightedLoss, double weights, long rows, long steps) {
+        double meanLoss() {
+            return weights > 0 ? weightedLoss / weights : Double.NaN;
+        }
+    }
+
+    /** One pass over the source, or its first {@code maxSteps} steps when the step budget ends within it. */
+    private static EpochTotals runEpoch(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options,
+                                        int epoch, long maxSteps) {
         long epochSeed = mix(options.seed(), epoch);
         int n = spec.inputLength();
         int b = options.batchSize();
@@ -122,7 +153,9 @@ public final class ProxyTrainer {
         float[] w = new float[b];
         double sumWeightedLoss = 0;
         double sumWeights = 0;
-        long rows = 0;
+        long read = 0;
+        long trained = 0;
+        long steps = 0;
         try (CloseableIterator<LabeledRow> raw = source.open(epochSeed)) {
             Iterator<LabeledRow> it = options.shuffleBuffer() > 0
                     ? new ShuffleBuffer<>(raw, options.shuffleBuffer(), mix(epochSeed, 1)) : raw;
@@ -134,24 +167,40 @@ public final class ProxyTrainer {
                 y[filled] = row.label();
                 w[filled] = options.useWeights() ? row.weight() : 1f;
                 filled++;
-                rows++;
+                read++;
                 if (filled == b) {
                     double[] lw = step(trainer, spec, x, y, w, filled);
-                    sumWeightedLoss += lw[0];
-                    sumWeights += lw[1];
+                    if (lw[1] > 0) {
+                        sumWeightedLoss += lw[0];
+                        sumWeights += lw[1];
+                        trained += filled;
+                        steps++;
+                    }
                     filled = 0;
+                    if (steps == maxSteps) {
+                        break; // the step budget ends mid-pass
+                    }
                 }
             }
             if (filled > 0) {
                 double[] lw = step(trainer, spec, x, y, w, filled);
-                sumWeightedLoss += lw[0];
-                sumWeights += lw[1];
+                if (lw[1] > 0) {
+                    sumWeightedLoss += lw[0];
+                    sumWeights += lw[1];
+                    trained += filled;
+                    steps++;
+                }
             }
         }
-        if (rows == 0) {
+        if (read == 0) {
             throw new CoresetInputException("training source yielded no rows in epoch " + epoch);
         }
-        return new double[] {sumWeights > 0 ? sumWeightedLoss / sumWeights : Double.NaN, rows};
+        if (steps == 0 && options.hasStepBudget()) {
+            throw new CoresetInputException("epoch " + epoch + " took no optimizer step: every batch's weights are 0,"
+                    + " so --steps " + options.steps() + " can never be reached; give the rows positive weights"
+                    + " (or train with --weights uniform).");
+        }
+        return new EpochTotals(sumWeightedLoss, sumWeights, trained, steps);
     }
 
     /**
@@ -202,69 +251,32 @@ public final class ProxyTrainer {
         }
     }
 
-    /** Accuracy of the trainer's current model on {@code source}, or null when source is null. */
-    public static Double accuracy(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options) {
-        if (source == null) {
-            return null;
-        }
-        int n = spec.inputLength();
-        int b = Math.max(options.batchSize(), 256);
-        float[] x = new float[b * n];
-        int[] y = new int[b];
-        long correct = 0;
-        long total = 0;
-        try (CloseableIterator<LabeledRow> it = source.open(0)) {
-            int filled = 0;
-            while (true) {
-                boolean more = it.hasNext();
-                if (more) {
-                    LabeledRow row = it.next();
-                    checkRow(row, spec, "evaluation");
-                    System.arraycopy(row.features(), 0, x, filled * n, n);
-                    y[filled++] = row.label();
-                }
-                if (filled == b || (!more && filled > 0)) {
-                    try (NDManager m = trainer.getManager().newSubManager()) {
-                        NDArray xs = m.create(filled == b ? x : java.util.Arrays.copyOf(x, filled * n),
-                                Checkpoints.batchShape(spec, filled));
-                        NDArray logits = trainer.evaluate(new NDList(xs)).get(0);
-                        long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
-                        for (int i = 0; i < filled; i++) {
-                            if (pred[i] == y[i]) {
-                                correct++;
-                            }
-                        }
-                    }
-                    total += filled;
-                    filled = 0;
-                }
-                if (!more) {
-                    break;
-                }
-            }
-        }
-        return total == 0 ? null : (double) correct / total;
-    }
-
-    /** The JSON written to metrics.json. */
+    /**
+     * The JSON written to metrics.json. Exactly one of plannedEpochs and plannedSteps is set (the run's budget;
+     * files written before step budgets have no plannedSteps); checkpoints is every-epoch or last.
+     */
     public record MetricsFile(@JsonProperty("spec") ModelSpec spec,
                               @JsonProperty("seed") long seed,
-                              @JsonProperty("plannedEpochs") int plannedEpochs,
+                              @JsonProperty("plannedEpochs") Integer plannedEpochs,
+                              @JsonProperty("plannedSteps") Long plannedSteps,
                               @JsonProperty("batchSize") int batchSize,
                               @JsonProperty("learningRate") float learningRate,
                               @JsonProperty("shuffleBuffer") int shuffleBuffer,
                               @JsonProperty("useWeights") boolean useWeights,
                               @JsonProperty("device") String device,
+                              @JsonProperty("checkpoints") String checkpoints,
                               @JsonProperty("epochs") List<EpochMetrics> epochs) {
     }
 
     /** Writes (atomically replaces) {@code runDir/metrics.json}. */
     public static void writeMetrics(Path runDir, ModelSpec spec, TrainOptions o, List<EpochMetrics> metrics) {
-        MetricsFile file = new MetricsFile(spec, o.seed(), o.epochs(), o.batchSize(), o.learningRate(),
-                o.shuffleBuffer(), o.useWeights(), o.device().toString(), List.copyOf(metrics));
+        MetricsFile file = new MetricsFile(spec, o.seed(), o.hasStepBudget() ? null : o.epochs(),
+                o.hasStepBudget() ? o.steps() : null, o.batchSize(), o.learningRate(), o.shuffleBuffer(),
+                o.useWeights(), o.device().toString(), o.checkpoints().cliName(), List.copyOf(metrics));
         Path target = runDir.resolve(METRICS_FILE);
         Path tmp = runDir.resolve("." + METRICS_FILE + ".tmp");
         try {
+            Files.createDirectories(runDir); // with --checkpoints last no epoch folder may have made it yet
             Checkpoints.JSON.writeValue(tmp.toFile(), file);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

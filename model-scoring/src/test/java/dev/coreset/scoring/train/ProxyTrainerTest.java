@@ -63,6 +63,8 @@ class ProxyTrainerTest {
         EpochMetrics last = metrics.epochs().get(2);
         assertEquals(2, last.epoch());
         assertEquals(300, last.trainRows());
+        assertEquals(List.of(0L, 10L, 20L), metrics.epochs().stream().map(EpochMetrics::steps).toList(),
+                "cumulative Adam steps: ceil(300 / 32) per epoch");
         assertTrue(last.trainLoss() < metrics.epochs().get(1).trainLoss() || last.trainLoss() < 0.3,
                 "loss falls: " + metrics.epochs());
         // chance is 1/3; blobs are easy

@@ -44,10 +44,24 @@ public final class TrainJob {
         }
     }
 
-    /** What resume compares: the samples table, the manifest, the model and trainer options (not --cache-mb). */
+    /**
+     * What resume compares: the samples table, the manifest, the model and trainer options (not --cache-mb); the
+     * trainer's options include the run's length (epochs or steps) and --checkpoints.
+     */
     public static final StageSpec STAGE = StageSpec.of("train", Options.class).inputs("samples", "manifest")
             .outputs("out").ignore("cacheBytes").spread("spec", "train").rename("learningRate", "lr")
             .rename("architecture", "model");
+
+    /**
+     * The run's {@link StageRecord}: {@link #STAGE}'s, with the budget the run does not use (epochs under a step
+     * budget, steps under an epoch budget) recorded as not set, so that resume names a switch between the two as
+     * such ("made with --epochs 5, this run has --epochs (not set)") rather than as a 0 nobody typed.
+     */
+    public static StageRecord stageRecord(Options o, Configuration conf) {
+        StageRecord r = STAGE.record(o, conf);
+        r.parameters.put(o.train().hasStepBudget() ? "epochs" : "steps", null);
+        return r;
+    }
 
     /** The train, val and test rows of one samples table; the demo shares one instance across many runs. */
     public static final class Splits {
@@ -95,15 +109,12 @@ public final class TrainJob {
         AtomicPublisher publisher = new AtomicPublisher(conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         publisher.checkTarget(target, o.overwrite());
-        StageRecord stage = STAGE.record(o, conf);
+        StageRecord stage = stageRecord(o, conf);
         long start = System.nanoTime();
         RowSource trainRows = splits.train;
         TrainOptions options = o.train();
         long subsetRows = -1;
-        if (o.crest() != null && o.manifest() != null) {
-            throw new CoresetInputException("--crest selects its own mini-batch coresets from the whole train split;"
-                    + " use either --crest or --manifest, not both.");
-        }
+        checkCombination(o);
         if (o.manifest() != null) {
             // Checked before the run directory is staged: a mismatched manifest leaves nothing behind.
             ManifestSubset subset = ManifestSubset.load(o.samples(), splits.train, ManifestWeights.read(o.manifest()),
@@ -127,7 +138,7 @@ public final class TrainJob {
                 result = ProxyTrainer.train(o.spec(), trainRows, splits.val, splits.test, options, dir);
             }
             TrainingRun run = TrainingRun.write(dir, o.samples(), o.manifest(),
-                    o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), result,
+                    o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), subsetRows, result,
                     (System.nanoTime() - start) / 1e9, crest);
             stage.write(staging, conf);
             publisher.markSuccess(staging);
@@ -138,6 +149,21 @@ public final class TrainJob {
             if (!done) {
                 publisher.discard(staging);
             }
+        }
+    }
+
+    /**
+     * Refuses options that do not go together, before anything is read or written (the CLI calls it before
+     * resume, so a bad combination is named as such rather than compared with an existing run).
+     */
+    public static void checkCombination(Options o) {
+        if (o.crest() != null && o.manifest() != null) {
+            throw new CoresetInputException("--crest selects its own mini-batch coresets from the whole train split;"
+                    + " use either --crest or --manifest, not both.");
+        }
+        if (o.crest() != null && o.train().hasStepBudget()) {
+            throw new CoresetInputException("--steps " + o.train().steps() + " does not apply to --crest, which counts"
+                    + " epoch-equivalents of ceil(n / batch) steps; give --epochs instead.");
         }
     }
 

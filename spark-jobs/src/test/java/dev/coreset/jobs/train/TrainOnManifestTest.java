@@ -12,6 +12,7 @@ import dev.coreset.scoring.train.LabeledRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -90,6 +91,8 @@ class TrainOnManifestTest {
         assertEquals(rows, info.rowsPerEpoch());
         assertEquals(3L * rows, info.samplesSeen());
         assertEquals(3, info.valAccuracy().size());
+        long perEpoch = (rows + 31) / 32;
+        assertEquals(List.of(perEpoch, 2 * perEpoch, 3 * perEpoch), info.steps(), "cumulative steps per epoch");
         assertTrue(info.valAccuracy().get(2) > 0.5, "a 20% subset of digits still learns: " + info.valAccuracy());
         assertFalse(Files.exists(out.resolve("epoch-000")), "no initial checkpoint for subset runs");
         assertTrue(run.out().contains(rows + " rows"), run.out());
@@ -108,10 +111,10 @@ class TrainOnManifestTest {
         CliRun run = ok(CliRun.of("train", "--samples", samples.toString(), "--manifest", manifest.toString(),
                 "--weights", weights, "--model", "mlp", "--hidden", "16", "--epochs", "1", "--seed", "4",
                 "--out", out.toString()));
-        // The epoch row of the summary table: epoch, train loss, val acc (the seconds column differs run to run).
+        // The epoch row of the summary table: epoch, steps, train loss, val acc (seconds differ run to run).
         String[] cells = run.out().lines().filter(l -> l.trim().startsWith("1 ")).findFirst().orElseThrow()
                 .trim().split("\\s+");
-        return cells[1] + " " + cells[2];
+        return cells[2] + " " + cells[3];
     }
 
     @Test

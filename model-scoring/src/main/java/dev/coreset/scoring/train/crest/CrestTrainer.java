@@ -8,6 +8,7 @@ import dev.coreset.scoring.Seeds;
 import dev.coreset.scoring.model.Checkpoints;
 import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.scoring.train.EpochMetrics;
+import dev.coreset.scoring.train.EvaluationSet;
 import dev.coreset.scoring.train.LabeledRow;
 import dev.coreset.scoring.train.ProxyTrainer;
 import dev.coreset.scoring.train.RowSource;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   later subsets come from the rest.</li>
  * </ol>
  * The run lasts {@code epochs} epoch-equivalents of ceil(n / b) steps each (the gradient computations of one
- * pass over the n train rows); after each, val/test accuracy, a checkpoint and metrics.json are written as in
+ * pass over the n train rows); after each, val/test accuracy, a checkpoint (unless
+ * {@link dev.coreset.scoring.train.CheckpointPolicy#LAST} keeps only the last) and metrics.json are written as in
  * plain training ({@code epoch-000} too with {@link TrainOptions#saveInitial()}).
  * <p>Determinism: initialisation, engine seed, subset draws, stochastic greedy and the projection all come from
  * the run seed; same seed, data order and thread count give identical parameters.
@@ -70,12 +72,16 @@ public final class CrestTrainer {
      * @param train      the training rows (held in memory, up to {@code maxBytes})
      * @param val        validation rows for accuracy per epoch-equivalent, or null
      * @param test       test rows, or null
-     * @param options    model recipe: epochs (= epoch-equivalents), learning rate, seed; its batch size is b unless
-     *                   {@link CrestOptions#coresetSize()} is set
+     * @param options    model recipe: epochs (= epoch-equivalents; a step budget is refused), learning rate, seed,
+     *                   checkpoint policy; its batch size is b unless {@link CrestOptions#coresetSize()} is set
      */
     public static CrestResult train(ModelSpec spec, RowSource train, RowSource val, RowSource test,
                                     TrainOptions options, CrestOptions crest, long maxBytes, Path runDir,
                                     CrestObserver observer) {
+        if (options.hasStepBudget()) {
+            throw new IllegalArgumentException("CREST counts epoch-equivalents; a step budget (" + options.steps()
+                    + " steps) does not apply");
+        }
         List<LabeledRow> data = InMemoryRows.load(train, spec, maxBytes);
         int n = data.size();
         int b = crest.coresetSize(options.batchSize());
@@ -90,16 +96,17 @@ public final class CrestTrainer {
         List<Path> checkpoints = new ArrayList<>();
         List<EpochMetrics> metrics = new ArrayList<>();
         try (Model model = Checkpoints.newInitializedModel(spec, options.device(), options.seed());
-             Trainer trainer = model.newTrainer(ProxyTrainer.config(recipe))) {
+             Trainer trainer = model.newTrainer(ProxyTrainer.config(recipe));
+             EvaluationSet valSet = EvaluationSet.of(trainer, spec, val);
+             EvaluationSet testSet = EvaluationSet.of(trainer, spec, test)) {
             trainer.initialize(Checkpoints.batchShape(spec, 1));
             SubsetScorer scorer = new SubsetScorer(model, spec, data, crest, Seeds.mix(options.seed(), 7));
             if (options.saveInitial()) {
                 long t0 = System.nanoTime();
                 Path dir = Checkpoints.save(model, spec, runDir, 0, options.seed());
                 checkpoints.add(dir);
-                metrics.add(new EpochMetrics(0, null, 0, ProxyTrainer.accuracy(trainer, spec, val, recipe),
-                        ProxyTrainer.accuracy(trainer, spec, test, recipe), (System.nanoTime() - t0) / 1e9,
-                        dir.getFileName().toString()));
+                metrics.add(new EpochMetrics(0, 0, null, 0, accuracy(valSet, trainer), accuracy(testSet, trainer),
+                        (System.nanoTime() - t0) / 1e9, dir.getFileName().toString()));
                 ProxyTrainer.writeMetrics(runDir, spec, recipe, metrics);
             }
             int inputLength = spec.inputLength();
@@ -145,13 +152,17 @@ public final class CrestTrainer {
                 }
                 counts.trainRows += rows;
                 long t0 = System.nanoTime();
-                Path dir = Checkpoints.save(model, spec, runDir, epoch, options.seed());
-                checkpoints.add(dir);
-                Double valAcc = ProxyTrainer.accuracy(trainer, spec, val, recipe);
-                Double testAcc = ProxyTrainer.accuracy(trainer, spec, test, recipe);
+                Path dir = null;
+                if (options.checkpoints().saves(epoch == options.epochs())) {
+                    dir = Checkpoints.save(model, spec, runDir, epoch, options.seed());
+                    checkpoints.add(dir);
+                }
+                Double valAcc = accuracy(valSet, trainer);
+                Double testAcc = accuracy(testSet, trainer);
                 counts.evalNanos += System.nanoTime() - t0;
-                EpochMetrics em = new EpochMetrics(epoch, sumWeights > 0 ? sumLoss / sumWeights : Double.NaN, rows,
-                        valAcc, testAcc, (System.nanoTime() - epochStart) / 1e9, dir.getFileName().toString());
+                EpochMetrics em = new EpochMetrics(epoch, step, sumWeights > 0 ? sumLoss / sumWeights : Double.NaN,
+                        rows, valAcc, testAcc, (System.nanoTime() - epochStart) / 1e9,
+                        dir == null ? null : dir.getFileName().toString());
                 metrics.add(em);
                 ProxyTrainer.writeMetrics(runDir, spec, recipe, metrics);
                 LOG.info("CREST epoch-equivalent {}/{}: train loss {} over {} rows, val acc {}, test acc {}, {} s,"
@@ -164,6 +175,10 @@ public final class CrestTrainer {
                 pool.dropped(), pool.size(), counts.trainRows, counts.selectionRows, counts.checkRows,
                 counts.trainNanos / 1e9, counts.selectionNanos / 1e9, counts.checkNanos / 1e9, counts.evalNanos / 1e9);
         return new CrestResult(new TrainingResult(runDir, List.copyOf(checkpoints), List.copyOf(metrics)), summary);
+    }
+
+    private static Double accuracy(EvaluationSet set, Trainer trainer) {
+        return set == null ? null : set.accuracy(trainer);
     }
 
     private static Region select(SubsetScorer scorer, CoresetSelector selector, CandidatePool pool, CrestOptions crest,
