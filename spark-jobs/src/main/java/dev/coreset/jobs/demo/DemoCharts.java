@@ -29,14 +29,14 @@ final class DemoCharts {
     private DemoCharts() {
     }
 
-    /** Test accuracy against coreset size, one line per method with the seeds' spread as error bars. */
-    static byte[] accuracyByFraction(DemoSummary s, double noise) {
+    /** Test accuracy against coreset size under one protocol, one line per method with the seeds' spread. */
+    static byte[] accuracyByFraction(DemoSummary s, String noise, DemoSummary.Protocol protocol) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Test accuracy vs coreset size (" + DemoPlan.noiseTag(noise) + ")")
+                .title("Test accuracy vs coreset size, " + protocol.text() + " (" + noise + ")")
                 .xAxisTitle("coreset size (% of each class)").yAxisTitle("test accuracy").build();
         chart.getStyler().setMarkerSize(7);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        List<DemoSummary.Cell> cells = s.cells(noise);
+        List<DemoSummary.Cell> cells = s.cells(noise, protocol);
         double maxFraction = 0;
         for (String m : s.methods()) {
             List<DemoSummary.Cell> line = cells.stream().filter(c -> c.method().equals(m)).toList();
@@ -57,10 +57,30 @@ final class DemoCharts {
         return png(chart);
     }
 
+    /** Test accuracy against optimizer steps (the compute a user pays): the full data and every method at one size. */
+    static byte[] accuracyBySteps(DemoSummary s, String noise, double fraction) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Test accuracy vs gradient steps, " + DemoPlan.fractionTag(fraction) + " coresets (" + noise + ")")
+                .xAxisTitle("optimizer steps").yAxisTitle("test accuracy (mean over seeds)").build();
+        chart.getStyler().setMarkerSize(3);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        double[][] full = s.curve(noise, "full", 1.0);
+        if (full[0].length > 0) {
+            chart.addSeries("full data", full[0], full[1]);
+        }
+        for (String m : s.methods()) {
+            double[][] xy = s.curve(noise, m, fraction);
+            if (xy[0].length > 0) {
+                chart.addSeries(m, xy[0], xy[1]);
+            }
+        }
+        return png(chart);
+    }
+
     /** Share of each class in the full train split and in every method's coreset at one size. */
-    static byte[] classShares(DemoSummary s, double noise, double fraction) {
+    static byte[] classShares(DemoSummary s, String noise, double fraction) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Class shares at " + DemoPlan.fractionTag(fraction) + " (" + DemoPlan.noiseTag(noise) + ")")
+                .title("Class shares at " + DemoPlan.fractionTag(fraction) + " (" + noise + ")")
                 .xAxisTitle("class").yAxisTitle("share of samples").build();
         chart.getStyler().setAvailableSpaceFill(0.9);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -88,25 +108,25 @@ final class DemoCharts {
                 .xAxisTitle("stage").yAxisTitle("seconds").build();
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        for (double noise : s.noiseLevels()) {
+        for (String noise : s.noiseLevels()) {
             List<Number> seconds = new ArrayList<>();
             for (String k : stageKinds) {
                 seconds.add(s.stageSeconds(noise, k));
             }
-            chart.addSeries(DemoPlan.noiseTag(noise), stageKinds, seconds);
+            chart.addSeries(noise, stageKinds, seconds);
         }
         return png(chart);
     }
 
     /** Share of flipped labels in each method's coresets against the train split's, per size. */
-    static byte[] noisyShares(DemoSummary s, double noise) {
+    static byte[] noisyShares(DemoSummary s, String noise) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Flipped labels in the coresets (" + DemoPlan.noiseTag(noise) + ")")
+                .title("Flipped labels in the coresets (" + noise + ")")
                 .xAxisTitle("coreset size").yAxisTitle("share with a flipped label").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         Map<String, List<Number>> byMethod = new LinkedHashMap<>();
         List<String> sizes = new ArrayList<>();
-        List<DemoSummary.Cell> cells = s.cells(noise);
+        List<DemoSummary.Cell> cells = s.cells(noise, DemoSummary.Protocol.STEPS);
         for (DemoSummary.Cell c : cells) {
             if (!c.method().equals("full") && !sizes.contains(DemoPlan.fractionTag(c.fraction()))) {
                 sizes.add(DemoPlan.fractionTag(c.fraction()));

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Where the demo puts things, all under one folder:
  * <pre>
  *   demo-plan.json  stages.json  results.json  results.csv  report.html  report/*.png  logs/
- *   clean/ noise30/ ...   one folder per noise level:
+ *   clean/ noise30/ pair30/ ...   one folder per noise setting (DemoNoise.tag()):
  *     samples/ proxy/ scores/ scores-posterior/ dynamics/ flags/
  *     coresets/METHOD-FRACTION[-sSEED]/   manifests (random: one per seed)
  *     runs/METHOD-FRACTION-sSEED/ runs/full-sSEED/   final training runs
@@ -38,45 +38,45 @@ public record DemoLayout(Path root) {
         return root.resolve("logs").resolve(name + ".log");
     }
 
-    public Path noise(double rate) {
-        return root.resolve(DemoPlan.noiseTag(rate));
+    public Path noise(String tag) {
+        return root.resolve(tag);
     }
 
-    public Path samples(double rate) {
-        return noise(rate).resolve("samples");
+    public Path samples(String noise) {
+        return noise(noise).resolve("samples");
     }
 
-    public Path proxy(double rate) {
-        return noise(rate).resolve("proxy");
+    public Path proxy(String noise) {
+        return noise(noise).resolve("proxy");
     }
 
-    public Path scores(double rate) {
-        return noise(rate).resolve("scores");
+    public Path scores(String noise) {
+        return noise(noise).resolve("scores");
     }
 
-    public Path posteriorScores(double rate) {
-        return noise(rate).resolve("scores-posterior");
+    public Path posteriorScores(String noise) {
+        return noise(noise).resolve("scores-posterior");
     }
 
-    public Path dynamics(double rate) {
-        return noise(rate).resolve("dynamics");
+    public Path dynamics(String noise) {
+        return noise(noise).resolve("dynamics");
     }
 
-    public Path flags(double rate) {
-        return noise(rate).resolve("flags");
+    public Path flags(String noise) {
+        return noise(noise).resolve("flags");
     }
 
     /** A coreset's manifest; {@code seed} only for seeded methods (random), else null. */
-    public Path coreset(double rate, DemoMethod method, double fraction, Integer seed) {
-        return noise(rate).resolve("coresets").resolve(method.cliName() + "-" + DemoPlan.fractionTag(fraction)
+    public Path coreset(String noise, DemoMethod method, double fraction, Integer seed) {
+        return noise(noise).resolve("coresets").resolve(method.cliName() + "-" + DemoPlan.fractionTag(fraction)
                 + (seed == null ? "" : "-s" + seed));
     }
 
-    public Path run(double rate, DemoMethod method, double fraction, int seed) {
-        return noise(rate).resolve("runs").resolve(method.cliName() + "-" + DemoPlan.fractionTag(fraction) + "-s" + seed);
+    public Path run(String noise, DemoMethod method, double fraction, int seed) {
+        return noise(noise).resolve("runs").resolve(method.cliName() + "-" + DemoPlan.fractionTag(fraction) + "-s" + seed);
     }
 
-    public Path fullRun(double rate, int seed) {
-        return noise(rate).resolve("runs").resolve("full-s" + seed);
+    public Path fullRun(String noise, int seed) {
+        return noise(noise).resolve("runs").resolve("full-s" + seed);
     }
 }

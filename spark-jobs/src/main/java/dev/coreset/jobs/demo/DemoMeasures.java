@@ -42,12 +42,12 @@ final class DemoMeasures {
         });
     }
 
-    DemoResults.Dataset dataset(double noise, Path samples) {
+    DemoResults.Dataset dataset(String noise, Path samples) {
         Counts c = counts(train(samples));
         return new DemoResults.Dataset(noise, c.rows(), c.perClass(), c.noisy());
     }
 
-    DemoResults.Flags flags(double noise, Path samples, Path flags) {
+    DemoResults.Flags flags(String noise, Path samples, Path flags) {
         Dataset<Row> t = train(samples);
         Dataset<Row> f = spark.read().parquet(flags.toString()).select(Tables.SAMPLE_ID);
         Counts all = counts(t);
@@ -55,7 +55,7 @@ final class DemoMeasures {
         return new DemoResults.Flags(noise, flagged.rows(), flagged.noisy(), all.noisy(), all.rows());
     }
 
-    DemoResults.Coreset coreset(double noise, String method, double fraction, Integer seed, Path samples, Path manifest) {
+    DemoResults.Coreset coreset(String noise, String method, double fraction, Integer seed, Path samples, Path manifest) {
         ManifestReader.open(manifest.toString()).validate();
         Dataset<Row> ids = spark.read().parquet(manifest.toString()).select(Tables.SAMPLE_ID);
         Counts c = counts(ids.join(train(samples), Tables.SAMPLE_ID));

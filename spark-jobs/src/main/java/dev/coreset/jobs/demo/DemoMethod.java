@@ -18,7 +18,17 @@ public enum DemoMethod {
     /** Facility location on the samples the noise flags leave. */
     FACILITY_LOCATION_FILTERED("facility-location-filtered", "facility-location", true),
     KCENTER("kcenter", "kcenter", false),
-    CLD("cld", "cld", false);
+    CLD("cld", "cld", false),
+    /** Coverage-centric selection on AUM, hard cut auto (select --method ccs). */
+    CCS("ccs", "ccs", false),
+    /** DUAL's score with Beta sampling (select --method dual). */
+    DUAL("dual", "dual", false),
+    /** D2-Pruning on the logits-grad embedding with AUM difficulty, hard cut auto (select --method d2). */
+    D2("d2", "d2", false);
+
+    /** The standard plan's methods: the baselines, the methods that lost to random before, and the new ones. */
+    private static final List<DemoMethod> STANDARD = List.of(RANDOM, RANDOM_FILTERED, FACILITY_LOCATION,
+            FACILITY_LOCATION_FILTERED, CLD, CCS, DUAL, D2);
 
     private final String cliName;
     private final String selectMethod;
@@ -44,9 +54,21 @@ public enum DemoMethod {
         return selectMethod;
     }
 
-    /** Random picks depend on the seed (one coreset per training seed); the others are functions of the scores. */
+    /**
+     * Methods that draw at random (random, CCS inside its strata, DUAL's sampling) make one coreset per training seed;
+     * the others are functions of the scores.
+     */
     public boolean seeded() {
-        return selectMethod.equals("random");
+        return selectMethod.equals("random") || this == CCS || this == DUAL;
+    }
+
+    /** Methods that read the samples' trajectories (select --window applies). */
+    public boolean dynamics() {
+        return this == CCS || this == DUAL || this == D2;
+    }
+
+    public static List<String> standardNames() {
+        return STANDARD.stream().map(DemoMethod::cliName).toList();
     }
 
     public static List<String> cliNames() {

@@ -11,12 +11,15 @@ import java.util.Locale;
  * @param dataset        "idx:DIR" (train/t10k IDX files, e.g. Fashion-MNIST) or "csv:FILE" (label in the last column)
  * @param limit          first rows of each input file (0 = all)
  * @param testFraction   test hold-out for inputs without a test file (csv)
- * @param noise          label-noise rates to run (0 = clean)
+ * @param noise          label-noise settings to run ({@link DemoNoise}: "0" clean, "0.3" uniform, "pair:0.3")
  * @param methods        selection methods (see {@link DemoMethod})
  * @param fractions      coreset sizes as a fraction of each class
  * @param seeds          training seeds 1..seeds (random selection uses the same seed)
  * @param proxyEpochs    epochs of the proxy that produces the scores
- * @param trainEpochs    epochs of every final training run (subset and full data: one recipe)
+ * @param trainEpochs    epochs of the full-data runs; every coreset trains for the same number of optimizer steps
+ *                       (equal steps), and its accuracy after the same number of epochs is read off that run at
+ *                       epoch trainEpochs (equal epochs: with a fixed learning rate, the first epochs of the longer run
+ *                       are exactly the shorter run)
  * @param hidden         MLP widths for proxy and final models
  * @param posteriorDraws weight draws of the posterior-sampled embedding
  * @param posteriorSigma std of the Gaussian perturbation of the last layer
@@ -24,7 +27,7 @@ import java.util.Locale;
 public record DemoPlan(@JsonProperty("dataset") String dataset,
                        @JsonProperty("limit") long limit,
                        @JsonProperty("testFraction") double testFraction,
-                       @JsonProperty("noise") List<Double> noise,
+                       @JsonProperty("noise") List<String> noise,
                        @JsonProperty("methods") List<String> methods,
                        @JsonProperty("fractions") List<Double> fractions,
                        @JsonProperty("seeds") int seeds,
@@ -43,20 +46,25 @@ public record DemoPlan(@JsonProperty("dataset") String dataset,
         hidden = List.copyOf(hidden);
     }
 
-    /** The full comparison: two noise levels, six methods, three sizes, three seeds. */
+    /** The full comparison: clean, 30% uniform and 30% pair noise, the standard methods, two sizes, three seeds. */
     public static DemoPlan standard(String dataset, double testFraction) {
-        return new DemoPlan(dataset, 0, testFraction, List.of(0.0, 0.3), DemoMethod.cliNames(),
-                List.of(0.05, 0.1, 0.3), 3, 3, 6, List.of(256), 128, 1e-3f, 8, 0.02);
+        return new DemoPlan(dataset, 0, testFraction, List.of("0", "0.3", "pair:0.3"), DemoMethod.standardNames(),
+                List.of(0.1, 0.3), 3, 3, 6, List.of(256), 128, 1e-3f, 8, 0.02);
     }
 
-    /** A smoke run of every stage: a slice of the data, one size, one seed, short training. */
+    /** A smoke run of every stage and method: a slice of the data, clean and 30% noise, one size, one seed. */
     public static DemoPlan quick(String dataset, double testFraction) {
-        return new DemoPlan(dataset, 6_000, testFraction, List.of(0.0, 0.3), DemoMethod.cliNames(), List.of(0.1), 1,
+        return new DemoPlan(dataset, 6_000, testFraction, List.of("0", "0.3"), DemoMethod.cliNames(), List.of(0.1), 1,
                 2, 3, List.of(128), 128, 1e-3f, 4, 0.02);
     }
 
+    /** The noise settings, parsed. */
+    public List<DemoNoise> noiseSettings() {
+        return noise.stream().map(DemoNoise::parse).toList();
+    }
+
     /** This plan with the given settings replaced (null: keep). Checks the result. */
-    public DemoPlan with(List<Double> noise, List<String> methods, List<Double> fractions, Integer seeds, Long limit,
+    public DemoPlan with(List<String> noise, List<String> methods, List<Double> fractions, Integer seeds, Long limit,
                          Integer proxyEpochs, Integer trainEpochs) {
         DemoPlan p = new DemoPlan(dataset, limit != null ? limit : this.limit, testFraction,
                 noise != null ? noise : this.noise, methods != null ? methods : this.methods,
@@ -74,10 +82,9 @@ public record DemoPlan(@JsonProperty("dataset") String dataset,
                 throw new CoresetInputException("--fractions " + f + " is outside (0, 1); pass e.g. 0.05,0.1,0.3.");
             }
         }
-        for (double n : noise) {
-            if (!(n >= 0 && n < 1)) {
-                throw new CoresetInputException("--noise " + n + " is outside [0, 1); pass e.g. 0,0.3.");
-            }
+        List<DemoNoise> settings = noiseSettings();
+        if (settings.stream().map(DemoNoise::tag).distinct().count() != settings.size()) {
+            throw new CoresetInputException("--noise " + noise + " names one setting twice; list each once.");
         }
         if (fractions.isEmpty() || noise.isEmpty() || methods.isEmpty()) {
             throw new CoresetInputException("--fractions, --noise and --methods need at least one value each.");
@@ -87,6 +94,10 @@ public record DemoPlan(@JsonProperty("dataset") String dataset,
             throw new CoresetInputException("--seeds, --proxy-epochs and --train-epochs must be at least 1 and --limit"
                     + " at least 0 (got " + seeds + ", " + proxyEpochs + ", " + trainEpochs + ", " + limit + ").");
         }
+        if (methods.contains(DemoMethod.DUAL.cliName()) && proxyEpochs < 2) {
+            throw new CoresetInputException("--methods dual needs --proxy-epochs 2 or more (DUAL's window spans 2+"
+                    + " trained checkpoints); got " + proxyEpochs + ".");
+        }
         if (!methods.contains(DemoMethod.RANDOM.cliName())) {
             throw new CoresetInputException("--methods must include random: every method is compared with it.");
         }
@@ -95,13 +106,8 @@ public record DemoPlan(@JsonProperty("dataset") String dataset,
     /** One line saying what will run. */
     public String describe() {
         return String.format(Locale.ROOT, "%s%s, noise %s, methods %s, sizes %s, %d seed(s), proxy %d epochs,"
-                + " final models %d epochs (MLP %s)", dataset, limit > 0 ? " (first " + limit + " rows per file)" : "",
+                + " full data %d epochs, coresets the same steps (MLP %s)", dataset, limit > 0 ? " (first " + limit + " rows per file)" : "",
                 noise, methods, fractions, seeds, proxyEpochs, trainEpochs, hidden);
-    }
-
-    /** Folder-name tag of a noise level: clean, noise30. */
-    public static String noiseTag(double rate) {
-        return rate == 0 ? "clean" : "noise" + Math.round(rate * 100);
     }
 
     /** Folder-name tag of a fraction: 5pct, 10pct, 2_5pct. */

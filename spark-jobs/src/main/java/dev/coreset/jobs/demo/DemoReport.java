@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import dev.coreset.jobs.demo.DemoSummary.Protocol;
 
 /**
  * Turns {@link DemoResults} into what a person reads: the console table and headlines, {@code results.csv},
@@ -18,11 +19,11 @@ import java.util.Locale;
  * Sections of the HTML: summary, accuracy, classes, time, noise, plan.
  */
 public final class DemoReport {
-    static final List<String> SECTIONS = List.of("summary", "accuracy", "classes", "time", "noise", "plan");
+    static final List<String> SECTIONS = List.of("summary", "accuracy", "steps", "classes", "time", "noise", "plan");
     static final List<String> STAGE_KINDS = List.of("ingest", "proxy", "score", "score-posterior", "select",
             "noise-flags", "train-coresets", "train-full");
-    private static final String[] HEADER = {"noise", "method", "size", "test acc", "sd", "vs random", "flipped",
-        "select s", "train s", "speed-up", "to full-1pt s"};
+    private static final String[] HEADER = {"noise", "method", "size", "epochs: acc", "sd", "vs random",
+        "steps: acc", "sd", "vs random", "flipped", "select s", "to full-1pt: steps", "s"};
 
     private final DemoResults results;
     private final DemoSummary summary;
@@ -45,60 +46,91 @@ public final class DemoReport {
 
     private List<List<String>> rows() {
         List<List<String>> rows = new ArrayList<>();
-        for (double noise : summary.noiseLevels()) {
-            for (DemoSummary.Cell c : summary.cells(noise)) {
-                DemoSummary.Cell random = summary.random(noise, c.fraction());
-                boolean full = c.method().equals("full");
-                rows.add(List.of(DemoPlan.noiseTag(noise), c.method(), full ? "100%" : pct(c.fraction(), 0),
-                        f(c.meanAccuracy(), 4), f(c.sdAccuracy(), 4),
-                        random == null || full ? "" : signedPoints(c.meanAccuracy() - random.meanAccuracy()),
-                        Double.isNaN(c.noisyShare()) ? "" : pct(c.noisyShare(), 1), full ? "" : f(c.selectSeconds(), 1),
-                        f(c.trainSeconds(), 1), full ? "1.00x" : f(c.speedUp(), 2) + "x",
-                        Double.isNaN(c.secondsToTarget()) ? (c.reached() > 0 ? c.reached() + "/" + c.seeds() + " seeds"
-                                : "not reached") : f(c.secondsToTarget(), 1)));
+        for (String noise : summary.noiseLevels()) {
+            List<DemoSummary.Cell> epochs = summary.cells(noise, Protocol.EPOCHS);
+            List<DemoSummary.Cell> steps = summary.cells(noise, Protocol.STEPS);
+            for (int i = 0; i < epochs.size(); i++) {
+                DemoSummary.Cell e = epochs.get(i);
+                DemoSummary.Cell s = steps.get(i);
+                boolean full = e.method().equals("full");
+                rows.add(List.of(noise, e.method(), full ? "100%" : pct(e.fraction(), 0),
+                        f(100 * e.meanAccuracy(), 2), f(100 * e.sdAccuracy(), 2), full ? "" : vsRandom(e),
+                        full ? "" : f(100 * s.meanAccuracy(), 2), full ? "" : f(100 * s.sdAccuracy(), 2),
+                        full ? "" : vsRandom(s),
+                        Double.isNaN(e.noisyShare()) ? "" : pct(e.noisyShare(), 1), full ? "" : f(e.selectSeconds(), 1),
+                        Double.isNaN(s.stepsToTarget()) ? reachedText(s) : f(s.stepsToTarget(), 0),
+                        Double.isNaN(s.secondsToTarget()) ? "" : f(s.secondsToTarget(), 1)));
             }
         }
         return rows;
     }
 
+    private String vsRandom(DemoSummary.Cell c) {
+        DemoSummary.Cell random = summary.random(c.noise(), c.fraction(), c.protocol());
+        return random == null ? "" : signedPoints(c.meanAccuracy() - random.meanAccuracy());
+    }
+
+    private static String reachedText(DemoSummary.Cell c) {
+        return c.reached() > 0 ? c.reached() + "/" + c.seeds() + " seeds" : "not reached";
+    }
+
     /** The findings the issue asks about, stated with their numbers (and misses said as misses). */
     List<String> headlines() {
         List<String> lines = new ArrayList<>();
-        for (double noise : summary.noiseLevels()) {
-            String tag = DemoPlan.noiseTag(noise);
-            for (double f : results.plan.fractions()) {
-                DemoSummary.Cell best = summary.best(noise, f);
-                DemoSummary.Cell random = summary.random(noise, f);
-                if (best != null && random != null) {
-                    lines.add(String.format(Locale.ROOT, "%s %s: best method %s %.2f%% vs stratified random %.2f%% (%s points)",
-                            tag, pct(f, 0), best.method(), 100 * best.meanAccuracy(), 100 * random.meanAccuracy(),
-                            signedPoints(best.meanAccuracy() - random.meanAccuracy())));
+        for (String noise : summary.noiseLevels()) {
+            for (double f : summary.fractions(noise)) {
+                for (Protocol p : Protocol.values()) {
+                    DemoSummary.Cell best = summary.best(noise, f, p);
+                    DemoSummary.Cell random = summary.random(noise, f, p);
+                    DemoSummary.Cell byVal = summary.bestByValidation(noise, f, p);
+                    if (best != null && random != null) {
+                        lines.add(String.format(Locale.ROOT, "%s %s, %s: best method %s %.2f%% vs stratified random"
+                                        + " %.2f%% (%s points); best by validation accuracy: %s (%s points)", noise,
+                                pct(f, 0), p.text(), best.method(), 100 * best.meanAccuracy(), 100 * random.meanAccuracy(),
+                                signedPoints(best.meanAccuracy() - random.meanAccuracy()), byVal.method(),
+                                signedPoints(byVal.meanAccuracy() - random.meanAccuracy())));
+                    }
                 }
             }
-            DemoSummary.Cell full = summary.cell(noise, "full", 1.0);
-            DemoSummary.Cell fastest = summary.fastestToTarget(noise);
+            DemoSummary.Cell full = summary.cell(noise, "full", 1.0, Protocol.STEPS);
             double target = summary.fullAccuracy(noise) - DemoSummary.TOLERANCE;
+            DemoSummary.Cell fastest = summary.fastestToTarget(noise);
             if (fastest == null) {
-                lines.add(String.format(Locale.ROOT, "%s: no run reached full-data accuracy minus 1 point (%.2f%%)", tag,
-                        100 * target));
+                lines.add(String.format(Locale.ROOT, "%s: no run reached full-data accuracy minus 1 point (%.2f%%)",
+                        noise, 100 * target));
             } else if (fastest.method().equals("full") || Double.isNaN(full.secondsToTarget())) {
-                lines.add(String.format(Locale.ROOT, "%s: full-data training reaches %.2f%% first (%.1f s); no coreset"
-                        + " got there sooner", tag, 100 * target, full.secondsToTarget()));
+                lines.add(String.format(Locale.ROOT, "%s: full-data training reaches %.2f%% first (%.0f steps, %.1f s);"
+                        + " no coreset got there sooner", noise, 100 * target, full.stepsToTarget(),
+                        full.secondsToTarget()));
             } else {
-                lines.add(String.format(Locale.ROOT, "%s: %s at %s reaches %.2f%% (full minus 1 point) in %.1f s with"
-                        + " selection, full data in %.1f s: %.2fx faster", tag, fastest.method(), pct(fastest.fraction(), 0),
-                        100 * target, fastest.secondsToTarget(), full.secondsToTarget(),
+                lines.add(String.format(Locale.ROOT, "%s: %s at %s reaches %.2f%% (full minus 1 point) in %.0f steps and"
+                        + " %.1f s with selection, full data in %.0f steps and %.1f s: %.2fx faster", noise,
+                        fastest.method(), pct(fastest.fraction(), 0), 100 * target, fastest.stepsToTarget(),
+                        fastest.secondsToTarget(), full.stepsToTarget(), full.secondsToTarget(),
                         full.secondsToTarget() / fastest.secondsToTarget()));
+            }
+            DemoNoise setting = results.plan.noiseSettings().stream().filter(n -> n.tag().equals(noise)).findFirst()
+                    .orElse(DemoNoise.CLEAN);
+            List<Double> fractions = summary.fractions(noise);
+            if (setting.noisy() && !fractions.isEmpty()) {
+                double largest = fractions.get(fractions.size() - 1);
+                DemoSummary.Cell best = summary.best(noise, largest, Protocol.STEPS);
+                if (best != null) {
+                    lines.add(String.format(Locale.ROOT, "%s: the best %s coreset at equal steps (%s, %.2f%%) against all"
+                            + " the noisy data (%.2f%%): %s points", noise, pct(largest, 0), best.method(),
+                            100 * best.meanAccuracy(), 100 * summary.fullAccuracy(noise),
+                            signedPoints(best.meanAccuracy() - summary.fullAccuracy(noise))));
+                }
             }
             DemoResults.Flags flags = summary.flags(noise);
             if (flags != null) {
                 lines.add(String.format(Locale.ROOT, "%s: noise flags %d of %d train samples, precision %s, recall %s"
-                        + " (flipped: %d)", tag, flags.flagged(), flags.trainRows(), pctOrNa(flags.precision()),
+                        + " (flipped: %d)", noise, flags.flagged(), flags.trainRows(), pctOrNa(flags.precision()),
                         pctOrNa(flags.recall()), flags.noisy()));
             }
         }
         double proxyAndScore = 0;
-        for (double noise : summary.noiseLevels()) {
+        for (String noise : summary.noiseLevels()) {
             proxyAndScore += summary.stageSeconds(noise, "proxy") + summary.stageSeconds(noise, "score")
                     + summary.stageSeconds(noise, "score-posterior");
         }
@@ -111,11 +143,15 @@ public final class DemoReport {
     public void write(DemoLayout layout) {
         try {
             Json.MAPPER.writeValue(layout.results().toFile(), results);
-            StringBuilder csv = new StringBuilder("noise,method,fraction,seed,rows,final_test_accuracy,train_seconds,"
-                    + "select_seconds\n");
+            StringBuilder csv = new StringBuilder("noise,method,fraction,seed,rows,epochs_test_accuracy,"
+                    + "steps_test_accuracy,epochs_val_accuracy,steps_val_accuracy,steps,train_seconds,select_seconds\n");
             for (DemoResults.Run r : results.runs) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%.6f,%.3f,%.3f%n", r.noise(), r.method(),
-                        r.fraction(), r.seed(), r.rows(), r.finalAccuracy(), r.trainSeconds(), r.selectSeconds()));
+                int e = summary.judgedAt(r, Protocol.EPOCHS);
+                int s = summary.judgedAt(r, Protocol.STEPS);
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%d,%.3f,%.3f%n", r.noise(),
+                        r.method(), r.fraction(), r.seed(), r.rows(), DemoResults.Run.at(r.testAccuracy(), e),
+                        DemoResults.Run.at(r.testAccuracy(), s), DemoResults.Run.at(r.valAccuracy(), e),
+                        DemoResults.Run.at(r.valAccuracy(), s), r.steps().get(s), r.trainSeconds(), r.selectSeconds()));
             }
             Files.writeString(layout.resultsCsv(), csv, StandardCharsets.UTF_8);
             Files.writeString(layout.report(), html(layout.charts()), StandardCharsets.UTF_8);
@@ -134,8 +170,11 @@ public final class DemoReport {
         h.append("<p>").append(esc(results.plan.dataset())).append(": ").append(results.plan.noise().size())
                 .append(" noise level(s) x ").append(results.plan.methods().size()).append(" methods x ")
                 .append(results.plan.fractions().size()).append(" size(s) x ").append(results.plan.seeds())
-                .append(" seed(s); MLP ").append(results.plan.hidden()).append(", ").append(results.plan.trainEpochs())
-                .append(" epochs for every final model (coresets and full data alike). Wall time ")
+                .append(" seed(s); MLP ").append(results.plan.hidden()).append(". The full data trains ")
+                .append(results.plan.trainEpochs()).append(" epochs; every coreset trains the same number of optimizer"
+                        + " steps (equal steps) with the same recipe, and its accuracy after the same number of epochs"
+                        + " (equal epochs) is read off that run: with a fixed learning rate its first epochs are exactly"
+                        + " the shorter run. Wall time ")
                 .append(f(results.wallSeconds, 1)).append(" s.</p>\n");
 
         h.append("<h2 id=\"summary\">Summary</h2>\n<ul>");
@@ -150,28 +189,39 @@ public final class DemoReport {
             row.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p>test acc: mean final test accuracy over seeds (sd: their standard deviation); flipped:"
-                + " share of selected samples whose label was flipped by the injected noise; select s: selection"
-                + " stage (for posterior facility location, without its scoring); speed-up: full-data training time over"
-                + " selection plus coreset training time; to full-1pt: selection plus training seconds until the test"
-                + " accuracy first reached the full-data accuracy minus one point.</p>\n");
+        h.append("</table>\n<p>acc: mean test accuracy (%) over seeds (sd: their standard deviation) at equal epochs"
+                + " and at equal steps; vs random: points against stratified random of the same size, redrawn per seed;"
+                + " flipped: share of selected samples whose label the injected noise flipped; select s: selection"
+                + " stage (for posterior facility location, without its scoring); to full-1pt: optimizer steps, and"
+                + " selection plus training seconds, until the test accuracy first reached the full-data accuracy minus"
+                + " one point (within the equal-steps budget).</p>\n");
 
         h.append("<h2 id=\"accuracy\">Accuracy against coreset size</h2>\n");
-        for (double noise : summary.noiseLevels()) {
-            h.append(img(charts, "accuracy-" + DemoPlan.noiseTag(noise), DemoCharts.accuracyByFraction(summary, noise)));
+        for (String noise : summary.noiseLevels()) {
+            for (Protocol p : Protocol.values()) {
+                h.append(img(charts, "accuracy-" + noise + "-" + p.name().toLowerCase(Locale.ROOT),
+                        DemoCharts.accuracyByFraction(summary, noise, p)));
+            }
+        }
+        h.append("<h2 id=\"steps\">Accuracy against gradient steps</h2>\n");
+        for (String noise : summary.noiseLevels()) {
+            Double f = curveFraction(noise);
+            if (f != null) {
+                h.append(img(charts, "steps-" + noise, DemoCharts.accuracyBySteps(summary, noise, f)));
+            }
         }
         h.append("<h2 id=\"classes\">Class histograms</h2>\n");
         double middle = results.plan.fractions().get(results.plan.fractions().size() / 2);
-        for (double noise : summary.noiseLevels()) {
-            h.append(img(charts, "classes-" + DemoPlan.noiseTag(noise), DemoCharts.classShares(summary, noise, middle)));
+        for (String noise : summary.noiseLevels()) {
+            h.append(img(charts, "classes-" + noise, DemoCharts.classShares(summary, noise, middle)));
         }
         h.append("<h2 id=\"time\">Time per stage</h2>\n");
         h.append(img(charts, "time", DemoCharts.timeBreakdown(summary, STAGE_KINDS)));
         h.append("<table><tr><th>noise</th>");
         STAGE_KINDS.forEach(k -> h.append("<th>").append(k).append("</th>"));
         h.append("</tr>");
-        for (double noise : summary.noiseLevels()) {
-            h.append("<tr><td>").append(DemoPlan.noiseTag(noise)).append("</td>");
+        for (String noise : summary.noiseLevels()) {
+            h.append("<tr><td>").append(noise).append("</td>");
             STAGE_KINDS.forEach(k -> h.append("<td>").append(f(summary.stageSeconds(noise, k), 1)).append("</td>"));
             h.append("</tr>");
         }
@@ -179,24 +229,34 @@ public final class DemoReport {
 
         h.append("<h2 id=\"noise\">Label noise: flags and what the coresets keep</h2>\n<table><tr><th>noise</th>")
                 .append("<th>train rows</th><th>flipped</th><th>flagged</th><th>precision</th><th>recall</th></tr>");
-        for (double noise : summary.noiseLevels()) {
+        for (String noise : summary.noiseLevels()) {
             DemoResults.Flags fl = summary.flags(noise);
             if (fl != null) {
-                h.append("<tr><td>").append(DemoPlan.noiseTag(noise)).append("</td><td>").append(fl.trainRows())
+                h.append("<tr><td>").append(noise).append("</td><td>").append(fl.trainRows())
                         .append("</td><td>").append(fl.noisy()).append("</td><td>").append(fl.flagged())
                         .append("</td><td>").append(pctOrNa(fl.precision())).append("</td><td>")
                         .append(pctOrNa(fl.recall())).append("</td></tr>");
             }
         }
         h.append("</table>\n");
-        for (double noise : summary.noiseLevels()) {
-            if (noise > 0) {
-                h.append(img(charts, "flipped-" + DemoPlan.noiseTag(noise), DemoCharts.noisyShares(summary, noise)));
+        for (String noise : summary.noiseLevels()) {
+            DemoResults.Dataset d = summary.dataset(noise);
+            if (d != null && d.noisy() > 0) {
+                h.append(img(charts, "flipped-" + noise, DemoCharts.noisyShares(summary, noise)));
             }
         }
         h.append("<h2 id=\"plan\">Plan</h2>\n<pre>").append(esc(Json.MAPPER.writeValueAsString(results.plan)))
                 .append("</pre>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** The size whose accuracy-against-steps curves the report draws: 10% when planned, else the smallest. */
+    private Double curveFraction(String noise) {
+        List<Double> fractions = summary.fractions(noise);
+        if (fractions.isEmpty()) {
+            return null;
+        }
+        return fractions.contains(0.1) ? 0.1 : fractions.get(0);
     }
 
     private static String img(Path dir, String name, byte[] png) {

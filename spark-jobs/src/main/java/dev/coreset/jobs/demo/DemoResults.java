@@ -11,40 +11,53 @@ import java.util.List;
  */
 public final class DemoResults {
     /** The seconds one stage took ({@code reused}: an earlier run made it; its recorded time is kept). */
-    public record StageTime(@JsonProperty("noise") double noise, @JsonProperty("stage") String stage,
+    public record StageTime(@JsonProperty("noise") String noise, @JsonProperty("stage") String stage,
                             @JsonProperty("detail") String detail, @JsonProperty("seconds") double seconds,
                             @JsonProperty("reused") boolean reused) {
     }
 
     /**
-     * One final training run: a coreset's samples (or the full train split, method "full", fraction 1) for the
-     * plan's epochs. {@code testAccuracy} and {@code epochSeconds} (cumulative) have one entry per epoch.
+     * One final training run: a coreset's samples (or the full train split, method "full", fraction 1) for the full run's
+     * number of optimizer steps. Lists have one entry per evaluation (the end of every epoch, and the last step when it
+     * ends an epoch early): test and val accuracy, the optimizer steps so far and the cumulative training seconds. The
+     * equal-epochs figure of a coreset is its entry at the plan's epochs (the same run, read earlier).
      */
-    public record Run(@JsonProperty("noise") double noise, @JsonProperty("method") String method,
+    public record Run(@JsonProperty("noise") String noise, @JsonProperty("method") String method,
                       @JsonProperty("fraction") double fraction, @JsonProperty("seed") int seed,
                       @JsonProperty("rows") long rows, @JsonProperty("testAccuracy") List<Double> testAccuracy,
+                      @JsonProperty("valAccuracy") List<Double> valAccuracy, @JsonProperty("steps") List<Long> steps,
                       @JsonProperty("epochSeconds") List<Double> epochSeconds,
                       @JsonProperty("trainSeconds") double trainSeconds,
                       @JsonProperty("selectSeconds") double selectSeconds) {
+        /** Test accuracy at the last evaluation (equal steps; for the full data, its only protocol). */
         public double finalAccuracy() {
-            return testAccuracy.isEmpty() ? Double.NaN : testAccuracy.get(testAccuracy.size() - 1);
+            return at(testAccuracy, testAccuracy.size() - 1);
+        }
+
+        /** The evaluation index at the end of epoch {@code epochs} (the last one when the run is shorter). */
+        public int indexAtEpoch(int epochs) {
+            return Math.min(epochs, testAccuracy.size()) - 1;
+        }
+
+        static double at(List<Double> values, int i) {
+            return i < 0 || i >= values.size() || values.get(i) == null ? Double.NaN : values.get(i);
         }
     }
 
     /** What a coreset holds: samples per class and how many of them carry a flipped label. */
-    public record Coreset(@JsonProperty("noise") double noise, @JsonProperty("method") String method,
+    public record Coreset(@JsonProperty("noise") String noise, @JsonProperty("method") String method,
                           @JsonProperty("fraction") double fraction, @JsonProperty("seed") Integer seed,
                           @JsonProperty("rows") long rows, @JsonProperty("classCounts") List<Long> classCounts,
                           @JsonProperty("noisy") long noisy) {
     }
 
     /** The train split of one noise level: samples per class and flipped labels. */
-    public record Dataset(@JsonProperty("noise") double noise, @JsonProperty("rows") long rows,
+    public record Dataset(@JsonProperty("noise") String noise, @JsonProperty("rows") long rows,
                           @JsonProperty("classCounts") List<Long> classCounts, @JsonProperty("noisy") long noisy) {
     }
 
     /** Noise flags of one noise level against the true flips (precision/recall NaN when nothing to measure). */
-    public record Flags(@JsonProperty("noise") double noise, @JsonProperty("flagged") long flagged,
+    public record Flags(@JsonProperty("noise") String noise, @JsonProperty("flagged") long flagged,
                         @JsonProperty("truePositives") long truePositives, @JsonProperty("noisy") long noisy,
                         @JsonProperty("trainRows") long trainRows) {
         public double precision() {

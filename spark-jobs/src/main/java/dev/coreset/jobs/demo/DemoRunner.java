@@ -5,6 +5,7 @@ import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.jobs.train.TrainJob;
 import dev.coreset.jobs.train.TrainingRun;
 import dev.coreset.scoring.model.ModelSpec;
+import dev.coreset.scoring.train.CheckpointPolicy;
 import dev.coreset.scoring.train.TrainOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,11 @@ public final class DemoRunner {
     private static final long CACHE_BYTES = 1L << 30;
     private static final long PROXY_SEED = 1;
     private static final long SELECT_SEED = 1;
+    /**
+     * The checkpoints the trajectory scores average over (select and cld --window): from:1 leaves out the proxy's
+     * untrained initialisation (checkpoint 0), whose near-uniform probabilities say nothing about a sample.
+     */
+    static final String SCORE_WINDOW = "from:1";
 
     private final SparkSession spark;
     private final DemoPlan plan;
@@ -36,12 +42,12 @@ public final class DemoRunner {
     private final StageLedger ledger;
     private final DemoResults results;
     private final Consumer<String> console;
-    private final Map<Double, String> samplesKey = new HashMap<>();
-    private final Map<Double, String> proxyKey = new HashMap<>();
-    private final Map<Double, String> scoresKey = new HashMap<>();
-    private final Map<Double, String> posteriorKey = new HashMap<>();
-    private final Map<Double, String> dynamicsKey = new HashMap<>();
-    private final Map<Double, String> flagsKey = new HashMap<>();
+    private final Map<DemoNoise, String> samplesKey = new HashMap<>();
+    private final Map<DemoNoise, String> proxyKey = new HashMap<>();
+    private final Map<DemoNoise, String> scoresKey = new HashMap<>();
+    private final Map<DemoNoise, String> posteriorKey = new HashMap<>();
+    private final Map<DemoNoise, String> dynamicsKey = new HashMap<>();
+    private final Map<DemoNoise, String> flagsKey = new HashMap<>();
     private final Map<Path, String> coresetKey = new HashMap<>();
     private final Map<Path, Double> coresetSeconds = new HashMap<>();
 
@@ -56,11 +62,11 @@ public final class DemoRunner {
 
     public DemoResults run() {
         long start = System.nanoTime();
-        for (double noise : plan.noise()) {
+        for (DemoNoise noise : plan.noiseSettings()) {
             ingest(noise);
         }
         trainProxies();
-        for (double noise : plan.noise()) {
+        for (DemoNoise noise : plan.noiseSettings()) {
             score(noise);
             if (plan.methods().contains(DemoMethod.FACILITY_LOCATION_POSTERIOR.cliName())) {
                 scorePosterior(noise);
@@ -73,7 +79,8 @@ public final class DemoRunner {
             }
         }
         DemoMeasures measures = new DemoMeasures(spark);
-        for (double noise : plan.noise()) {
+        for (DemoNoise n : plan.noiseSettings()) {
+            String noise = n.tag();
             results.datasets.add(measures.dataset(noise, layout.samples(noise)));
             results.flags.add(measures.flags(noise, layout.samples(noise), layout.flags(noise)));
             for (double fraction : plan.fractions()) {
@@ -93,93 +100,105 @@ public final class DemoRunner {
 
     // ---- stages -------------------------------------------------------------------------------------------
 
-    private void ingest(double noise) {
+    private void ingest(DemoNoise noise) {
         DemoDataset data = DemoDataset.parse(plan.dataset());
-        String key = StageKey.of("ingest").with("dataset", plan.dataset()).with("limit", plan.limit())
-                .with("testFraction", plan.testFraction()).with("noise", noise).with("seed", PROXY_SEED).toString();
+        StageKey k = StageKey.of("ingest").with("dataset", plan.dataset()).with("limit", plan.limit())
+                .with("testFraction", plan.testFraction()).with("noise", noise.rate()).with("seed", PROXY_SEED);
+        if (noise.noisy()) {
+            k.with("noiseKind", noise.kind().cliName());
+        }
+        String key = k.toString();
         samplesKey.put(noise, key);
-        Path out = layout.samples(noise);
+        Path out = layout.samples(noise.tag());
         List<String> args = new ArrayList<>(data.ingestArgs(plan.testFraction()));
-        args.addAll(List.of("--val-fraction", "0.1", "--label-noise", num(noise), "--seed", String.valueOf(PROXY_SEED),
-                "--out", out.toString(), "--overwrite", "--no-progress"));
+        args.addAll(List.of("--val-fraction", "0.1", "--label-noise", num(noise.rate()), "--noise-kind",
+                noise.kind().cliName(), "--seed", String.valueOf(PROXY_SEED), "--out", out.toString(), "--overwrite",
+                "--no-progress"));
         if (plan.limit() > 0) {
             args.addAll(List.of("--limit", String.valueOf(plan.limit())));
         }
-        cli(noise, "ingest", DemoPlan.noiseTag(noise), out, key, args);
+        cli(noise, "ingest", noise.tag(), out, key, args);
     }
 
     private void trainProxies() {
         List<Runnable> jobs = new ArrayList<>();
-        for (double noise : plan.noise()) {
+        for (DemoNoise noise : plan.noiseSettings()) {
             String key = StageKey.of("proxy").after(samplesKey.get(noise)).with("epochs", plan.proxyEpochs())
                     .with("hidden", plan.hidden()).with("batch", plan.batchSize()).with("lr", plan.learningRate())
                     .with("seed", PROXY_SEED).toString();
             proxyKey.put(noise, key);
-            Path out = layout.proxy(noise);
+            Path out = layout.proxy(noise.tag());
             jobs.add(() -> stage(noise, "proxy", "mlp " + plan.hidden() + ", " + plan.proxyEpochs() + " epochs", out, key,
-                    () -> train(noise, null, PROXY_SEED, plan.proxyEpochs(), true, out)));
+                    () -> train(noise.tag(), null, PROXY_SEED, plan.proxyEpochs(), 0, true, out)));
         }
         jobs.forEach(Runnable::run);
     }
 
-    private void score(double noise) {
+    private void score(DemoNoise noise) {
         String key = StageKey.of("score").after(proxyKey.get(noise)).with("embedding", "logits-grad").toString();
         scoresKey.put(noise, key);
-        Path out = layout.scores(noise);
+        Path out = layout.scores(noise.tag());
         cli(noise, "score", "all checkpoints, logits-grad", out, key, List.of("score", "--samples",
-                layout.samples(noise).toString(), "--checkpoints", layout.proxy(noise).toString(), "--embedding",
+                layout.samples(noise.tag()).toString(), "--checkpoints", layout.proxy(noise.tag()).toString(), "--embedding",
                 "logits-grad", "--out", out.toString(), "--overwrite", "--no-progress"));
     }
 
-    private void scorePosterior(double noise) {
+    private void scorePosterior(DemoNoise noise) {
         String key = StageKey.of("score-posterior").after(proxyKey.get(noise)).with("draws", plan.posteriorDraws())
                 .with("sigma", plan.posteriorSigma()).with("seed", SELECT_SEED).toString();
         posteriorKey.put(noise, key);
-        Path out = layout.posteriorScores(noise);
+        Path out = layout.posteriorScores(noise.tag());
         cli(noise, "score-posterior", plan.posteriorDraws() + " draws, sigma " + plan.posteriorSigma(), out, key,
-                List.of("score", "--samples", layout.samples(noise).toString(), "--checkpoints",
-                        layout.proxy(noise).toString(), "--epochs", String.valueOf(plan.proxyEpochs()), "--splits",
+                List.of("score", "--samples", layout.samples(noise.tag()).toString(), "--checkpoints",
+                        layout.proxy(noise.tag()).toString(), "--epochs", String.valueOf(plan.proxyEpochs()), "--splits",
                         "train", "--embedding", "logits-grad", "--posterior-draws",
                         String.valueOf(plan.posteriorDraws()), "--posterior-sigma", num(plan.posteriorSigma()),
                         "--seed", String.valueOf(SELECT_SEED), "--out", out.toString(), "--overwrite",
                         "--no-progress"));
     }
 
-    /** CLD at the first size also writes the dynamics table; the noise flags are made from it. */
-    private void dynamicsAndFlags(double noise) {
+    /**
+     * CLD at the first size also writes the dynamics table (its trajectory scores and probabilities over
+     * {@link #SCORE_WINDOW}); the noise flags are made from it.
+     */
+    private void dynamicsAndFlags(DemoNoise noise) {
+        String tag = noise.tag();
         double first = plan.fractions().get(0);
-        Path cldCoreset = layout.coreset(noise, DemoMethod.CLD, first, null);
-        String key = StageKey.of("cld").after(scoresKey.get(noise)).with("fraction", first).toString();
+        Path cldCoreset = layout.coreset(tag, DemoMethod.CLD, first, null);
+        String key = StageKey.of("cld").after(scoresKey.get(noise)).with("fraction", first)
+                .with("window", SCORE_WINDOW).toString();
         dynamicsKey.put(noise, key);
-        Path dynamics = layout.dynamics(noise);
+        Path dynamics = layout.dynamics(tag);
         boolean reuse = ledger.reusable(cldCoreset, key).isPresent() && ledger.reusable(dynamics, key).isPresent();
         double seconds = stage(noise, "select", "cld " + DemoPlan.fractionTag(first) + " + dynamics", cldCoreset, key,
-                () -> CliStage.run(layout.log(DemoPlan.noiseTag(noise) + "-cld-dynamics"), List.of("cld", "--scores",
-                        layout.scores(noise).toString(), "--fraction", num(first), "--budget-mode", "proportional",
-                        "--out", cldCoreset.toString(),
+                () -> CliStage.run(layout.log(tag + "-cld-dynamics"), List.of("cld", "--scores",
+                        layout.scores(tag).toString(), "--fraction", num(first), "--budget-mode", "proportional",
+                        "--window", SCORE_WINDOW, "--out", cldCoreset.toString(),
                         "--dynamics-out", dynamics.toString(), "--overwrite", "--no-progress")), reuse);
         ledger.record(dynamics, key, seconds);
         coresetKey.put(cldCoreset, key);
         coresetSeconds.put(cldCoreset, seconds);
 
-        String fkey = StageKey.of("noise").after(key).after(samplesKey.get(noise)).toString();
+        String fkey = StageKey.of("noise").after(key).after(samplesKey.get(noise)).with("rule", "auto").toString();
         flagsKey.put(noise, fkey);
-        Path flags = layout.flags(noise);
+        Path flags = layout.flags(tag);
         cli(noise, "noise-flags", "from the dynamics", flags, fkey, List.of("noise", "--dynamics", dynamics.toString(),
-                "--samples", layout.samples(noise).toString(), "--out", flags.toString(), "--overwrite",
+                "--samples", layout.samples(tag).toString(), "--out", flags.toString(), "--overwrite",
                 "--no-progress"));
     }
 
-    private void select(double noise, DemoMethod method, double fraction) {
+    private void select(DemoNoise noise, DemoMethod method, double fraction) {
+        String tag = noise.tag();
         if (method == DemoMethod.CLD) {
-            Path out = layout.coreset(noise, method, fraction, null);
+            Path out = layout.coreset(tag, method, fraction, null);
             if (coresetKey.containsKey(out)) {
                 return; // made with the dynamics
             }
-            String key = StageKey.of("cld").after(scoresKey.get(noise)).with("fraction", fraction).toString();
+            String key = StageKey.of("cld").after(scoresKey.get(noise)).with("fraction", fraction)
+                    .with("window", SCORE_WINDOW).toString();
             double s = cli(noise, "select", "cld " + DemoPlan.fractionTag(fraction), out, key, List.of("cld",
-                    "--scores", layout.scores(noise).toString(), "--fraction", num(fraction), "--budget-mode",
-                    "proportional", "--out", out.toString(),
+                    "--scores", layout.scores(tag).toString(), "--fraction", num(fraction), "--budget-mode",
+                    "proportional", "--window", SCORE_WINDOW, "--out", out.toString(),
                     "--overwrite", "--no-progress"));
             coresetKey.put(out, key);
             coresetSeconds.put(out, s);
@@ -188,9 +207,9 @@ public final class DemoRunner {
         for (Integer seed : selectionSeeds(method)) {
             long s = seed == null ? SELECT_SEED : seed;
             boolean posterior = method == DemoMethod.FACILITY_LOCATION_POSTERIOR;
-            Path scores = posterior ? layout.posteriorScores(noise) : layout.scores(noise);
+            Path scores = posterior ? layout.posteriorScores(tag) : layout.scores(tag);
             String upstream = posterior ? posteriorKey.get(noise) : scoresKey.get(noise);
-            Path out = layout.coreset(noise, method, fraction, seed);
+            Path out = layout.coreset(tag, method, fraction, seed);
             List<String> args = new ArrayList<>(List.of("select", "--scores", scores.toString(), "--method",
                     method.selectMethod(), "--fraction", num(fraction), "--seed", String.valueOf(s)));
             StageKey key = StageKey.of("select").after(upstream).with("method", method.selectMethod())
@@ -201,8 +220,18 @@ public final class DemoRunner {
                 args.addAll(List.of("--el2n-checkpoints", early));
                 key.with("el2n", early);
             }
+            if (method.dynamics()) {
+                args.addAll(List.of("--window", SCORE_WINDOW));
+                key.with("window", SCORE_WINDOW);
+            }
+            if (method == DemoMethod.DUAL) {
+                // DUAL's default window of 3 checkpoints, or all the proxy's trained ones when it has fewer.
+                String j = String.valueOf(Math.min(dev.coreset.jobs.cld.CldJob.DEFAULT_DUAL_WINDOW, plan.proxyEpochs()));
+                args.addAll(List.of("--dual-window", j));
+                key.with("dualWindow", j);
+            }
             if (method.filtered()) {
-                args.addAll(List.of("--exclude", layout.flags(noise).toString()));
+                args.addAll(List.of("--exclude", layout.flags(tag).toString()));
                 key.after(flagsKey.get(noise));
             }
             args.addAll(List.of("--out", out.toString(), "--overwrite", "--no-progress"));
@@ -226,53 +255,67 @@ public final class DemoRunner {
         return seeds;
     }
 
+    /**
+     * The full data for the plan's epochs, then every coreset for the same number of optimizer steps (its equal-epochs
+     * accuracy is the same run's at that many epochs). One run at a time: DJL's PyTorch engine allows one gradient
+     * collector per JVM.
+     */
     private void trainFinalModels() {
-        List<Runnable> jobs = new ArrayList<>();
-        for (double noise : plan.noise()) {
+        for (DemoNoise n : plan.noiseSettings()) {
+            String noise = n.tag();
             for (int seed = 1; seed <= plan.seeds(); seed++) {
-                int s = seed;
-                Path out = layout.fullRun(noise, s);
-                String key = finalKey(samplesKey.get(noise), s);
-                jobs.add(() -> finalRun(noise, "full", 1.0, s, null, out, key, 0));
+                finalRun(noise, "full", 1.0, seed, null, layout.fullRun(noise, seed),
+                        finalKey(samplesKey.get(n), seed, 0), 0);
             }
+            long steps = fullSteps(noise);
             for (double fraction : plan.fractions()) {
                 for (String name : plan.methods()) {
                     DemoMethod m = DemoMethod.parse(name);
                     for (int seed = 1; seed <= plan.seeds(); seed++) {
-                        int s = seed;
-                        Path manifest = layout.coreset(noise, m, fraction, m.seeded() ? s : null);
-                        Path out = layout.run(noise, m, fraction, s);
-                        String key = finalKey(coresetKey.get(manifest), s);
-                        double selectSeconds = coresetSeconds.get(manifest);
-                        jobs.add(() -> finalRun(noise, m.cliName(), fraction, s, manifest, out, key, selectSeconds));
+                        Path manifest = layout.coreset(noise, m, fraction, m.seeded() ? seed : null);
+                        finalRun(noise, m.cliName(), fraction, seed, manifest, layout.run(noise, m, fraction, seed),
+                                finalKey(coresetKey.get(manifest), seed, steps), coresetSeconds.get(manifest));
                     }
                 }
             }
         }
-        // One at a time: DJL's PyTorch engine allows one gradient collector per JVM.
-        jobs.forEach(Runnable::run);
     }
 
-    private String finalKey(String upstream, int seed) {
-        return StageKey.of("train").after(upstream).with("epochs", plan.trainEpochs()).with("hidden", plan.hidden())
-                .with("batch", plan.batchSize()).with("lr", plan.learningRate()).with("seed", seed).toString();
+    /** Optimizer steps of the full-data runs (all seeds train the same number). */
+    private long fullSteps(String noise) {
+        return results.runs.stream().filter(r -> r.noise().equals(noise) && r.method().equals("full"))
+                .mapToLong(r -> r.steps().get(r.steps().size() - 1)).max().orElseThrow();
     }
 
-    private void finalRun(double noise, String method, double fraction, int seed, Path manifest, Path out, String key,
+    private String finalKey(String upstream, int seed, long steps) {
+        StageKey k = StageKey.of("train").after(upstream).with("hidden", plan.hidden()).with("batch", plan.batchSize())
+                .with("lr", plan.learningRate()).with("seed", seed);
+        return (steps > 0 ? k.with("steps", steps) : k.with("epochs", plan.trainEpochs())).toString();
+    }
+
+    private void finalRun(String noise, String method, double fraction, int seed, Path manifest, Path out, String key,
                           double selectSeconds) {
         String detail = method + (manifest == null ? "" : " " + DemoPlan.fractionTag(fraction)) + " seed " + seed;
+        long steps = manifest == null ? 0 : fullSteps(noise);
         stage(noise, manifest == null ? "train-full" : "train-coresets", detail, out, key,
-                () -> train(noise, manifest, seed, plan.trainEpochs(), false, out));
+                () -> train(noise, manifest, seed, plan.trainEpochs(), steps, false, out));
         TrainingRun run = TrainingRun.read(out);
         results.runs.add(new DemoResults.Run(noise, method, fraction, seed, run.rowsPerEpoch(), run.testAccuracy(),
-                run.epochSeconds(), run.wallSeconds(), selectSeconds));
+                run.valAccuracy(), run.steps(), run.epochSeconds(), run.wallSeconds(), selectSeconds));
     }
 
-    private void train(double noise, Path manifest, long seed, int epochs, boolean proxy, Path out) {
+    /** A proxy (every checkpoint, the initialisation too) or a final run (only its last checkpoint). */
+    private void train(String noise, Path manifest, long seed, int epochs, long steps, boolean proxy, Path out) {
         String samples = layout.samples(noise).toString();
         ModelSpec spec = TrainJob.spec("mlp", plan.hidden(), SamplesTableInfo.read(samples, new Configuration()), samples);
         TrainOptions options = TrainOptions.defaults().withEpochs(epochs).withBatchSize(plan.batchSize())
                 .withLearningRate(plan.learningRate()).withSeed(seed).withShuffleBuffer(50_000).withSaveInitial(proxy);
+        if (steps > 0) {
+            options = options.withSteps(steps);
+        }
+        if (!proxy) {
+            options = options.withCheckpoints(CheckpointPolicy.LAST);
+        }
         try {
             TrainJob.run(new TrainJob.Options(samples, manifest == null ? null : manifest.toString(),
                     ManifestSubset.WeightMode.MANIFEST, spec, options, out.toString(), true, CACHE_BYTES), splits(noise));
@@ -281,28 +324,37 @@ public final class DemoRunner {
         }
     }
 
-    private final Map<Double, TrainJob.Splits> splits = new HashMap<>();
+    private final Map<String, TrainJob.Splits> splits = new HashMap<>();
 
-    private synchronized TrainJob.Splits splits(double noise) {
+    private synchronized TrainJob.Splits splits(String noise) {
         return splits.computeIfAbsent(noise, n -> new TrainJob.Splits(layout.samples(n).toString(), new Configuration(),
                 CACHE_BYTES));
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------------------
 
-    private double cli(double noise, String stage, String detail, Path out, String key, List<String> args) {
-        String logName = DemoPlan.noiseTag(noise) + "-" + layout.noise(noise).relativize(out).toString().replace('/', '-');
+    private double cli(DemoNoise noise, String stage, String detail, Path out, String key, List<String> args) {
+        String logName = noise.tag() + "-" + layout.noise(noise.tag()).relativize(out).toString().replace('/', '-');
         return stage(noise, stage, detail, out, key, () -> CliStage.run(layout.log(logName), args));
     }
 
-    private double stage(double noise, String stage, String detail, Path out, String key, Runnable work) {
+    private double stage(DemoNoise noise, String stage, String detail, Path out, String key, Runnable work) {
+        return stage(noise.tag(), stage, detail, out, key, work, ledger.reusable(out, key).isPresent());
+    }
+
+    private double stage(String noise, String stage, String detail, Path out, String key, Runnable work) {
         return stage(noise, stage, detail, out, key, work, ledger.reusable(out, key).isPresent());
+    }
+
+    private double stage(DemoNoise noise, String stage, String detail, Path out, String key, Runnable work,
+                         boolean reuse) {
+        return stage(noise.tag(), stage, detail, out, key, work, reuse);
     }
 
     private final AtomicInteger done = new AtomicInteger();
 
-    private double stage(double noise, String stage, String detail, Path out, String key, Runnable work, boolean reuse) {
-        String tag = DemoPlan.noiseTag(noise);
+    private double stage(String noise, String stage, String detail, Path out, String key, Runnable work, boolean reuse) {
+        String tag = noise;
         Optional<Double> previous = reuse ? ledger.reusable(out, key) : Optional.empty();
         if (previous.isPresent()) {
             results.stages.add(new DemoResults.StageTime(noise, stage, detail, previous.get(), true));

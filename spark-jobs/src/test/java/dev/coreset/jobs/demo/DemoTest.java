@@ -48,9 +48,11 @@ class DemoTest {
         for (String section : DemoReport.SECTIONS) {
             assertTrue(html.contains("id=\"" + section + "\""), "section " + section);
         }
-        // accuracy and class charts for both noise levels, the time chart, the flipped-label chart of the noisy run
-        assertEquals(6, html.split("<img ", -1).length - 1);
-        for (String png : List.of("accuracy-clean", "accuracy-noise30", "classes-clean", "classes-noise30", "time",
+        // per noise level: accuracy against size under both protocols, accuracy against steps, classes; the time
+        // chart; the flipped-label chart of the noisy run
+        assertEquals(10, html.split("<img ", -1).length - 1);
+        for (String png : List.of("accuracy-clean-epochs", "accuracy-clean-steps", "accuracy-noise30-epochs",
+                "accuracy-noise30-steps", "steps-clean", "steps-noise30", "classes-clean", "classes-noise30", "time",
                 "flipped-noise30")) {
             byte[] bytes = Files.readAllBytes(out.resolve("report").resolve(png + ".png"));
             assertEquals((byte) 0x89, bytes[0], png + " is a PNG");
@@ -66,8 +68,10 @@ class DemoTest {
         DemoLayout layout = new DemoLayout(out);
         assertEquals(2 * (1 + DemoMethod.values().length), results.runs.size());
         for (DemoResults.Run run : results.runs) {
-            DemoResults.Dataset data = results.datasets.stream().filter(d -> d.noise() == run.noise()).findFirst()
+            DemoResults.Dataset data = results.datasets.stream().filter(d -> d.noise().equals(run.noise())).findFirst()
                     .orElseThrow();
+            long fullSteps = results.runs.stream().filter(r -> r.noise().equals(run.noise()) && r.method().equals("full"))
+                    .findFirst().orElseThrow().steps().get(7);
             if (run.method().equals("full")) {
                 assertEquals(data.rows(), run.rows());
                 assertTrue(run.finalAccuracy() > 0.6, "full data reaches a real accuracy: " + run.finalAccuracy());
@@ -77,24 +81,31 @@ class DemoTest {
                 long rows = ManifestReader.open(manifest.toString()).validate().rows();
                 assertEquals(rows, run.rows(), run.method());
                 // Filtered methods take 10% of what the noise flags leave.
-                long flagged = m.filtered() ? results.flags.stream().filter(f -> f.noise() == run.noise()).findFirst()
-                        .orElseThrow().flagged() : 0;
+                long flagged = m.filtered() ? results.flags.stream().filter(f -> f.noise().equals(run.noise()))
+                        .findFirst().orElseThrow().flagged() : 0;
                 assertEquals(Math.round(0.1 * (data.rows() - flagged)), rows, 5, "10% of the candidates: " + run.method());
+                assertTrue(run.testAccuracy().size() > 8, "a coreset runs more epochs than the full data: "
+                        + run.testAccuracy().size());
             }
-            assertEquals(8, run.testAccuracy().size(), "one accuracy per epoch");
+            // Equal steps: every run ends at the full run's 8 epochs of steps; each epoch was evaluated.
+            assertEquals(fullSteps, run.steps().get(run.steps().size() - 1), run.method());
+            assertEquals(run.steps().size(), run.testAccuracy().size(), "one accuracy per evaluation");
+            assertEquals(run.steps().size(), run.epochSeconds().size());
         }
     }
 
     @Test
     void noiseIsMeasuredAgainstTheTrueFlips() {
-        DemoResults.Dataset clean = results.datasets.stream().filter(d -> d.noise() == 0).findFirst().orElseThrow();
-        DemoResults.Dataset noisy = results.datasets.stream().filter(d -> d.noise() == 0.3).findFirst().orElseThrow();
+        DemoResults.Dataset clean = results.datasets.stream().filter(d -> d.noise().equals("clean")).findFirst()
+                .orElseThrow();
+        DemoResults.Dataset noisy = results.datasets.stream().filter(d -> d.noise().equals("noise30")).findFirst()
+                .orElseThrow();
         assertEquals(0, clean.noisy());
         assertEquals(0.3, (double) noisy.noisy() / noisy.rows(), 0.05);
         for (DemoResults.Coreset c : results.coresets) {
             assertEquals(c.rows(), c.classCounts().stream().mapToLong(Long::longValue).sum());
             assertTrue(c.noisy() <= c.rows());
-            if (c.noise() == 0) {
+            if (c.noise().equals("clean")) {
                 assertEquals(0, c.noisy());
             }
         }
@@ -103,7 +114,7 @@ class DemoTest {
 
     @Test
     void aSecondRunReusesEveryStageAndRewritesNothing() throws Exception {
-        Path manifest = new DemoLayout(out).coreset(0.3, DemoMethod.FACILITY_LOCATION, 0.1, null);
+        Path manifest = new DemoLayout(out).coreset("noise30", DemoMethod.FACILITY_LOCATION, 0.1, null);
         FileTime before = Files.getLastModifiedTime(manifest.resolve("_SUCCESS"));
         CliRun again = demo();
         assertEquals(0, again.exitCode(), again.err());
