@@ -1,6 +1,7 @@
 package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.bench.IngestBench;
+import dev.coreset.jobs.bench.PruningBench;
 import dev.coreset.jobs.bench.SelectJobBench;
 import dev.coreset.jobs.cld.CldBench;
 import dev.coreset.jobs.train.CrestBench;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +37,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Parts.class,
             BenchCommand.Blas.class,
             BenchCommand.Cld.class,
+            BenchCommand.Pruning.class,
             BenchCommand.Crest.class})
 public final class BenchCommand implements Runnable {
     @Override
@@ -349,6 +352,73 @@ public final class BenchCommand implements Runnable {
                     r.peakHeapBytes() / (1 << 20));
             System.out.print(t);
             return 0;
+        }
+    }
+
+    @Command(name = "pruning", mixinStandardHelpOptions = true,
+            description = {"ccs and dual against cld, d2 against facility location, on one scores table in one session:"
+                    + " a real one (--scores) or a synthetic one (--n samples x --checkpoints, --dim-dimensional"
+                    + " embedding at the last checkpoint). Median seconds over --rounds and peak heap per method.",
+                    "Example: JAVA_OPTS=-Xmx4g bin/coreset bench pruning --n 1000000 --checkpoints 20 --dim 64"})
+    static final class Pruning implements Callable<Integer> {
+        @Option(names = "--scores", description = "A scores table with embeddings (default: a synthetic one).")
+        String scores;
+        @Option(names = "--n", defaultValue = "1000000")
+        long n;
+        @Option(names = "--checkpoints", defaultValue = "20")
+        int checkpoints;
+        @Option(names = "--dim", defaultValue = "64")
+        int dim;
+        @Option(names = "--classes", defaultValue = "10")
+        int classes;
+        @Option(names = "--fraction", defaultValue = "0.1")
+        double fraction;
+        @Option(names = "--window", defaultValue = "all", description = "The methods' --window (default ${DEFAULT-VALUE}).")
+        String window;
+        @Option(names = "--rounds", defaultValue = "1")
+        int rounds;
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() {
+            SparkSession spark = sparkOptions.session();
+            Path work = PruningBench.tempDir();
+            try {
+                String table = scores;
+                double generate = 0;
+                if (table == null) {
+                    table = work.resolve("scores").toString();
+                    long t0 = System.nanoTime();
+                    PruningBench.writeSynthetic(spark, n, checkpoints, dim, classes, seed, table);
+                    generate = (System.nanoTime() - t0) / 1e9;
+                }
+                List<PruningBench.Result> results = PruningBench.run(spark,
+                        table, rounds, fraction, window, seed, work);
+                System.out.printf(Locale.ROOT, "scores %s%s, max heap %d MB, %d round(s)%n",
+                        scores == null ? String.format(Locale.ROOT, "synthetic: %d x %d checkpoints, dim %d (written in"
+                                + " %.1f s)", n, checkpoints, dim, generate) : scores, "",
+                        Runtime.getRuntime().maxMemory() >> 20, rounds);
+                double cld = results.get(0).medianSeconds();
+                double fl = results.get(3).medianSeconds();
+                TextTable t = new TextTable("method", "median s", "rounds s", "vs", "ratio", "peak heap MB", "selected");
+                for (var r : results) {
+                    String against = r.method().equals("ccs") || r.method().equals("dual") ? "cld"
+                            : r.method().equals("d2") ? "facility-location" : "";
+                    double base = against.equals("cld") ? cld : fl;
+                    t.row(r.method(), String.format(Locale.ROOT, "%.1f", r.medianSeconds()),
+                            r.seconds().stream().map(x -> String.format(Locale.ROOT, "%.1f", x))
+                                    .collect(java.util.stream.Collectors.joining(" ")), against,
+                            against.isEmpty() ? "" : String.format(Locale.ROOT, "%.2f", r.medianSeconds() / base),
+                            r.peakHeapBytes() >> 20, r.selected());
+                }
+                System.out.print(t);
+                return 0;
+            } finally {
+                PruningBench.deleteTree(work);
+            }
         }
     }
 

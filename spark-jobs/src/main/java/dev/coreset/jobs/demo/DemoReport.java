@@ -123,7 +123,11 @@ public final class DemoReport {
                 }
             }
             DemoResults.Flags flags = summary.flags(noise);
-            if (flags != null) {
+            if (flags != null && flags.noisy() == 0) {
+                lines.add(String.format(Locale.ROOT, "%s: noise flags %d of %d train samples (%s; no label was flipped"
+                        + " here, so each is a clean sample the proxy doubts)", noise, flags.flagged(), flags.trainRows(),
+                        pct((double) flags.flagged() / Math.max(1, flags.trainRows()), 1)));
+            } else if (flags != null) {
                 lines.add(String.format(Locale.ROOT, "%s: noise flags %d of %d train samples, precision %s, recall %s"
                         + " (flipped: %d)", noise, flags.flagged(), flags.trainRows(), pctOrNa(flags.precision()),
                         pctOrNa(flags.recall()), flags.noisy()));

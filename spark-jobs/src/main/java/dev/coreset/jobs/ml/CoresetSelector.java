@@ -3,7 +3,9 @@ package dev.coreset.jobs.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.coreset.jobs.select.DynamicsScore;
 import dev.coreset.jobs.select.PartsMode;
+import dev.coreset.jobs.select.PruningOptions;
 import dev.coreset.jobs.select.SelectJob;
 import dev.coreset.jobs.select.SelectMethod;
 import dev.coreset.schemas.CoresetInputException;
@@ -66,6 +68,15 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
     private final Param<String> scoreCol;
     private final Param<String> splitCol;
     private final Param<String> checkpointCol;
+    private final Param<String> score;
+    private final Param<String> hardCut;
+    private final IntParam strata;
+    private final Param<String> window;
+    private final IntParam dualWindow;
+    private final DoubleParam dualExponent;
+    private final IntParam neighbours;
+    private final DoubleParam gammaForward;
+    private final DoubleParam gammaReverse;
 
     public CoresetSelector() {
         this(Identifiable.randomUID("CoresetSelector"));
@@ -73,7 +84,8 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
 
     public CoresetSelector(String uid) {
         this.uid = uid;
-        method = new Param<>(this, "method", "facility-location | kcenter | random | loss | el2n | margin | forgetting",
+        method = new Param<>(this, "method", "facility-location | kcenter | random | loss | el2n | margin | forgetting"
+                + " | ccs | dual | d2",
                 ParamRules.oneOf(uid, "method", METHODS));
         fraction = new DoubleParam(this, "fraction", "fraction of the train rows to keep, in (0, 1]",
                 ParamRules.<Object>rule(uid, "fraction", v -> (Double) v > 0 && (Double) v <= 1,
@@ -103,6 +115,27 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         scoreCol = new Param<>(this, "scoreCol", "column ranked by loss / el2n / margin (\"\" = the method's own)");
         splitCol = new Param<>(this, "splitCol", "split column; only 'train' rows are candidates (\"\" = every row)");
         checkpointCol = new Param<>(this, "checkpointCol", "checkpoint column (\"\" = one row per sample)");
+        score = new Param<>(this, "score", "ccs and d2: the dynamics score ordering samples by difficulty (aum, mean_py,"
+                + " cld, dual, forgetting, el2n_early, mean_loss, last_loss)", ParamRules.oneOf(uid, "score",
+                Arrays.stream(DynamicsScore.values()).map(DynamicsScore::column).toList()));
+        hardCut = new Param<>(this, "hardCut", "ccs and d2: share of each class's hardest samples dropped, in [0, 1), or"
+                + " auto", ParamRules.rule(uid, "hardCut", v -> v.equals("auto") || v.matches("0(\\.\\d*)?|\\.\\d+"),
+                "is not auto or a fraction in [0, 1); set e.g. 0.1."));
+        strata = new IntParam(this, "strata", "ccs: equal-width strata of the score",
+                ParamRules.<Object>rule(uid, "strata", v -> (Integer) v >= 1, "must be at least 1."));
+        window = new Param<>(this, "window", "ccs, dual, d2: checkpoints the trajectory scores average over: all |"
+                + " from:N | last:K", ParamRules.rule(uid, "window", v -> v.equals("all") || v.matches("(from|last):\\d+"),
+                "is not all, from:N or last:K."));
+        dualWindow = new IntParam(this, "dualWindow", "dual: consecutive checkpoints per window (J)",
+                ParamRules.<Object>rule(uid, "dualWindow", v -> (Integer) v >= 2, "must be at least 2."));
+        dualExponent = new DoubleParam(this, "dualExponent", "dual: e in b = 15 (1 - anchor)(1 - r^e)",
+                ParamRules.<Object>rule(uid, "dualExponent", v -> (Double) v > 0, "must be positive."));
+        neighbours = new IntParam(this, "neighbours", "d2: k of the k-NN graph",
+                ParamRules.<Object>rule(uid, "neighbours", v -> (Integer) v >= 1, "must be at least 1."));
+        gammaForward = new DoubleParam(this, "gammaForward", "d2: forward gamma (distances over the mean k-NN distance)",
+                ParamRules.<Object>rule(uid, "gammaForward", v -> (Double) v >= 0, "must not be negative."));
+        gammaReverse = new DoubleParam(this, "gammaReverse", "d2: reverse gamma",
+                ParamRules.<Object>rule(uid, "gammaReverse", v -> (Double) v >= 0, "must not be negative."));
         setDefault(method, "facility-location");
         setDefault(budgetMode, "proportional");
         setDefault(optimizer, "lazy");
@@ -118,6 +151,16 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         setDefault(scoreCol, "");
         setDefault(splitCol, Tables.SPLIT);
         setDefault(checkpointCol, Tables.CHECKPOINT);
+        PruningOptions p = PruningOptions.defaults();
+        setDefault(score, p.score());
+        setDefault(hardCut, p.hardCut());
+        setDefault(strata, (Object) p.strata());
+        setDefault(window, p.window());
+        setDefault(dualWindow, (Object) p.dualWindow());
+        setDefault(dualExponent, (Object) p.dualExponent());
+        setDefault(neighbours, (Object) p.neighbours());
+        setDefault(gammaForward, (Object) p.gammaForward());
+        setDefault(gammaReverse, (Object) p.gammaReverse());
     }
 
     private ParamRules.Rule<String> nonEmpty(String name) {
@@ -147,6 +190,15 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
     public Param<String> scoreCol() { return scoreCol; }
     public Param<String> splitCol() { return splitCol; }
     public Param<String> checkpointCol() { return checkpointCol; }
+    public Param<String> score() { return score; }
+    public Param<String> hardCut() { return hardCut; }
+    public IntParam strata() { return strata; }
+    public Param<String> window() { return window; }
+    public IntParam dualWindow() { return dualWindow; }
+    public DoubleParam dualExponent() { return dualExponent; }
+    public IntParam neighbours() { return neighbours; }
+    public DoubleParam gammaForward() { return gammaForward; }
+    public DoubleParam gammaReverse() { return gammaReverse; }
 
     public CoresetSelector setMethod(String v) { set(method, v); return this; }
     /** Keeps this fraction of every class's train rows (budget mode decides the split); clears perClass. */
@@ -167,6 +219,15 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
     public CoresetSelector setScoreCol(String v) { set(scoreCol, v); return this; }
     public CoresetSelector setSplitCol(String v) { set(splitCol, v); return this; }
     public CoresetSelector setCheckpointCol(String v) { set(checkpointCol, v); return this; }
+    public CoresetSelector setScore(String v) { set(score, v); return this; }
+    public CoresetSelector setHardCut(String v) { set(hardCut, v); return this; }
+    public CoresetSelector setStrata(int v) { set(strata, (Object) v); return this; }
+    public CoresetSelector setWindow(String v) { set(window, v); return this; }
+    public CoresetSelector setDualWindow(int v) { set(dualWindow, (Object) v); return this; }
+    public CoresetSelector setDualExponent(double v) { set(dualExponent, (Object) v); return this; }
+    public CoresetSelector setNeighbours(int v) { set(neighbours, (Object) v); return this; }
+    public CoresetSelector setGammaForward(double v) { set(gammaForward, (Object) v); return this; }
+    public CoresetSelector setGammaReverse(double v) { set(gammaReverse, (Object) v); return this; }
 
     public String getMethod() { return getOrDefault(method); }
     public String getIdCol() { return getOrDefault(idCol); }
@@ -184,7 +245,10 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         return new SelectJob.Options(uid + " input", getOrDefault(checkpoint), selectMethod(), f, k,
                 getOrDefault(budgetMode), getOrDefault(optimizer), (Double) getOrDefault(epsilon),
                 (Integer) getOrDefault(partitionSize), getSeed(), (Long) getOrDefault(memoBytes), null, false,
-                PartsMode.parse(getOrDefault(parts)), null, null);
+                PartsMode.parse(getOrDefault(parts)), null, null, new PruningOptions(getOrDefault(score),
+                getOrDefault(hardCut), (Integer) getOrDefault(strata), getOrDefault(window),
+                (Integer) getOrDefault(dualWindow), (Double) getOrDefault(dualExponent), (Integer) getOrDefault(neighbours),
+                (Double) getOrDefault(gammaForward), (Double) getOrDefault(gammaReverse)));
     }
 
     @Override
@@ -223,12 +287,18 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         cols.add((split.isEmpty() ? lit(Tables.SPLIT_TRAIN) : col(split)).as(Tables.SPLIT));
         String ck = getCheckpointCol();
         cols.add((ck.isEmpty() ? lit(0) : col(ck).cast("int")).as(Tables.CHECKPOINT));
-        cols.add(col(m == SelectMethod.LOSS && !score.isEmpty() ? score : Tables.LOSS).as(Tables.LOSS));
+        cols.add(col(m == SelectMethod.LOSS && !score.isEmpty() ? score : Tables.LOSS).cast("float").as(Tables.LOSS));
         if (m == SelectMethod.EL2N || m == SelectMethod.MARGIN) {
             cols.add(col(score.isEmpty() ? m.scoreColumn() : score).as(m.scoreColumn()));
         }
         if (m == SelectMethod.FORGETTING) {
             cols.add(col(Tables.CORRECT));
+        }
+        if (m.usesDynamics()) {
+            // The trajectory of every checkpoint: what the dynamics read besides the loss.
+            cols.add(col(Tables.CORRECT));
+            cols.add(col(Tables.EL2N).cast("float").as(Tables.EL2N));
+            cols.add(col(Tables.MARGIN).cast("float").as(Tables.MARGIN));
         }
         if (m.needsEmbedding()) {
             cols.add(in.floatArray(getOrDefault(embeddingCol)).as(Tables.EMBEDDING));
@@ -265,6 +335,12 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         }
         if (m == SelectMethod.FORGETTING) {
             in.require("correct", Tables.CORRECT, "forgetting needs LossScorer's correct column at every checkpoint.");
+        }
+        if (m.usesDynamics()) {
+            String fix = "the dynamics methods read LossScorer's loss, correct, el2n and margin at every checkpoint.";
+            in.require("correct", Tables.CORRECT, fix);
+            in.requireNumeric("el2n", Tables.EL2N, fix);
+            in.requireNumeric("margin", Tables.MARGIN, fix);
         }
         if (m.needsEmbedding()) {
             in.requireVector("embeddingCol", getOrDefault(embeddingCol),

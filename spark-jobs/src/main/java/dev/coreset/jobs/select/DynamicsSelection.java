@@ -68,10 +68,12 @@ final class DynamicsSelection {
         DynamicsBuilder.Dynamics dyn = DynamicsBuilder.build(spark, scores, o.scores(), new DynamicsBuilder.Settings(
                 CheckpointSelection.parse("all"), min, 3, ScoreWindow.parse(p.window()), p.dualWindow(), cld, false));
         try {
-            if (o.method() == SelectMethod.DUAL && dyn.window().size() < p.dualWindow()) {
-                throw new CoresetInputException(o.scores() + ": --method dual needs at least --dual-window "
-                        + p.dualWindow() + " checkpoints in --window " + p.window() + " but has " + dyn.window()
-                        + "; lower --dual-window or score more checkpoints.");
+            boolean dual = o.method() == SelectMethod.DUAL || score == DynamicsScore.DUAL;
+            if (dual && dyn.window().size() < p.dualWindow()) {
+                throw new CoresetInputException(o.scores() + ": " + (o.method() == SelectMethod.DUAL ? "--method dual"
+                        : "--score dual") + " needs at least --dual-window " + p.dualWindow() + " checkpoints in"
+                        + " --window " + p.window() + " but has " + dyn.window() + "; lower --dual-window, widen"
+                        + " --window or score more checkpoints.");
             }
             Dataset<Row> table = candidates.join(dyn.table().select(col(Tables.SAMPLE_ID), col(Tables.AUM),
                     col(Tables.DUAL), col(Tables.MEAN_PY), col(score.column()).cast("double").as("_score")), Tables.SAMPLE_ID)

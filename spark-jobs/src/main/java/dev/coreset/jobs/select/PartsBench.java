@@ -53,7 +53,8 @@ public final class PartsBench {
     }
 
     /** Scores-table rows (train, checkpoint 0, constant scores) with a blob-mixture embedding per class. */
-    static Dataset<Row> synthetic(SparkSession spark, long n, int d, int classes, int components, double spread, long seed) {
+    public static Dataset<Row> synthetic(SparkSession spark, long n, int d, int classes, int components, double spread,
+                                         long seed) {
         Random r = new Random(seed);
         float[] centers = new float[classes * components * d];
         for (int i = 0; i < centers.length; i++) {

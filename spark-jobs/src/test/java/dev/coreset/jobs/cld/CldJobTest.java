@@ -278,7 +278,8 @@ class CldJobTest {
         assertEquals(6.0 / 6, dyn.get(1L).<Double>getAs("mean_loss"), 1e-9);
         assertEquals(1.0, dyn.get(3L).<Double>getAs("mean_loss"), 1e-9);
         assertEquals(0.75, dyn.get(1L).<Double>getAs("last_loss"), 1e-9, "loss at the last chosen checkpoint");
-        assertEquals(List.of("sample_id", "label", "cld", "mean_loss", "last_loss", "el2n_early", "forgetting"),
+        assertEquals(List.of("sample_id", "label", "cld", "mean_loss", "last_loss", "el2n_early", "forgetting", "aum",
+                "dual", "mean_py"),
                 List.of(spark.read().parquet(d.toString()).schema().fieldNames()));
         TableInfo info = Json.MAPPER.readValue(d.resolve(TableInfo.FILE_NAME).toFile(), TableInfo.class);
         assertEquals("dynamics", info.table);
