@@ -36,7 +36,8 @@ public final class DemoCommand implements Callable<Integer> {
             + " to c + 1) (default 0,0.3,pair:0.3; --quick 0,0.3).")
     List<String> noise;
     @Option(names = "--methods", split = ",", description = "Selection methods (default random, random-filtered,"
-            + " facility-location, facility-location-filtered, cld, ccs, dual, d2; also el2n, facility-location-posterior,"
+            + " facility-location, facility-location-filtered, cld, ccs, dual, dual-e8, dual-e16, d2; also el2n,"
+            + " facility-location-posterior,"
             + " kcenter; --quick: all).")
     List<String> methods;
     @Option(names = "--fractions", split = ",", description = "Coreset sizes as a share of each class (default 0.1,0.3; --quick 0.1).")

@@ -224,7 +224,11 @@ public final class DemoRunner {
                 args.addAll(List.of("--window", SCORE_WINDOW));
                 key.with("window", SCORE_WINDOW);
             }
-            if (method == DemoMethod.DUAL) {
+            if (!method.selectArgs().isEmpty()) {
+                args.addAll(method.selectArgs());
+                key.with("args", method.selectArgs());
+            }
+            if (method.selectMethod().equals("dual")) {
                 // DUAL's default window of 3 checkpoints, or all the proxy's trained ones when it has fewer.
                 String j = String.valueOf(Math.min(dev.coreset.jobs.cld.CldJob.DEFAULT_DUAL_WINDOW, plan.proxyEpochs()));
                 args.addAll(List.of("--dual-window", j));

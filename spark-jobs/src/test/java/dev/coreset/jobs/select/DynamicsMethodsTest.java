@@ -174,6 +174,20 @@ class DynamicsMethodsTest {
     }
 
     @Test
+    void theSparkMlStageSelectsWhatTheCommandSelects() {
+        for (String method : List.of("ccs", "d2")) {
+            assertEquals(0, select("cli-" + method, "--method", method, "--fraction", "0.2").exitCode());
+            dev.coreset.jobs.ml.CoresetModel model = new dev.coreset.jobs.ml.CoresetSelector().setMethod(method)
+                    .setFraction(0.2).setWindow("from:1").setSeed(7).fit(spark.read().parquet(scores.toString()));
+            Map<Integer, List<Long>> fitted = new TreeMap<>();
+            for (Row r : model.selection().orderBy("label", "rank").collectAsList()) {
+                fitted.computeIfAbsent(r.getInt(r.fieldIndex("label")), k -> new ArrayList<>()).add(r.getLong(0));
+            }
+            assertEquals(picks("cli-" + method), fitted, method);
+        }
+    }
+
+    @Test
     void dualPicksWhatBetaSamplingPicksOnEachClass() {
         CliRun run = select("dual", "--method", "dual", "--fraction", "0.2");
         assertEquals(0, run.exitCode(), run.err());
