@@ -300,7 +300,7 @@ public final class DynamicsBuilder {
                             bad |= !Double.isFinite(loss[n]);
                             badMargin |= !Double.isFinite(margin[n]);
                             if (probabilities && inWindow[n]) {
-                                embeddings.add(p.isNullAt(7) ? null : floats(p.getList(7)));
+                                embeddings.add(p.isNullAt(7) ? null : FloatArrays.of(p.getList(7)));
                             }
                         }
                         n++;
@@ -363,14 +363,6 @@ public final class DynamicsBuilder {
             float[] out = new float[c];
             for (int k = 0; k < c; k++) {
                 out[k] = (float) (sum[k] / embeddings.size() + (k == label ? 1 : 0));
-            }
-            return out;
-        }
-
-        private static float[] floats(List<Object> values) {
-            float[] out = new float[values.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = ((Number) values.get(i)).floatValue();
             }
             return out;
         }

@@ -309,20 +309,12 @@ public final class NoiseJob {
             @Override
             public Row next() {
                 Row r = rows.next();
-                float[] probs = probabilities && !r.isNullAt(3) ? floats(r.getList(3)) : null;
+                float[] probs = probabilities && !r.isNullAt(3) ? FloatArrays.of(r.getList(3)) : null;
                 SampleFlagger.Verdict v = flagger.judge(r.getInt(1), r.getDouble(2), probs);
                 return RowFactory.create(r.getLong(0), r.getInt(1), v.score(), v.rule(), v.suggested(), v.flagged(),
                         v.mixtureFlag(), v.posteriorFlag());
             }
         }, Encoders.row(schema));
-    }
-
-    private static float[] floats(List<Object> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values.get(i)).floatValue();
-        }
-        return out;
     }
 
     /** Per class: the range of X, a histogram of X (C x bins counts reach the driver), the mixture fit. */

@@ -40,7 +40,7 @@ final class NoiseModelFit {
             thresholds[r.getInt(0)] = r.getDouble(1);
         }
         long[][] joint = new long[c][c];
-        MapFunction<Row, Integer> confident = r -> LabelNoiseModel.confidentClass(floats(r.getList(3)), thresholds);
+        MapFunction<Row, Integer> confident = r -> LabelNoiseModel.confidentClass(FloatArrays.of(r.getList(3)), thresholds);
         Dataset<Row> pairs = signal.map((MapFunction<Row, Row>) r -> org.apache.spark.sql.RowFactory.create(r.getInt(1),
                 confident.call(r)), Encoders.row(new org.apache.spark.sql.types.StructType()
                 .add("label", org.apache.spark.sql.types.DataTypes.IntegerType)
@@ -62,13 +62,5 @@ final class NoiseModelFit {
             diagonal += calibrated[k][k];
         }
         return new Fitted(LabelNoiseModel.fromJoint(calibrated), total > 0 ? 1 - diagonal / total : Double.NaN);
-    }
-
-    private static float[] floats(List<Object> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values.get(i)).floatValue();
-        }
-        return out;
     }
 }

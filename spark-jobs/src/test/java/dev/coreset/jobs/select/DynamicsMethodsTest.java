@@ -313,5 +313,13 @@ class DynamicsMethodsTest {
             args.addAll(List.of("--fraction", "0.2"));
             Refusals.assertRefused(tmp.resolve("bad" + i), previous, args, fragments[i]);
         }
+        // A score the table cannot give: CLD needs val rows.
+        Path trainOnly = tmp.resolve("train-only");
+        spark.read().parquet(scores.toString()).filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN)).write()
+                .parquet(trainOnly.toString());
+        List<String> args = new ArrayList<>(List.of("select", "--scores", trainOnly.toString(), "--method", "ccs",
+                "--score", "cld", "--fraction", "0.2", "--no-progress", "--out", tmp.resolve("bad-cld").toString()));
+        Refusals.assertRefused(tmp.resolve("bad-cld"), previous, args, "no rows with split 'val'",
+                "CLD needs validation losses");
     }
 }
