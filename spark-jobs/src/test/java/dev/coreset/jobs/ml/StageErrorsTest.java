@@ -39,7 +39,8 @@ class StageErrorsTest {
     void outOfRangeValuesFailWhenSet() {
         fails("fraction 0.0 is outside (0, 1]; set e.g. 0.1.", () -> new CoresetSelector().setFraction(0));
         fails("perClass -3 must be positive.", () -> new CoresetSelector().setPerClass(-3));
-        fails("method nope is unknown; use one of facility-location, kcenter, random, loss, el2n, margin, forgetting.",
+        fails("method nope is unknown; use one of facility-location, kcenter, random, loss, el2n, margin, forgetting, ccs,"
+                + " dual, d2.",
                 () -> new CoresetSelector().setMethod("nope"));
         fails("epsilon 1.0 must be in (0, 1).", () -> new CoresetSelector().setEpsilon(1));
         fails("checkpoint first is not last or a checkpoint number.", () -> new CoresetSelector().setCheckpoint("first"));
