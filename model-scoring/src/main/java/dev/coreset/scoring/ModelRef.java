@@ -1,6 +1,7 @@
 package dev.coreset.scoring;
 
 import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.scoring.model.Checkpoints;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,16 +10,20 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Where a scoring model lives, as a small serializable value a Spark job can ship to executors (a local
- * path as the executor sees it; copy HDFS/S3 models to a local folder, e.g. with SparkFiles, first).
+ * Where a scoring model lives, as a small serializable value a Spark job can ship to executors. The path is a
+ * local path, or a Hadoop URI (hdfs://, s3a://) that the job copies to a local cache before loading: the loader
+ * itself reads local files only.
  *
  * @param path       checkpoint folder ({@code epoch-NNN/}), TorchScript file or ONNX file
  * @param kind       what it is
  * @param inputShape per-sample input shape, e.g. [784] or [1, 28, 28]; required for TorchScript and ONNX,
  *                   optional (checked) for checkpoints
  * @param numClasses expected class count for TorchScript/ONNX (0 = take it from the logits)
+ * @param checkpoint the checkpoint number its scores are recorded under (the epoch of a run's folder, the number
+ *                   in a per-epoch file's name, 0 for a lone model file)
  */
-public record ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses) implements Serializable {
+public record ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses, int checkpoint)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public enum Kind { CHECKPOINT, TORCHSCRIPT, ONNX }
@@ -33,14 +38,23 @@ public record ModelRef(String path, Kind kind, List<Integer> inputShape, int num
         if (inputShape != null) {
             inputShape = List.copyOf(inputShape);
         }
+        if (checkpoint < 0) {
+            throw new CoresetInputException("checkpoint number of " + path + " is negative: " + checkpoint);
+        }
         if ((kind == Kind.TORCHSCRIPT || kind == Kind.ONNX) && (inputShape == null || inputShape.isEmpty())) {
             throw new CoresetInputException(kind + " model " + path + " needs the per-sample input shape"
                     + " (e.g. [784] or [1,28,28]); pass it with the model");
         }
     }
 
+    public ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses) {
+        this(path, kind, inputShape, numClasses, 0);
+    }
+
+    /** A `coreset train` epoch folder, recorded under its epoch. */
     public static ModelRef checkpoint(Path dir) {
-        return new ModelRef(dir.toAbsolutePath().normalize().toString(), Kind.CHECKPOINT, null, 0);
+        Path abs = dir.toAbsolutePath().normalize();
+        return new ModelRef(abs.toString(), Kind.CHECKPOINT, null, 0, Checkpoints.isEpochDir(abs) ? Checkpoints.epochOf(abs) : 0);
     }
 
     public static ModelRef torchScript(Path file, List<Integer> inputShape) {
@@ -56,7 +70,35 @@ public record ModelRef(String path, Kind kind, List<Integer> inputShape, int num
         return new ModelRef(path.toAbsolutePath().normalize().toString(), null, inputShape, 0);
     }
 
+    /** The same model at another place (its local copy), everything else kept. */
+    public ModelRef at(String newPath) {
+        return new ModelRef(newPath, kind, inputShape, numClasses, checkpoint);
+    }
+
+    /** The same model recorded under checkpoint number {@code number}. */
+    public ModelRef numbered(int number) {
+        return new ModelRef(path, kind, inputShape, numClasses, number);
+    }
+
+    /** True when {@link #path} is a path on this machine (no scheme, or file:). */
+    public boolean isLocal() {
+        return isLocal(path);
+    }
+
+    static boolean isLocal(String path) {
+        int colon = path.indexOf(':');
+        int slash = path.indexOf('/');
+        // "C:" style drive letters aside, a scheme is letters before the first colon, ahead of any slash.
+        return colon < 0 || (slash >= 0 && slash < colon) || path.startsWith("file:");
+    }
+
     public Path localPath() {
+        if (path.startsWith("file:")) {
+            return Paths.get(java.net.URI.create(path));
+        }
+        if (!isLocal()) {
+            throw new IllegalStateException(path + " is not on this machine; copy it first (ModelRef.at)");
+        }
         return Paths.get(path);
     }
 
@@ -68,7 +110,7 @@ public record ModelRef(String path, Kind kind, List<Integer> inputShape, int num
         if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ts") || name.endsWith(".torchscript")) {
             return Kind.TORCHSCRIPT;
         }
-        if (Files.isRegularFile(Paths.get(path))) {
+        if (isLocal(path) && !path.startsWith("file:") && Files.isRegularFile(Paths.get(path))) {
             throw new CoresetInputException("cannot tell the model type of file " + path
                     + "; use a coreset checkpoint folder, a TorchScript .pt file or an .onnx file");
         }

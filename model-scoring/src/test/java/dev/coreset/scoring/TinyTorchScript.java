@@ -22,6 +22,18 @@ public final class TinyTorchScript {
     }
 
     public static Path write(Path file, TinyMlpReference m) throws IOException {
+        return write(file, code(m, false));
+    }
+
+    /**
+     * The same network behind an identity 1x1 convolution, so it takes images [N, 1, H, W] (H x W = the MLP's input)
+     * and refuses flat rows [N, H x W] as a user's CNN does; its scores equal the MLP's on the same pixels.
+     */
+    public static Path writeImageInput(Path file, TinyMlpReference m) throws IOException {
+        return write(file, code(m, true));
+    }
+
+    private static Path write(Path file, String code) throws IOException {
         ByteArrayOutputStream pkl = new ByteArrayOutputStream();
         pkl.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
         pkl.write("c__torch__\nTiny\n".getBytes(StandardCharsets.US_ASCII)); // GLOBAL
@@ -38,19 +50,21 @@ public final class TinyTorchScript {
             stored(zip, "tiny/version", "3\n".getBytes(StandardCharsets.US_ASCII));
             stored(zip, "tiny/data.pkl", pkl.toByteArray());
             stored(zip, "tiny/constants.pkl", constants);
-            stored(zip, "tiny/code/__torch__.py", code(m).getBytes(StandardCharsets.UTF_8));
+            stored(zip, "tiny/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
         }
         return file;
     }
 
     /** The module's TorchScript source. */
-    static String code(TinyMlpReference m) {
+    static String code(TinyMlpReference m, boolean imageInput) {
+        String image = imageInput ? "    x = torch.flatten(torch.conv2d(x, torch.ones([1, 1, 1, 1])), 1)\n" : "";
         return "class Tiny(Module):\n"
                 + "  __parameters__ = []\n"
                 + "  __buffers__ = []\n"
                 + "  training : bool\n"
                 + "  def forward(self: __torch__.Tiny,\n"
                 + "    x: Tensor) -> Tuple[Tensor, Tensor]:\n"
+                + image
                 + "    w1 = torch.tensor(" + matrix(m.w1(), m.h(), m.d()) + ", dtype=6)\n"
                 + "    b1 = torch.tensor(" + matrix(m.b1(), 1, m.h()) + ", dtype=6)\n"
                 + "    w2 = torch.tensor(" + matrix(m.w2(), m.c(), m.h()) + ", dtype=6)\n"

@@ -162,6 +162,11 @@ public final class Checkpoints {
         return out;
     }
 
+    /** True for a folder named like {@code epoch-NNN}. */
+    public static boolean isEpochDir(Path dir) {
+        return dir.getFileName() != null && EPOCH_DIR.matcher(dir.getFileName().toString()).matches();
+    }
+
     public static int epochOf(Path checkpointDir) {
         Matcher m = EPOCH_DIR.matcher(checkpointDir.getFileName().toString());
         if (!m.matches()) {

@@ -18,8 +18,14 @@ import picocli.CommandLine.Option;
 public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--samples", required = true)
     String samples;
-    @Option(names = "--checkpoints", required = true, description = "Run directory of `coreset train`.")
+    @Option(names = "--checkpoints", required = true, description = {"Run directory of `coreset train`; or your own model:"
+            + " a TorchScript (.pt) or ONNX (.onnx) file (checkpoint 0), a folder of per-epoch files or a quoted glob"
+            + " such as 'ckpts/epoch-*.pt' (one checkpoint per file, numbered by the last number in its name).",
+            "Any Hadoop file system: executors copy each model once per JVM into a local cache."})
     String checkpoints;
+    @Option(names = "--input-shape", description = "Per-sample input shape of a TorchScript/ONNX model, e.g. 1,28,28"
+            + " (a row's features reshaped to it; default: one vector of the feature count).")
+    String inputShape;
     @Option(names = "--epochs", defaultValue = "all", description = "all, or a list such as 0,2,4.")
     String epochs;
     @Option(names = "--splits", split = ",", defaultValue = "train,val,test", description = "Splits to score (default ${DEFAULT-VALUE}).")
@@ -55,7 +61,7 @@ public final class ScoreCommand implements Callable<Integer> {
     public Integer call() {
         SparkSession spark = sparkOptions.session();
         ScoreJob.Options options = new ScoreJob.Options(samples, checkpoints, epochs, splits, embedding, dim,
-                posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite, partitions, previous);
+                posteriorDraws, posteriorSigma, seed, batchSize, out, overwrite, partitions, previous, inputShape);
         var conf = AtomicTableWriter.hadoopConf(spark);
         if (ResumeGuard.skipIfCurrent(ScoreJob.STAGE.record(options, conf), overwrite, conf)) {
             return 0;

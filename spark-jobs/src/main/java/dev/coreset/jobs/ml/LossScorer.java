@@ -1,5 +1,6 @@
 package dev.coreset.jobs.ml;
 
+import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.score.ScoreJob;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Tables;
@@ -135,7 +136,7 @@ public final class LossScorer extends Transformer implements DefaultParamsWritab
         List<ModelRef> refs;
         ScoreOptions scoreOptions;
         try {
-            refs = ScoreJob.checkpoints(o);
+            refs = ScoreJob.checkpoints(o, AtomicTableWriter.hadoopConf(dataset.sparkSession()));
             scoreOptions = ScoreJob.scoreOptions(o);
         } catch (CoresetInputException e) {
             throw ParamRules.inParamNames(e, this);

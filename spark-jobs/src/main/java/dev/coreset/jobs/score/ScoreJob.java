@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
+import dev.coreset.jobs.io.HadoopConfCopy;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.StageRecord;
@@ -23,15 +24,13 @@ import dev.coreset.scoring.ModelRef;
 import dev.coreset.scoring.ScoreBatch;
 import dev.coreset.scoring.ScoreOptions;
 import dev.coreset.scoring.ScoringModel;
-import dev.coreset.scoring.model.Checkpoints;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
@@ -57,15 +56,18 @@ import org.apache.spark.sql.types.StructType;
  * uses the GPU Spark assigned to it when there is one.
  */
 public final class ScoreJob {
-    /** Every parameter of a scoring run; {@code previous}: an earlier scores table whose rows are reused. */
+    /**
+     * Every parameter of a scoring run; {@code previous}: an earlier scores table whose rows are reused;
+     * {@code inputShape}: the per-sample shape model files take, e.g. "1,28,28" (null: the feature count).
+     */
     public record Options(String samples, String checkpoints, String epochs, List<String> splits, String embedding,
                           int dim, int posteriorDraws, double posteriorSigma, long seed, int batchSize, String out,
-                          boolean overwrite, int partitions, String previous) implements Serializable {
+                          boolean overwrite, int partitions, String previous, String inputShape) implements Serializable {
         public Options(String samples, String checkpoints, String epochs, List<String> splits, String embedding,
                        int dim, int posteriorDraws, double posteriorSigma, long seed, int batchSize, String out,
                        boolean overwrite) {
             this(samples, checkpoints, epochs, splits, embedding, dim, posteriorDraws, posteriorSigma, seed, batchSize,
-                    out, overwrite, 0, null);
+                    out, overwrite, 0, null, null);
         }
     }
 
@@ -98,40 +100,21 @@ public final class ScoreJob {
         writer.checkTarget(o.out(), o.overwrite());
         StageRecord stage = STAGE.record(o, conf);
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
-        List<ModelRef> refs = checkpoints(o, info.featureDim());
+        List<ModelRef> refs = checkpoints(o, info.featureDim(), conf);
         ScoreOptions scoreOptions = scoreOptions(o);
         if (o.partitions() < 0) {
             throw new CoresetInputException("--partitions " + o.partitions() + " is negative; pass a task count, or 0 to"
                     + " keep the table's partitioning.");
         }
         // Fail before any task: every checkpoint must load and take these features and these classes.
-        for (ModelRef ref : refs) {
-            try (ScoringModel probe = dev.coreset.scoring.ModelLoader.load(ref, ai.djl.Device.cpu())) {
-                if (probe.numClasses() == 0) {
-                    // A TorchScript/ONNX model shows its class count (and whether it has the embedding output the
-                    // options need) on its first forward pass: one row of zeros.
-                    try (BatchScorer s = new BatchScorer(probe, scoreOptions)) {
-                        s.score(new float[probe.inputLength()], new int[] {0});
-                    }
-                }
-                if (probe.inputLength() != info.featureDim()) {
-                    throw new CoresetInputException(ref.path() + ": the model takes " + probe.inputLength()
-                            + " features per sample but " + o.samples() + " has " + info.featureDim()
-                            + "; score with a model trained on this table.");
-                }
-                if (probe.numClasses() < info.classes()) {
-                    throw new CoresetInputException(ref.path() + ": the model has " + probe.numClasses()
-                            + " classes but " + o.samples() + " has labels up to " + (info.classes() - 1)
-                            + "; score with a model trained on this table.");
-                }
-            }
-        }
+        List<ModelRef> local = refs.stream().map(r -> ModelLocalCopy.localize(r, conf)).toList();
+        ModelProbe.check(local, scoreOptions, info, o.samples());
         Dataset<Row> samples = spark.read().parquet(o.samples());
         SparkSchemas.check(Tables.SAMPLES, samples.schema(), o.samples());
         if (!o.splits().isEmpty()) {
             samples = samples.filter(col(Tables.SPLIT).isin(o.splits().toArray()));
         }
-        Map<String, Object> parameters = parameters(o, refs);
+        Map<String, Object> parameters = parameters(o, refs, local);
         Map<String, Object> inputs = new TreeMap<>();
         inputs.put("samples", Lineage.entry(o.samples(), Fingerprints.of(samples)));
         boolean withEmbedding = scoreOptions.embedding() != EmbeddingKind.NONE;
@@ -175,63 +158,23 @@ public final class ScoreJob {
     }
 
     /** The checkpoints {@code o.epochs()} names in {@code o.checkpoints()}, a run directory of `coreset train`. */
-    public static List<ModelRef> checkpoints(Options o) {
-        return checkpoints(o, null);
+    public static List<ModelRef> checkpoints(Options o, Configuration conf) {
+        return checkpoints(o, null, conf);
     }
 
     /**
-     * As above; {@code o.checkpoints()} may also be a model file (TorchScript .pt/.pth/.ts or ONNX .onnx) taking float32
-     * [N, featureDim] and returning logits (and optionally the embedding): one model, scored as checkpoint 0.
-     * Input errors name the path and the fix.
+     * As above; {@code o.checkpoints()} may also be a model file (TorchScript .pt/.pth/.ts or ONNX .onnx), a folder
+     * of them or a glob (see {@link ModelFiles}), taking float32 [N, input shape] ({@code o.inputShape()}, else
+     * [featureDim]) and returning logits (and optionally the embedding). Input errors name the path and the fix.
      */
-    public static List<ModelRef> checkpoints(Options o, Integer featureDim) {
-        Path dir = Path.of(o.checkpoints());
-        if (Files.isRegularFile(dir)) {
-            return List.of(modelFile(dir, o.epochs(), featureDim));
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new CoresetInputException(dir + ": no such checkpoint directory or model file; pass the --out of"
-                    + " `coreset train`, or a TorchScript (.pt) or ONNX (.onnx) file.");
-        }
-        List<Path> all = Checkpoints.list(dir);
-        if (all.isEmpty()) {
-            throw new CoresetInputException(dir + ": no epoch-NNN checkpoints inside; pass the --out of `coreset train`.");
-        }
-        List<Path> chosen = new ArrayList<>();
-        if (o.epochs() == null || o.epochs().equals("all")) {
-            chosen.addAll(all);
-        } else {
-            for (String e : o.epochs().split(",")) {
-                int epoch;
-                try {
-                    epoch = Integer.parseInt(e.trim());
-                } catch (NumberFormatException ex) {
-                    throw new CoresetInputException("--epochs " + o.epochs() + ": '" + e + "' is not an epoch number; use all or e.g. 0,2,4.");
-                }
-                Path p = all.stream().filter(x -> Checkpoints.epochOf(x) == epoch).findFirst()
-                        .orElseThrow(() -> new CoresetInputException(dir + ": no checkpoint for epoch " + epoch
-                                + " (have " + all.stream().map(x -> String.valueOf(Checkpoints.epochOf(x))).toList() + ")."));
-                chosen.add(p);
-            }
-        }
-        return chosen.stream().map(ModelRef::checkpoint).toList();
+    public static List<ModelRef> checkpoints(Options o, Integer featureDim, Configuration conf) {
+        List<Integer> shape = InputShape.of(o.inputShape(), featureDim, o.samples());
+        return ModelFiles.resolve(o.checkpoints(), o.epochs(), shape, conf);
     }
 
-    private static ModelRef modelFile(Path file, String epochs, Integer featureDim) {
-        if (featureDim == null) {
-            throw new CoresetInputException(file + ": a model file needs the samples' feature count; score it with"
-                    + " `coreset score`, or pass the --out of `coreset train`.");
-        }
-        if (epochs != null && !epochs.equals("all") && !epochs.equals("0")) {
-            throw new CoresetInputException("--epochs " + epochs + ": " + file + " is one model (checkpoint 0);"
-                    + " pass --epochs all or 0.");
-        }
-        return ModelRef.detect(file, List.of(featureDim)); // refuses files of no model type by their extension
-    }
-
-    /** The checkpoint number a model's rows get: its epoch for `coreset train` checkpoints, 0 for a model file. */
+    /** The checkpoint number a model's rows get: its epoch, the number in its file's name, or 0 for a lone file. */
     static int epochOf(ModelRef ref) {
-        return ref.kind() == ModelRef.Kind.CHECKPOINT ? Checkpoints.epochOf(ref.localPath()) : 0;
+        return ref.checkpoint();
     }
 
     /** What each batch computes: embedding, projection, posterior draws and batch size of {@code o}. */
@@ -257,7 +200,7 @@ public final class ScoreJob {
         return s;
     }
 
-    private static Map<String, Object> parameters(Options o, List<ModelRef> refs) {
+    private static Map<String, Object> parameters(Options o, List<ModelRef> refs, List<ModelRef> local) {
         Map<String, Object> p = new TreeMap<>();
         p.put("samples", o.samples());
         p.put("checkpoints", o.checkpoints());
@@ -268,7 +211,10 @@ public final class ScoreJob {
         p.put("posteriorDraws", o.posteriorDraws());
         p.put("posteriorSigma", o.posteriorSigma());
         p.put("seed", o.seed());
-        p.put(CHECKPOINTS_SHA256, CheckpointFingerprint.of(refs));
+        if (o.inputShape() != null) {
+            p.put("inputShape", refs.get(0).inputShape());
+        }
+        p.put(CHECKPOINTS_SHA256, CheckpointFingerprint.of(local));
         return p;
     }
 
@@ -321,8 +267,11 @@ public final class ScoreJob {
         columns.add(col(featuresCol));
         RDD<InternalRow> rows = input.select(columns.toArray(Column[]::new)).queryExecution().toRdd();
         DataType[] types = carriedTypes.toArray(DataType[]::new);
+        // Models on HDFS or an object store: each executor copies them once, with the driver's Hadoop settings.
+        HadoopConfCopy conf = refs.stream().allMatch(ModelRef::isLocal) ? null
+                : new HadoopConfCopy(input.sparkSession().sparkContext().hadoopConfiguration());
         JavaRDD<InternalRow> scored = rows.toJavaRDD().mapPartitions((Iterator<InternalRow> it) ->
-                new PartitionScorer(refs, options, batch, types, it, counters, faults));
+                new PartitionScorer(refs, conf, options, batch, types, it, counters, faults));
         return ((org.apache.spark.sql.classic.SparkSession) input.sparkSession())
                 .internalCreateDataFrame(scored.rdd(), out, false);
     }
@@ -388,7 +337,7 @@ public final class ScoreJob {
 
         private final TaskFaults faults;
 
-        PartitionScorer(List<ModelRef> refs, ScoreOptions options, int batch, DataType[] types,
+        PartitionScorer(List<ModelRef> refs, HadoopConfCopy conf, ScoreOptions options, int batch, DataType[] types,
                         Iterator<InternalRow> input, ScoreCounters counters, TaskFaults faults) {
             this.input = input;
             this.batch = batch;
@@ -397,7 +346,8 @@ public final class ScoreJob {
             this.faults = faults;
             ai.djl.Device device = DeviceSelector.select(assignedGpus());
             for (ModelRef ref : refs) {
-                scorers.add(new BatchScorer(ModelCache.get(ref, device), options));
+                ModelRef local = conf == null ? ref : ModelLocalCopy.localize(ref, conf.get());
+                scorers.add(new BatchScorer(ModelCache.get(local, device), options));
                 epochs.add(epochOf(ref));
             }
             TaskContext ctx = TaskContext.get();

@@ -154,7 +154,7 @@ class IncrementalScoreTest {
 
     private ScoreJob.Summary score(String out, String previous) {
         return new ScoreJob(spark).run(new ScoreJob.Options(newSamples.toString(), run.toString(), "all",
-                List.of("train", "val", "test"), "logits-grad", 0, 1, 0, 0, 512, out, false, 0, previous));
+                List.of("train", "val", "test"), "logits-grad", 0, 1, 0, 0, 512, out, false, 0, previous, null));
     }
 
     private static void ingest(Path csv, Path out) {
