@@ -25,6 +25,19 @@ public final class DeviceSelector {
         return select(assignedGpus, Engines.pytorch().getGpuCount());
     }
 
+    /**
+     * The device for a model of {@code kind}: ONNX models ask ONNX Runtime how many GPUs it can drive (its CUDA
+     * provider, from the onnxruntime_gpu build), the others PyTorch; so an ONNX model can run on the task's GPU
+     * where PyTorch has only its CPU build, as in this project's default build.
+     */
+    public static Device forModel(ModelRef.Kind kind, List<String> assignedGpus) {
+        if (assignedGpus == null || assignedGpus.isEmpty()) {
+            return select(assignedGpus, 0);
+        }
+        int gpus = kind == ModelRef.Kind.ONNX ? Engines.onnxGpuCount() : Engines.pytorch().getGpuCount();
+        return select(assignedGpus, gpus);
+    }
+
     public static Device select(List<String> assignedGpus, int engineGpuCount) {
         if (assignedGpus == null || assignedGpus.isEmpty()) {
             LOG.info("device: cpu (no GPU assigned to this task)");

@@ -38,6 +38,11 @@ public final class Engines {
         return e;
     }
 
+    /** GPUs ONNX Runtime can use: 0 with the CPU build (the default), the CUDA devices with onnxruntime_gpu. */
+    public static int onnxGpuCount() {
+        return Engine.getEngine(ONNX).getGpuCount();
+    }
+
     /**
      * Sets PyTorch's intra-op thread count (0: leave it). The CPU build's intra-op pool is OpenMP: the count is a
      * setting of the calling thread, and a thread that has not run a parallel operator yet starts from the value

@@ -32,4 +32,14 @@ class DeviceSelectorTest {
         m = assertThrows(CoresetInputException.class, () -> DeviceSelector.select(List.of("gpu-a"), 2)).getMessage();
         assertTrue(m.contains("'gpu-a'"), m);
     }
+
+    @Test
+    void onnxModelsAskOnnxRuntimeForGpus() {
+        assertEquals(Device.cpu(), DeviceSelector.forModel(ModelRef.Kind.ONNX, List.of()));
+        // The default build ships ONNX Runtime's CPU library (mvn -Ponnx-gpu swaps in the CUDA one): it sees no GPU,
+        // so a task with GPU 0 assigned runs its ONNX model on the CPU instead of failing.
+        assertEquals(0, Engines.onnxGpuCount());
+        assertEquals(Device.cpu(), DeviceSelector.forModel(ModelRef.Kind.ONNX, List.of("0")));
+        assertEquals(Device.cpu(), DeviceSelector.forModel(ModelRef.Kind.TORCHSCRIPT, List.of("0")));
+    }
 }

@@ -344,8 +344,9 @@ public final class ScoreJob {
             this.types = types;
             this.counters = counters;
             this.faults = faults;
-            ai.djl.Device device = DeviceSelector.select(assignedGpus());
+            List<String> gpus = assignedGpus();
             for (ModelRef ref : refs) {
+                ai.djl.Device device = DeviceSelector.forModel(ref.kind(), gpus);
                 ModelRef local = conf == null ? ref : ModelLocalCopy.localize(ref, conf.get());
                 scorers.add(new BatchScorer(ModelCache.get(local, device), options));
                 epochs.add(epochOf(ref));
