@@ -9,8 +9,16 @@ import ai.djl.translate.TranslatorContext;
 import java.util.ArrayList;
 import java.util.List;
 
-/** float batch in, every floating-point output copied to the JVM heap out. */
+/**
+ * float batch in (as float32, or as int64 token ids for text models), every floating-point output copied to the JVM
+ * heap out.
+ */
 final class FloatBatchTranslator implements NoBatchifyTranslator<FloatBatchTranslator.Input, List<FloatBatchTranslator.Tensor>> {
+    private final boolean int64;
+
+    FloatBatchTranslator(ModelRef.InputType type) {
+        this.int64 = type == ModelRef.InputType.INT64;
+    }
 
     record Input(float[] data, Shape shape) {
     }
@@ -27,7 +35,15 @@ final class FloatBatchTranslator implements NoBatchifyTranslator<FloatBatchTrans
 
     @Override
     public NDList processInput(TranslatorContext ctx, Input input) {
-        return new NDList(ctx.getNDManager().create(input.data(), input.shape()));
+        if (!int64) {
+            return new NDList(ctx.getNDManager().create(input.data(), input.shape()));
+        }
+        float[] f = input.data();
+        long[] ids = new long[f.length];
+        for (int i = 0; i < f.length; i++) {
+            ids[i] = (long) f[i];
+        }
+        return new NDList(ctx.getNDManager().create(ids, input.shape()));
     }
 
     @Override

@@ -21,12 +21,16 @@ import java.util.Locale;
  * @param numClasses expected class count for TorchScript/ONNX (0 = take it from the logits)
  * @param checkpoint the checkpoint number its scores are recorded under (the epoch of a run's folder, the number
  *                   in a per-epoch file's name, 0 for a lone model file)
+ * @param inputType  what the model's input tensor holds: float32 features or pixels, or int64 token ids (a text
+ *                   model taking [N, L]; ids arrive as floats, exact below 2^24, and are converted per batch)
  */
-public record ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses, int checkpoint)
-        implements Serializable {
+public record ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses, int checkpoint,
+                       InputType inputType) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public enum Kind { CHECKPOINT, TORCHSCRIPT, ONNX }
+
+    public enum InputType { FLOAT32, INT64 }
 
     public ModelRef {
         if (path == null || path.isBlank()) {
@@ -38,6 +42,13 @@ public record ModelRef(String path, Kind kind, List<Integer> inputShape, int num
         if (inputShape != null) {
             inputShape = List.copyOf(inputShape);
         }
+        if (inputType == null) {
+            inputType = InputType.FLOAT32;
+        }
+        if (inputType == InputType.INT64 && kind == Kind.CHECKPOINT) {
+            throw new CoresetInputException("token ids need a TorchScript or ONNX text model; " + path
+                    + " is a coreset checkpoint, which takes float features");
+        }
         if (checkpoint < 0) {
             throw new CoresetInputException("checkpoint number of " + path + " is negative: " + checkpoint);
         }
@@ -48,7 +59,11 @@ public record ModelRef(String path, Kind kind, List<Integer> inputShape, int num
     }
 
     public ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses) {
-        this(path, kind, inputShape, numClasses, 0);
+        this(path, kind, inputShape, numClasses, 0, InputType.FLOAT32);
+    }
+
+    public ModelRef(String path, Kind kind, List<Integer> inputShape, int numClasses, int checkpoint) {
+        this(path, kind, inputShape, numClasses, checkpoint, InputType.FLOAT32);
     }
 
     /** A `coreset train` epoch folder, recorded under its epoch. */
@@ -72,12 +87,17 @@ public record ModelRef(String path, Kind kind, List<Integer> inputShape, int num
 
     /** The same model at another place (its local copy), everything else kept. */
     public ModelRef at(String newPath) {
-        return new ModelRef(newPath, kind, inputShape, numClasses, checkpoint);
+        return new ModelRef(newPath, kind, inputShape, numClasses, checkpoint, inputType);
     }
 
     /** The same model recorded under checkpoint number {@code number}. */
     public ModelRef numbered(int number) {
-        return new ModelRef(path, kind, inputShape, numClasses, number);
+        return new ModelRef(path, kind, inputShape, numClasses, number, inputType);
+    }
+
+    /** The same model fed {@code type}. */
+    public ModelRef taking(InputType type) {
+        return new ModelRef(path, kind, inputShape, numClasses, checkpoint, type);
     }
 
     /** True when {@link #path} is a path on this machine (no scheme, or file:). */

@@ -152,7 +152,7 @@ public final class ScoringModel implements AutoCloseable {
         private final Predictor<FloatBatchTranslator.Input, List<FloatBatchTranslator.Tensor>> predictor;
 
         private Session() {
-            this.predictor = model.newPredictor(new FloatBatchTranslator(), device);
+            this.predictor = model.newPredictor(new FloatBatchTranslator(ref.inputType()), device);
         }
 
         public ScoringModel model() {

@@ -33,6 +33,26 @@ public final class TinyTorchScript {
         return write(file, code(m, true));
     }
 
+    /**
+     * A text model over token ids: x int64 [N, L] -> logits = mean of the rows of {@code embedding} (V x D) that the
+     * ids pick, times {@code w}^T (C x D) plus {@code b}.
+     */
+    public static Path writeTextModel(Path file, float[] embedding, int v, int d, float[] w, float[] b, int c)
+            throws IOException {
+        String code = "class Tiny(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + "  def forward(self: __torch__.Tiny,\n"
+                + "    x: Tensor) -> Tensor:\n"
+                + "    e = torch.tensor(" + matrix(embedding, v, d) + ", dtype=6)\n"
+                + "    w = torch.tensor(" + matrix(w, c, d) + ", dtype=6)\n"
+                + "    b = torch.tensor(" + matrix(b, 1, c) + ", dtype=6)\n"
+                + "    h = torch.mean(torch.embedding(e, x), [1])\n"
+                + "    return torch.add(torch.matmul(h, torch.t(w)), b)\n";
+        return write(file, code);
+    }
+
     private static Path write(Path file, String code) throws IOException {
         ByteArrayOutputStream pkl = new ByteArrayOutputStream();
         pkl.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
