@@ -1,19 +1,18 @@
 package dev.coreset.jobs.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static dev.coreset.jobs.ml.StageErrorsTest.fails;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.PipelineFixture;
 import dev.coreset.jobs.SparkTestSession;
-import dev.coreset.schemas.CoresetInputException;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,12 +45,6 @@ class SelectorOnEmbeddingsTest {
     private static CoresetSelector selector() {
         return new CoresetSelector().setIdCol("key").setLabelCol("cls").setEmbeddingCol("dino").setSplitCol("")
                 .setCheckpointCol("");
-    }
-
-    private static void fails(String expected, Executable e) {
-        CoresetInputException x = assertThrows(CoresetInputException.class, e);
-        assertTrue(x.getMessage().contains(expected), x.getMessage());
-        assertEquals(1, x.getMessage().lines().count());
     }
 
     @Test

@@ -3,12 +3,12 @@ package dev.coreset.jobs.select;
 import dev.coreset.jobs.PipelineFixture;
 import dev.coreset.jobs.Refusals;
 import dev.coreset.jobs.SparkTestSession;
+import dev.coreset.jobs.SqlColumnsTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,18 +31,7 @@ class SelectEmbeddingsErrorsTest {
         cols.put("id", "id");
         cols.put("y", "CAST(id % 2 AS INT)");
         cols.put("vec", "array(CAST(id AS FLOAT), CAST(id % 3 AS FLOAT))");
-        for (int i = 0; i < overrides.length; i += 2) {
-            if (overrides[i + 1] == null) {
-                cols.remove(overrides[i]);
-            } else {
-                cols.put(overrides[i], overrides[i + 1]);
-            }
-        }
-        String select = cols.entrySet().stream().map(e -> e.getValue() + " AS " + e.getKey())
-                .collect(Collectors.joining(", "));
-        Path p = tmp.resolve("emb-" + cases++);
-        spark.sql("SELECT " + select + " FROM range(20)").repartition(2).write().parquet(p.toString());
-        return p;
+        return SqlColumnsTable.write(spark, tmp.resolve("emb-" + cases++), 20, cols, overrides);
     }
 
     private void refused(Path table, List<String> options, String... fragments) {
