@@ -2,6 +2,8 @@ package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ResumeGuard;
+import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.jobs.select.EmbeddingsTable;
 import dev.coreset.jobs.select.SelectJob;
 import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.select.PruningOptions;
@@ -14,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "select", mixinStandardHelpOptions = true,
-        description = {"Select a class-balanced coreset from a scores table and write a manifest.",
+        description = {"Select a class-balanced coreset from a scores table, or from your own table of id, label and"
+                        + " embedding (--embeddings), and write a manifest.",
                 "facility-location / kcenter: GreeDi per class on the embedding (parts of --partition-size points);",
                 "random: stratified; loss, el2n, forgetting: highest first; margin: lowest first.",
                 "ccs, dual, d2: from the samples' trajectories over every checkpoint of the scores table (AUM, DUAL's"
@@ -25,8 +28,18 @@ import picocli.CommandLine.Option;
                 "  d2: spread --score difficulty over a k-NN graph of the embedding (--neighbours), then pick the"
                         + " highest and lower its neighbours (GreeDi-like parts of --partition-size points)."})
 public final class SelectCommand implements Callable<Integer> {
-    @Option(names = "--scores", required = true)
+    @Option(names = "--scores", description = "Scores table (coreset score); or pass --embeddings.")
     String scores;
+    @Option(names = "--embeddings", description = "Your own Parquet table of id, label and embedding (e.g. CLIP or"
+            + " DINO vectors), instead of --scores: every row is a candidate; facility-location, kcenter and random.")
+    String embeddings;
+    @Option(names = "--id-column", description = "With --embeddings: the id column, bigint or int (default sample_id).")
+    String idColumn;
+    @Option(names = "--label-column", description = "With --embeddings: the class column, int 0..C-1 (default label).")
+    String labelColumn;
+    @Option(names = "--embedding-column", description = "With --embeddings: the vector column, array<float>,"
+            + " array<double> or an ML Vector (default embedding).")
+    String embeddingColumn;
     @Option(names = "--checkpoint", defaultValue = "last", description = "last or a checkpoint number.")
     String checkpoint;
     @Option(names = "--method", required = true,
@@ -90,18 +103,23 @@ public final class SelectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SelectMethod m = SelectMethod.parse(method);
+        if (embeddings == null && (idColumn != null || labelColumn != null || embeddingColumn != null)) {
+            throw new CoresetInputException("--id-column, --label-column and --embedding-column name the columns of an"
+                    + " --embeddings table; a --scores table has fixed names: drop them or pass --embeddings.");
+        }
         SparkSession spark = sparkOptions.session();
         SelectJob.Options options = new SelectJob.Options(scores, checkpoint, m, fraction, perClass, budgetMode,
                 optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite, PartsMode.parse(parts), exclude,
                 el2nCheckpoints, new PruningOptions(score, hardCut, strata, window, dualWindow, dualExponent, neighbours,
-                gammaForward, gammaReverse));
+                gammaForward, gammaReverse), embeddings, new EmbeddingsTable.Columns(idColumn, labelColumn,
+                embeddingColumn));
         var conf = AtomicTableWriter.hadoopConf(spark);
         if (ResumeGuard.skipIfCurrent(SelectJob.STAGE.record(options, conf), overwrite, conf)) {
             return 0;
         }
         SelectJob.Summary s = new SelectJob(spark).run(options);
-        System.out.printf(Locale.ROOT, "selected %d of %d train samples with %s -> %s (%.1f s)%s%n", s.selected(),
-                s.candidates(), m.cliName(), out, s.seconds(),
+        System.out.printf(Locale.ROOT, "selected %d of %d %s with %s -> %s (%.1f s)%s%n", s.selected(),
+                s.candidates(), embeddings == null ? "train samples" : "rows of " + embeddings, m.cliName(), out, s.seconds(),
                 Double.isNaN(s.kMedoidCost()) ? "" : String.format(Locale.ROOT, ", k-medoid cost %.4g", s.kMedoidCost()));
         TextTable t = new TextTable("class", "selected");
         s.budgets().forEach(t::row);

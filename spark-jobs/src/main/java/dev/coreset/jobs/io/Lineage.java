@@ -29,6 +29,13 @@ public final class Lineage {
         return e;
     }
 
+    /** The embeddings table a selection read (select --embeddings): made outside coreset, so nothing upstream. */
+    public static Map<String, Object> fromEmbeddings(String embeddings, Fingerprint used) {
+        Map<String, Object> inputs = new TreeMap<>();
+        inputs.put("embeddings", entry(embeddings, used));
+        return inputs;
+    }
+
     /** The scores table a selection read ({@code used}: the rows it selected from) and that table's own inputs. */
     public static Map<String, Object> fromScores(String scores, Fingerprint used, Configuration conf) {
         Map<String, Object> inputs = new TreeMap<>();

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.coreset.jobs.select.DynamicsScore;
+import dev.coreset.jobs.select.EmbeddingsTable;
 import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.select.PruningOptions;
 import dev.coreset.jobs.select.SelectJob;
@@ -39,8 +40,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code fraction} and {@code perClass}. Input column params: {@code idCol}, {@code labelCol},
  * {@code embeddingCol} (facility-location, kcenter), {@code scoreCol} (the column loss / el2n / margin rank by;
  * default: the column of that name), {@code splitCol} ("" = every row is a train row) and {@code checkpointCol}
- * ("" = one row per sample). The input also needs a {@code loss} column (checked for NaN, as the CLI does) and,
- * for forgetting, {@code correct}.
+ * ("" = one row per sample). The score-based and dynamics methods and the difficulty budget mode also need a
+ * {@code loss} column (checked for NaN, as the CLI does) and forgetting {@code correct}; facility-location, kcenter
+ * and random run on a plain DataFrame of id, label and embedding, as {@code coreset select --embeddings} does.
  *
  * <p>Errors: {@link CoresetInputException} with one line naming this stage, the param or column and the fix:
  * at {@code set} for a value out of range, in {@code transformSchema} (Pipeline.fit calls it first) for missing
@@ -248,7 +250,13 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
                 PartsMode.parse(getOrDefault(parts)), null, null, new PruningOptions(getOrDefault(score),
                 getOrDefault(hardCut), (Integer) getOrDefault(strata), getOrDefault(window),
                 (Integer) getOrDefault(dualWindow), (Double) getOrDefault(dualExponent), (Integer) getOrDefault(neighbours),
-                (Double) getOrDefault(gammaForward), (Double) getOrDefault(gammaReverse)));
+                (Double) getOrDefault(gammaForward), (Double) getOrDefault(gammaReverse)), null,
+                new EmbeddingsTable.Columns(getIdCol(), getOrDefault(labelCol), getOrDefault(embeddingCol)));
+    }
+
+    /** Whether the selection reads a model's scores: otherwise the input needs no loss column. */
+    private boolean needsLoss() {
+        return selectMethod().needsScores() || getOrDefault(budgetMode).equals("difficulty");
     }
 
     @Override
@@ -287,7 +295,9 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         cols.add((split.isEmpty() ? lit(Tables.SPLIT_TRAIN) : col(split)).as(Tables.SPLIT));
         String ck = getCheckpointCol();
         cols.add((ck.isEmpty() ? lit(0) : col(ck).cast("int")).as(Tables.CHECKPOINT));
-        cols.add(col(m == SelectMethod.LOSS && !score.isEmpty() ? score : Tables.LOSS).cast("float").as(Tables.LOSS));
+        if (needsLoss() || in.has(Tables.LOSS)) {
+            cols.add(col(m == SelectMethod.LOSS && !score.isEmpty() ? score : Tables.LOSS).cast("float").as(Tables.LOSS));
+        }
         if (m == SelectMethod.EL2N || m == SelectMethod.MARGIN) {
             cols.add(col(score.isEmpty() ? m.scoreColumn() : score).as(m.scoreColumn()));
         }
@@ -327,8 +337,9 @@ public final class CoresetSelector extends Estimator<CoresetModel> implements De
         String score = getOrDefault(scoreCol);
         if (m == SelectMethod.LOSS && !score.isEmpty()) {
             in.requireNumeric("scoreCol", score, "set scoreCol to the column to rank by.");
-        } else {
-            in.requireNumeric("loss", Tables.LOSS, "score the rows with LossScorer or read a scores table.");
+        } else if (needsLoss() || in.has(Tables.LOSS)) {
+            in.requireNumeric("loss", Tables.LOSS, "score the rows with LossScorer or read a scores table; only"
+                    + " facility-location, kcenter and random (with a budgetMode other than difficulty) run without it.");
         }
         if (m == SelectMethod.EL2N || m == SelectMethod.MARGIN) {
             in.requireNumeric("scoreCol", score.isEmpty() ? m.scoreColumn() : score, "set scoreCol to the column to rank by.");

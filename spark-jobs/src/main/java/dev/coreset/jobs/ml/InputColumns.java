@@ -1,12 +1,9 @@
 package dev.coreset.jobs.ml;
 
-import static org.apache.spark.sql.functions.col;
-
+import dev.coreset.jobs.select.FloatVectorColumns;
 import dev.coreset.schemas.CoresetInputException;
 import java.util.Arrays;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
@@ -70,23 +67,14 @@ final class InputColumns {
     /** array<float>, array<double> or an ML Vector: what {@link #floatArray} turns into array<float>. */
     void requireVector(String param, String column, String fix) {
         DataType t = require(param, column, fix);
-        boolean ok = t instanceof VectorUDT || (t instanceof ArrayType a
-                && (a.elementType() == DataTypes.FloatType || a.elementType() == DataTypes.DoubleType));
-        if (!ok) {
-            throw wrongType(param, column, t, "array<float>, array<double> or an ML Vector");
+        if (!FloatVectorColumns.accepts(t)) {
+            throw wrongType(param, column, t, FloatVectorColumns.ACCEPTED);
         }
     }
 
     /** The column as array<float>: as is, cast from array<double>, or unpacked from an ML Vector. */
     Column floatArray(String column) {
-        DataType t = field(column).dataType();
-        if (t instanceof VectorUDT) {
-            return org.apache.spark.ml.functions.vector_to_array(col(column), "float32");
-        }
-        if (t instanceof ArrayType a && a.elementType() == DataTypes.FloatType) {
-            return col(column);
-        }
-        return col(column).cast(DataTypes.createArrayType(DataTypes.FloatType));
+        return FloatVectorColumns.asFloatArray(column, field(column).dataType());
     }
 
     /** An output column the stage adds must not be in the input already. */

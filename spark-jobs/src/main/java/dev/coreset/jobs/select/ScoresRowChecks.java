@@ -11,33 +11,39 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Row checks of the train rows at the chosen checkpoint before anything is selected: labels, losses, the
- * method's score column and the embedding, in one aggregate that also finds the first offending sample_id
+ * Row checks of the train rows at the chosen checkpoint (or of a user's embeddings table) before anything is
+ * selected: ids, labels, losses, the method's score column and the embedding, in one aggregate that also finds the first offending sample_id
  * (so a failure costs no second pass), then one groupBy for duplicate ids.
  */
 final class ScoresRowChecks {
     private ScoresRowChecks() {
     }
 
-    static void check(Dataset<Row> at, SelectMethod method, String path) {
+    /** @param scored whether the rows carry a loss column (a user's embeddings table does not) */
+    static void check(Dataset<Row> at, SelectMethod method, InputNaming names, boolean scored) {
         List<String> problems = new ArrayList<>();
         List<String> fixes = new ArrayList<>();
         List<Column> conditions = new ArrayList<>();
-        problems.add("column 'label' is null or negative");
-        fixes.add("labels must be class indices 0..C-1: re-score from a samples table written by `coreset ingest`.");
+        problems.add("column '" + names.id() + "' is null");
+        fixes.add(names.idFix());
+        conditions.add(col(Tables.SAMPLE_ID).isNull());
+        problems.add("column '" + names.label() + "' " + names.labelProblem());
+        fixes.add(names.labelFix());
         conditions.add(col(Tables.LABEL).isNull().or(col(Tables.LABEL).lt(0)));
-        problems.add("column 'loss' is NaN, infinite or null");
-        fixes.add("re-score with a model that does not diverge.");
-        conditions.add(nonFinite(col(Tables.LOSS)));
-        String scoreColumn = method.scoreColumn();
-        if (scoreColumn != null && !scoreColumn.equals(Tables.LOSS) && !scoreColumn.equals("forgetting")) {
-            problems.add("column '" + scoreColumn + "' is NaN, infinite or null");
+        if (scored) {
+            problems.add("column 'loss' is NaN, infinite or null");
             fixes.add("re-score with a model that does not diverge.");
-            conditions.add(nonFinite(col(scoreColumn)));
+            conditions.add(nonFinite(col(Tables.LOSS)));
+            String scoreColumn = method.scoreColumn();
+            if (scoreColumn != null && !scoreColumn.equals(Tables.LOSS) && !scoreColumn.equals("forgetting")) {
+                problems.add("column '" + scoreColumn + "' is NaN, infinite or null");
+                fixes.add("re-score with a model that does not diverge.");
+                conditions.add(nonFinite(col(scoreColumn)));
+            }
         }
         if (method.needsEmbedding()) {
-            problems.add("column 'embedding' holds NaN or infinity");
-            fixes.add("re-score (a diverged model gives non-finite gradients), or use a score-based --method.");
+            problems.add("column '" + names.embedding() + "' " + names.embeddingProblem());
+            fixes.add(names.embeddingFix());
             conditions.add(col(Tables.EMBEDDING).isNull()
                     .or(exists(col(Tables.EMBEDDING), x -> nonFinite(x))));
         }
@@ -54,7 +60,9 @@ final class ScoresRowChecks {
         for (int i = 0; i < conditions.size(); i++) {
             long count = r.isNullAt(2 * i) ? 0 : r.getLong(2 * i);
             if (count > 0) {
-                throw new CoresetInputException(path + ": " + problems.get(i) + " at sample_id " + r.getLong(2 * i + 1)
+                // The first offender by id; a null id has none to name.
+                String where = r.isNullAt(2 * i + 1) ? "" : " at " + names.id() + " " + r.getLong(2 * i + 1);
+                throw new CoresetInputException(names.table() + ": " + problems.get(i) + where
                         + (count > 1 ? " (first of " + count + " rows)" : "") + "; " + fixes.get(i));
             }
         }
@@ -63,14 +71,13 @@ final class ScoresRowChecks {
             int lo = r.getInt(base);
             int hi = r.getInt(base + 1);
             if (lo != hi || lo <= 0) {
-                throw new CoresetInputException(path + ": column 'embedding' is ragged or empty (lengths " + lo + ".."
-                        + hi + "); re-score with one --embedding and --dim.");
+                throw new CoresetInputException(names.table() + ": column '" + names.embedding()
+                        + "' is ragged or empty (lengths " + lo + ".." + hi + "); " + names.raggedFix());
             }
         }
         Row dup = at.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1)).agg(min(Tables.SAMPLE_ID)).first();
         if (!dup.isNullAt(0)) {
-            throw new CoresetInputException(path + ": sample_id " + dup.getLong(0)
-                    + " appears twice at one checkpoint; re-score into a fresh --out.");
+            throw new CoresetInputException(names.duplicate(dup.getLong(0)));
         }
     }
 

@@ -33,19 +33,34 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code coreset select}: reads the train rows of a scores table at one checkpoint, allocates class budgets,
+ * {@code coreset select}: reads the train rows of a scores table at one checkpoint (or every row of a user's
+ * embeddings table, mapped onto the same columns by {@link EmbeddingsTable}), allocates class budgets,
  * selects per class (GreeDi for facility location and k-center, windows for random and score-based methods)
  * and publishes the manifest atomically. Only per-class numbers and the budget-sized centers reach the driver.
  */
 public final class SelectJob {
-    /** Every parameter of a selection run; all of them go into {@code _coreset.json}. */
+    /**
+     * Every parameter of a selection run; all of them go into {@code _coreset.json}. The input is either
+     * {@code scores} or {@code embeddings} (a user's table, whose columns {@code columns} names).
+     */
     public record Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
                           String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
                           long cacheBytes, String out, boolean overwrite, PartsMode parts, String exclude,
-                          String el2nCheckpoints, PruningOptions pruning) {
+                          String el2nCheckpoints, PruningOptions pruning, String embeddings,
+                          EmbeddingsTable.Columns columns) {
         public Options {
             parts = parts == null ? PartsMode.DEFAULT : parts;
             pruning = pruning == null ? PruningOptions.defaults() : pruning;
+            columns = columns == null ? EmbeddingsTable.Columns.DEFAULTS : columns;
+        }
+
+        /** A scores table as input. */
+        public Options(String scores, String checkpoint, SelectMethod method, Double fraction, Integer perClass,
+                       String budgetMode, String optimizer, double epsilon, int partitionSize, long seed,
+                       long cacheBytes, String out, boolean overwrite, PartsMode parts, String exclude,
+                       String el2nCheckpoints, PruningOptions pruning) {
+            this(scores, checkpoint, method, fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed,
+                    cacheBytes, out, overwrite, parts, exclude, el2nCheckpoints, pruning, null, null);
         }
 
         /** With the dynamics-based methods' defaults. */
@@ -54,7 +69,12 @@ public final class SelectJob {
                        long cacheBytes, String out, boolean overwrite, PartsMode parts, String exclude,
                        String el2nCheckpoints) {
             this(scores, checkpoint, method, fraction, perClass, budgetMode, optimizer, epsilon, partitionSize, seed,
-                    cacheBytes, out, overwrite, parts, exclude, el2nCheckpoints, null);
+                    cacheBytes, out, overwrite, parts, exclude, el2nCheckpoints, (PruningOptions) null);
+        }
+
+        /** The input's path (or, for the Spark ML stage, its name): what error messages and the manifest name. */
+        public String input() {
+            return embeddings != null ? embeddings : scores;
         }
     }
 
@@ -62,9 +82,9 @@ public final class SelectJob {
                           double seconds) {
     }
 
-    /** What resume compares: the scores table and every option but --overwrite. */
-    public static final StageSpec STAGE = StageSpec.of("select", Options.class).inputs("scores", "exclude").outputs("out")
-            .rename("cacheBytes", "memo-bytes").spread("pruning");
+    /** What resume compares: the scores or embeddings table and every option but --overwrite. */
+    public static final StageSpec STAGE = StageSpec.of("select", Options.class).inputs("scores", "embeddings", "exclude")
+            .outputs("out").rename("cacheBytes", "memo-bytes").spread("pruning", "columns");
 
     private final SparkSession spark;
 
@@ -85,11 +105,14 @@ public final class SelectJob {
         checkOptions(o);
         new dev.coreset.jobs.io.AtomicTableWriter(spark).checkTarget(o.out(), o.overwrite());
         StageRecord stage = STAGE.record(o, dev.coreset.jobs.io.AtomicTableWriter.hadoopConf(spark));
-        Dataset<Row> scores = TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score");
-        Selection s = select(scores, o);
+        Dataset<Row> input = o.embeddings() == null
+                ? TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score")
+                : EmbeddingsTable.read(spark, o.embeddings(), o.columns());
+        Selection s = select(input, o);
         ManifestMetadata meta = manifestMetadata(o, s);
-        meta.parameters.put(Lineage.INPUTS, Lineage.fromScores(o.scores(), s.source(),
-                spark.sparkContext().hadoopConfiguration()));
+        meta.parameters.put(Lineage.INPUTS, o.embeddings() == null
+                ? Lineage.fromScores(o.scores(), s.source(), spark.sparkContext().hadoopConfiguration())
+                : Lineage.fromEmbeddings(o.embeddings(), s.source()));
         new ManifestWriter(spark).write(s.rows(), meta, o.out(), o.overwrite(), Map.of(StageRecord.FILE_NAME, stage));
         long total = s.budgets().values().stream().mapToLong(Integer::longValue).sum();
         return new Summary(s.source().rows(), total, s.budgets(), s.kMedoidCost(), (System.nanoTime() - start) / 1e9);
@@ -98,13 +121,19 @@ public final class SelectJob {
     /**
      * Selects on a Dataset with the scores table's columns (all splits and checkpoints; only the train rows at the
      * chosen checkpoint are candidates): the selection code of {@code coreset select} and of
-     * {@link dev.coreset.jobs.ml.CoresetSelector}. {@code o.scores()} names the input in error messages;
-     * {@code o.out()} is not used.
+     * {@link dev.coreset.jobs.ml.CoresetSelector}. Rows without a loss column (an {@link EmbeddingsTable}, a
+     * DataFrame of embeddings) run only the methods that need no scores. {@code o.input()} names the input in error
+     * messages; {@code o.out()} is not used.
      */
     public Selection select(Dataset<Row> scores, Options o) {
         checkOptions(o);
+        boolean scored = Arrays.asList(scores.schema().fieldNames()).contains(Tables.LOSS);
+        if (!scored) {
+            requireNoScoresNeeded(o);
+        }
+        InputNaming names = InputNaming.of(o, scored);
         Dataset<Row> train = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN));
-        int checkpoint = resolveCheckpoint(train, o);
+        int checkpoint = resolveCheckpoint(train, o, names);
         Dataset<Row> at = train.filter(col(Tables.CHECKPOINT).equalTo(checkpoint));
         if (o.method().needsEmbedding() && !Arrays.asList(scores.schema().fieldNames()).contains(Tables.EMBEDDING)) {
             throw new CoresetInputException(o.scores() + ": no 'embedding' column, which --method " + o.method().cliName()
@@ -121,7 +150,7 @@ public final class SelectJob {
         Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
         at = at.cache();
         try {
-            ScoresRowChecks.check(at, o.method(), o.scores());
+            ScoresRowChecks.check(at, o.method(), names, scored);
             // Flagged samples leave before budgets; the manifest's source fingerprint stays that of all train rows.
             Dataset<Row> candidates = flags == null ? at : TableInputs.withoutIds(at, flags);
             ProgressListener.stage(spark, "select: budgets");
@@ -129,7 +158,7 @@ public final class SelectJob {
             for (Row r : candidates.groupBy(Tables.LABEL).count().collectAsList()) {
                 sizes.put(r.getInt(0), r.getLong(1));
             }
-            Map<Integer, Integer> budgets = budgets(candidates, sizes, o);
+            Map<Integer, Integer> budgets = budgets(candidates, sizes, o, names);
             Dataset<Row> selected;
             double cost = Double.NaN;
             Map<String, Object> methodRecord = Map.of();
@@ -175,7 +204,7 @@ public final class SelectJob {
         meta.seed = o.seed();
         meta.parameters = parameters(o, s.checkpoint());
         meta.parameters.putAll(s.recorded());
-        meta.source.path = o.scores();
+        meta.source.path = o.input();
         meta.source.rows = s.source().rows();
         meta.source.fingerprint = s.source().hashHex();
         return meta;
@@ -207,13 +236,42 @@ public final class SelectJob {
         if (o.method().usesDynamics()) {
             o.pruning().check();
         }
+        if ((o.scores() == null) == (o.embeddings() == null)) {
+            throw new CoresetInputException("pass exactly one of --scores (a coreset score table) and --embeddings"
+                    + " (a table of id, label and embedding).");
+        }
+        if (o.embeddings() != null) {
+            if (o.checkpoint() != null && !o.checkpoint().equals("last")) {
+                throw new CoresetInputException("--checkpoint " + o.checkpoint() + " applies to --scores tables; "
+                        + o.embeddings() + " has one embedding per sample: drop --checkpoint.");
+            }
+            requireNoScoresNeeded(o);
+        }
     }
 
-    private static int resolveCheckpoint(Dataset<Row> train, Options o) {
+    /** Input without a model's scores (a table of embeddings and labels): only the methods that need none. */
+    private static void requireNoScoresNeeded(Options o) {
+        String instead = "pass a scores table (coreset score) with --scores, or use facility-location, kcenter or random.";
+        if (o.method().usesDynamics()) {
+            throw new CoresetInputException(o.input() + ": --method " + o.method().cliName() + " needs a difficulty"
+                    + " score from training dynamics (every checkpoint's losses), which a table of embeddings and labels"
+                    + " does not have; " + instead);
+        }
+        if (o.method().needsScores()) {
+            throw new CoresetInputException(o.input() + ": --method " + o.method().cliName() + " ranks by a model's"
+                    + " per-sample scores, which a table of embeddings and labels does not have; " + instead);
+        }
+        if (BudgetModes.parse(o.budgetMode()) == BudgetMode.DIFFICULTY) {
+            throw new CoresetInputException(o.input() + ": --budget-mode difficulty weighs classes by their loss, which"
+                    + " a table of embeddings and labels does not have; use proportional or uniform, or pass --scores.");
+        }
+    }
+
+    private static int resolveCheckpoint(Dataset<Row> train, Options o, InputNaming names) {
         List<Integer> available = train.select(Tables.CHECKPOINT).distinct().orderBy(Tables.CHECKPOINT)
                 .as(org.apache.spark.sql.Encoders.INT()).collectAsList();
         if (available.isEmpty()) {
-            throw new CoresetInputException(o.scores() + ": no train rows; score the train split.");
+            throw new CoresetInputException(names.noRows());
         }
         if (o.checkpoint() == null || o.checkpoint().equals("last")) {
             return available.get(available.size() - 1);
@@ -229,14 +287,13 @@ public final class SelectJob {
         }
     }
 
-    private Map<Integer, Integer> budgets(Dataset<Row> at, Map<Integer, Long> sizes, Options o) {
+    private Map<Integer, Integer> budgets(Dataset<Row> at, Map<Integer, Long> sizes, Options o, InputNaming names) {
         int classes = sizes.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         int[] size = new int[classes];
         sizes.forEach((c, n) -> size[c] = Math.toIntExact(n));
         for (int c = 0; c < classes; c++) {
             if (size[c] == 0) {
-                throw new CoresetInputException(o.scores() + ": class " + c + " has no train samples; labels must be "
-                        + "0..C-1 with every class present.");
+                throw new CoresetInputException(names.emptyClass(c));
             }
         }
         BudgetMode mode = BudgetModes.parse(o.budgetMode());
@@ -319,8 +376,15 @@ public final class SelectJob {
 
     private static Map<String, Object> parameters(Options o, int checkpoint) {
         Map<String, Object> p = new TreeMap<>();
-        p.put("scores", o.scores());
-        p.put("checkpoint", checkpoint);
+        if (o.embeddings() == null) {
+            p.put("scores", o.scores());
+            p.put("checkpoint", checkpoint);
+        } else {
+            p.put("embeddings", o.embeddings());
+            p.put("idColumn", o.columns().idColumn());
+            p.put("labelColumn", o.columns().labelColumn());
+            p.put("embeddingColumn", o.columns().embeddingColumn());
+        }
         p.put("method", o.method().cliName());
         if (o.fraction() != null) {
             p.put("fraction", o.fraction());

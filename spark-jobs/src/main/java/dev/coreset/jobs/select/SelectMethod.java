@@ -61,6 +61,14 @@ public enum SelectMethod {
         return this == CCS || this == DUAL || this == D2;
     }
 
+    /**
+     * Methods that read a model's per-sample scores or their trajectories (a scores table): all but
+     * facility-location, kcenter and random, the ones a table of embeddings and labels alone can run.
+     */
+    public boolean needsScores() {
+        return scoreColumn != null || usesDynamics();
+    }
+
     public static SelectMethod parse(String name) {
         for (SelectMethod m : values()) {
             if (m.cliName.equals(name.toLowerCase(Locale.ROOT))) {

@@ -29,7 +29,8 @@ class StageErrorsTest {
 
     private final SparkSession spark = SparkTestSession.get();
 
-    private static void fails(String expected, Executable e) {
+    /** The call throws a one-line CoresetInputException containing {@code expected}. */
+    static void fails(String expected, Executable e) {
         CoresetInputException x = assertThrows(CoresetInputException.class, e);
         assertTrue(x.getMessage().contains(expected), x.getMessage());
         assertEquals(1, x.getMessage().lines().count());

@@ -4,13 +4,13 @@ import dev.coreset.jobs.Damage;
 import dev.coreset.jobs.PipelineFixture;
 import dev.coreset.jobs.Refusals;
 import dev.coreset.jobs.SparkTestSession;
+import dev.coreset.jobs.SqlColumnsTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,18 +40,7 @@ class SelectErrorsTest {
         cols.put("el2n", "CAST(id / 20.0 AS FLOAT)");
         cols.put("embedding", "array(CAST(id AS FLOAT), CAST(id % 3 AS FLOAT))");
         cols.put("draws", "1");
-        for (int i = 0; i < overrides.length; i += 2) {
-            if (overrides[i + 1] == null) {
-                cols.remove(overrides[i]);
-            } else {
-                cols.put(overrides[i], overrides[i + 1]);
-            }
-        }
-        String select = cols.entrySet().stream().map(e -> e.getValue() + " AS " + e.getKey())
-                .collect(Collectors.joining(", "));
-        Path p = tmp.resolve("scores-" + cases++);
-        spark.sql("SELECT " + select + " FROM range(20)").repartition(2).write().parquet(p.toString());
-        return p;
+        return SqlColumnsTable.write(spark, tmp.resolve("scores-" + cases++), 20, cols, overrides);
     }
 
     private void refused(Path scores, List<String> options, String... fragments) {
