@@ -27,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -125,7 +124,7 @@ public final class ImageBench {
                     ingestImages, ingestFloats, decodePerCore, sparkDecodePerCore, cnnPerCore, scoreImages, scoreFloats);
         } finally {
             if (!o.keep()) {
-                deleteRecursively(work);
+                SelectJobBench.deleteTree(work);
             }
         }
     }
@@ -209,17 +208,6 @@ public final class ImageBench {
                     throw new UncheckedIOException(e);
                 }
             }).sum();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

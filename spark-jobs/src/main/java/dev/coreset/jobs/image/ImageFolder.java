@@ -1,5 +1,6 @@
 package dev.coreset.jobs.image;
 
+import dev.coreset.jobs.io.FileTree;
 import dev.coreset.schemas.CoresetInputException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,9 +12,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * A class-folder tree of images (the ImageFolder convention): DIR/&lt;class&gt;/**.png|jpg|jpeg, or DIR/train/&lt;class&gt;/...
@@ -113,9 +112,8 @@ public final class ImageFolder {
         for (String c : folders) {
             Path classDir = new Path(classRoot, c);
             List<Entry> inClass = new ArrayList<>();
-            RemoteIterator<LocatedFileStatus> it = fs.listFiles(classDir, true);
-            while (it.hasNext()) {
-                Path p = it.next().getPath();
+            for (FileStatus file : FileTree.files(fs, classDir)) {
+                Path p = file.getPath();
                 String relative = p.toUri().getPath().substring(rootPath.length() + 1);
                 if (isImage(p.getName()) && Arrays.stream(relative.split("/")).noneMatch(ImageFolder::hidden)) {
                     inClass.add(new Entry(p, relative, labels.indexOf(c)));
