@@ -8,7 +8,9 @@ public enum ColumnType {
     DOUBLE("double"),
     BOOLEAN("boolean"),
     STRING("string"),
-    FLOAT_ARRAY("array<float>");
+    FLOAT_ARRAY("array<float>"),
+    /** Raw bytes, e.g. an encoded PNG or JPEG image. */
+    BINARY("binary");
 
     private final String sqlName;
 

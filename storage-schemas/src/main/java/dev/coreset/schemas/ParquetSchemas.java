@@ -34,6 +34,7 @@ public final class ParquetSchemas {
             case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(column.name());
             case STRING -> Types.primitive(PrimitiveTypeName.BINARY, repetition)
                     .as(LogicalTypeAnnotation.stringType()).named(column.name());
+            case BINARY -> Types.primitive(PrimitiveTypeName.BINARY, repetition).named(column.name());
             case FLOAT_ARRAY -> Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
                     .repeatedGroup().required(PrimitiveTypeName.FLOAT).named("element").named("list")
                     .named(column.name());
@@ -52,7 +53,8 @@ public final class ParquetSchemas {
                 case FLOAT -> ColumnType.FLOAT;
                 case DOUBLE -> ColumnType.DOUBLE;
                 case BOOLEAN -> ColumnType.BOOLEAN;
-                case BINARY -> ColumnType.STRING;
+                // Strings carry the string annotation; plain binary (encoded images) carries none.
+                case BINARY -> p.getLogicalTypeAnnotation() == null ? ColumnType.BINARY : ColumnType.STRING;
                 default -> null;
             };
         }

@@ -17,8 +17,8 @@ import org.apache.parquet.hadoop.ParquetReader;
  * runs on one JVM and must not collect the table.
  */
 public final class SamplesReader {
-    /** One sample as stored. */
-    public record Sample(long sampleId, int label, String split, float[] features) {
+    /** One sample as stored: its features, or (image tables) its encoded image bytes, the other null. */
+    public record Sample(long sampleId, int label, String split, float[] features, byte[] image) {
     }
 
     private final List<Path> files;
@@ -72,8 +72,10 @@ public final class SamplesReader {
                     }
                     String split = g.getString(Tables.SPLIT, 0);
                     if (splits.isEmpty() || splits.contains(split)) {
+                        boolean image = g.getType().containsField(Tables.IMAGE);
                         next = new Sample(g.getLong(Tables.SAMPLE_ID, 0), g.getInteger(Tables.LABEL, 0), split,
-                                ParquetRows.floatArray(g, Tables.FEATURES));
+                                image ? null : ParquetRows.floatArray(g, Tables.FEATURES),
+                                image ? g.getBinary(Tables.IMAGE, 0).getBytes() : null);
                     }
                 }
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.coreset.schemas;
 
+import java.util.List;
 import java.util.Map;
 
 /** Compares the columns a file has (name to SQL type name) with the contract; engine-neutral. */
@@ -30,6 +31,20 @@ public final class SchemaCheck {
                         path, column.name(), actual, table.name(), column.type().sqlName()));
             }
         }
+        for (List<String> group : table.exactlyOneOf()) {
+            List<String> present = group.stream().filter(actualTypes::containsKey).toList();
+            if (present.isEmpty()) {
+                throw new CoresetInputException(String.format(
+                        "%s: the %s table needs one of the columns %s; columns found: %s. "
+                                + "Write one of them or point to a %s table made by coreset.",
+                        path, table.name(), group, actualTypes.keySet(), table.name()));
+            }
+            if (present.size() > 1) {
+                throw new CoresetInputException(String.format(
+                        "%s: holds the columns %s but the %s table takes exactly one of them; "
+                                + "drop the others when writing the file.", path, present, table.name()));
+            }
+        }
     }
 
     private static boolean compatible(ColumnType expected, String actual) {
@@ -42,6 +57,7 @@ public final class SchemaCheck {
             case BOOLEAN -> a.equals("boolean");
             case STRING -> a.equals("string");
             case FLOAT_ARRAY -> a.equals("array<float>");
+            case BINARY -> a.equals("binary");
         };
     }
 }

@@ -7,11 +7,19 @@ import java.util.stream.Collectors;
 /**
  * A table of the data contract: its name, format version and columns. Parquet and Spark schemas are
  * both derived from this one description ({@link ParquetSchemas}, {@link SparkSchemas}).
+ *
+ * @param exactlyOneOf groups of optional columns of which a file holds exactly one (the samples table's
+ *                     {@code features} or {@code image}); checked by {@link SchemaCheck}
  */
-public record TableSchema(String name, int formatVersion, List<Column> columns) {
+public record TableSchema(String name, int formatVersion, List<Column> columns, List<List<String>> exactlyOneOf) {
 
     public TableSchema {
         columns = List.copyOf(columns);
+        exactlyOneOf = exactlyOneOf.stream().map(List::copyOf).toList();
+    }
+
+    public TableSchema(String name, int formatVersion, List<Column> columns) {
+        this(name, formatVersion, columns, List.of());
     }
 
     public Optional<Column> column(String columnName) {
@@ -30,6 +38,6 @@ public record TableSchema(String name, int formatVersion, List<Column> columns) 
     public TableSchema with(Column extra) {
         var all = new java.util.ArrayList<>(columns);
         all.add(extra);
-        return new TableSchema(name, formatVersion, all);
+        return new TableSchema(name, formatVersion, all, exactlyOneOf);
     }
 }

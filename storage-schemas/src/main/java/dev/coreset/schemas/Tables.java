@@ -16,6 +16,7 @@ public final class Tables {
     public static final String FEATURES = "features";
     public static final String CLEAN_LABEL = "clean_label";
     public static final String SOURCE = "source";
+    public static final String IMAGE = "image";
     public static final String CHECKPOINT = "checkpoint";
     public static final String LOSS = "loss";
     public static final String CORRECT = "correct";
@@ -46,14 +47,23 @@ public final class Tables {
     public static final String SPLIT_TEST = "test";
     public static final List<String> SPLITS = List.of(SPLIT_TRAIN, SPLIT_VAL, SPLIT_TEST);
 
-    /** Ingested samples: one row per sample. */
-    public static final TableSchema SAMPLES = new TableSchema("samples", 1, List.of(
+    /**
+     * Ingested samples: one row per sample, holding either its features or its encoded image (PNG or JPEG
+     * bytes, decoded where rows are used, as the table's side file says: summary.image). Version 2 made
+     * features optional and added image; version 1 tables (features only) read as they are.
+     */
+    public static final TableSchema SAMPLES = new TableSchema("samples", 2, List.of(
             Column.required(SAMPLE_ID, LONG),
             Column.required(LABEL, INT),
             Column.required(SPLIT, STRING),
-            Column.required(FEATURES, FLOAT_ARRAY),
+            Column.optional(FEATURES, FLOAT_ARRAY),
+            Column.optional(IMAGE, BINARY),
             Column.optional(CLEAN_LABEL, INT),
-            Column.optional(SOURCE, STRING)));
+            Column.optional(SOURCE, STRING)),
+            List.of(List.of(FEATURES, IMAGE)));
+
+    /** The oldest samples format version this code reads (version 1: features only). */
+    public static final int SAMPLES_OLDEST_READABLE = 1;
 
     /** Model scores: one row per sample per checkpoint. */
     public static final TableSchema SCORES = new TableSchema("scores", 1, List.of(

@@ -18,7 +18,7 @@ class FingerprintTest {
 
     @Test
     void schemasAgreeBetweenParquetAndContract() {
-        var mt = ParquetSchemas.messageType(Tables.SAMPLES, java.util.List.of(Tables.CLEAN_LABEL));
+        var mt = ParquetSchemas.messageType(Tables.SAMPLES, java.util.List.of(Tables.FEATURES, Tables.CLEAN_LABEL));
         var types = ParquetRows.columnTypes(mt);
         assertEquals("bigint", types.get("sample_id"));
         assertEquals("array<float>", types.get("features"));

@@ -21,7 +21,7 @@ class SamplesReaderTest {
         for (int f = 0; f < 2; f++) {
             try (ParquetTableWriter w = new ParquetTableWriter(
                     new org.apache.hadoop.fs.Path(tmp.resolve("part-" + f + ".parquet").toString()),
-                    Tables.SAMPLES, List.of(), conf)) {
+                    Tables.SAMPLES, List.of(Tables.FEATURES), conf)) {
                 for (int i = 0; i < 5; i++) {
                     Group g = w.newRow();
                     long id = f * 10L + i;

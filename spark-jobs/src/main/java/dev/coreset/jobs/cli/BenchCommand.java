@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.bench.ImageBench;
 import dev.coreset.jobs.bench.IngestBench;
 import dev.coreset.jobs.bench.PruningBench;
 import dev.coreset.jobs.bench.SelectJobBench;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
             BenchCommand.SelectKernel.class,
             BenchCommand.SelectJobRun.class,
             BenchCommand.Ingest.class,
+            BenchCommand.Images.class,
             BenchCommand.Score.class,
             BenchCommand.Parts.class,
             BenchCommand.Blas.class,
@@ -326,6 +328,59 @@ public final class BenchCommand implements Runnable {
             if (labelNoise > 0) {
                 System.out.printf(Locale.ROOT, "label noise: %d train labels flipped%n", r.noisy());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "images", mixinStandardHelpOptions = true,
+            description = {"Images kept encoded: the first --rows Fashion-MNIST training images as PNG class folders,"
+                    + " ingested as an image table and (from the IDX files) as a float table. Prints images decoded per"
+                    + " second per core (one thread, and per task second in Spark) against the CNN's forward rate on"
+                    + " one thread, the score job's rate on both tables (same untrained CNN), and the tables' size on"
+                    + " disk.",
+                    "Example: JAVA_OPTS=-Xmx2g bin/coreset bench images --master 'local[2]'"})
+    static final class Images implements Callable<Integer> {
+        @Option(names = "--idx-dir", defaultValue = "/usr/share/datasets/fashion-mnist",
+                description = "Folder with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz (default"
+                        + " ${DEFAULT-VALUE}).")
+        java.nio.file.Path idxDir;
+        @Option(names = "--rows", defaultValue = "20000", description = "Images (default ${DEFAULT-VALUE}).")
+        int rows;
+        @Option(names = "--batch-size", defaultValue = "128", description = "Scoring batch (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--rounds", defaultValue = "2", description = "Score job runs per table; the best is"
+                + " reported (default ${DEFAULT-VALUE}).")
+        int rounds;
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+        @Option(names = "--work", description = "Directory for the PNGs and tables (default: a temp dir).")
+        java.nio.file.Path work;
+        @Option(names = "--keep", description = "Keep the work directory.")
+        boolean keep;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() throws IOException {
+            if (rows < 1 || batch < 1 || rounds < 1) {
+                throw new dev.coreset.schemas.CoresetInputException("--rows, --batch-size and --rounds must be positive.");
+            }
+            ImageBench.Result r = ImageBench.run(sparkOptions.session(), new ImageBench.Options(idxDir, rows, batch,
+                    rounds, seed, work, keep));
+            TextTable rates = new TextTable("images", "decode/s per core (loop)", "decode/s per task second (Spark)",
+                    "CNN forward/s (1 thread)", "decode / forward", "score job rows/s: images", "floats",
+                    "images / floats", "cores");
+            rates.row(r.rows(), fmt("%.0f", r.decodePerCore()), fmt("%.0f", r.sparkDecodePerCore()),
+                    fmt("%.0f", r.cnnForwardPerCore()), fmt("%.2f", r.decodePerCore() / r.cnnForwardPerCore()),
+                    fmt("%.0f", r.scoreImages()), fmt("%.0f", r.scoreFloats()),
+                    fmt("%.2f", r.scoreImages() / r.scoreFloats()), r.cores());
+            System.out.print(rates);
+            TextTable sizes = new TextTable("PNG files KB", "image table KB", "float table KB", "float / image",
+                    "ingest s: images", "floats (IDX)");
+            sizes.row(r.pngBytes() >> 10, r.imageTableBytes() >> 10, r.floatTableBytes() >> 10,
+                    fmt("%.1f", (double) r.floatTableBytes() / r.imageTableBytes()), fmt("%.1f", r.ingestImagesSeconds()),
+                    fmt("%.1f", r.ingestFloatsSeconds()));
+            System.out.print(sizes);
             return 0;
         }
     }

@@ -2,6 +2,9 @@ package dev.coreset.jobs.ingest;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.image.ImageCheck;
+import dev.coreset.jobs.image.ImageDecoding;
+import dev.coreset.jobs.image.ImageFolder;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ReadFailures;
 import dev.coreset.jobs.io.StageRecord;
@@ -30,23 +33,48 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns IDX, CSV or Parquet files into a samples table with stable ids, a val split and optional label noise. */
+/**
+ * Turns IDX, CSV, Parquet files or a class-folder tree of images into a samples table with stable ids, a val split
+ * and optional label noise. Images stay encoded in the table (column image); how they decode is recorded with it.
+ */
 public final class IngestJob {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
-    public enum Format { IDX, CSV, PARQUET }
+    public enum Format { IDX, CSV, PARQUET, IMAGES }
 
     /** Every ingest parameter; recorded in the table's side file. */
     public record Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
                           String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                           double valFraction, double labelNoise, long seed, int numClasses, String out,
-                          boolean overwrite, double testFraction, long limit, NoiseKind noiseKind) {
+                          boolean overwrite, double testFraction, long limit, NoiseKind noiseKind,
+                          ImageOptions images) {
         public Options {
             noiseKind = noiseKind == null ? NoiseKind.UNIFORM : noiseKind;
+        }
+
+        /** Without image options. */
+        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+                       String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
+                       double valFraction, double labelNoise, long seed, int numClasses, String out,
+                       boolean overwrite, double testFraction, long limit, NoiseKind noiseKind) {
+            this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
+                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, testFraction, limit, noiseKind,
+                    null);
+        }
+
+        /** Whether the rows are encoded images: an image folder, or a Parquet input with --image-column. */
+        public boolean imageInput() {
+            return format == Format.IMAGES || (images != null && images.imageColumn() != null);
+        }
+
+        /** The image options, empty when none were given. */
+        public ImageOptions imageOptions() {
+            return images != null ? images : new ImageOptions(null, null, null, null, null, false);
         }
 
         /** Uniform noise (the kind before --noise-kind existed). */
@@ -55,7 +83,8 @@ public final class IngestJob {
                        double valFraction, double labelNoise, long seed, int numClasses, String out,
                        boolean overwrite, double testFraction, long limit) {
             this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
-                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, testFraction, limit, null);
+                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, testFraction, limit,
+                    (NoiseKind) null);
         }
 
         /** Without a test fraction (inputs with their own test file, or none). */
@@ -72,9 +101,9 @@ public final class IngestJob {
     public static final StageSpec STAGE = StageSpec.of("ingest", Options.class)
             .inputs("trainImages", "trainLabels", "testImages", "testLabels", "input").outputs("out");
 
-    /** What was written, for the summary table. */
+    /** What was written, for the summary table; {@code skippedImages}: undecodable images left out. */
     public record Summary(long rows, int classes, int featureDim, Map<String, Long> splits, long noisy,
-                          double seconds) {
+                          double seconds, long skippedImages) {
     }
 
     private final SparkSession spark;
@@ -96,20 +125,44 @@ public final class IngestJob {
         try {
             String inputName;
             Dataset<Row> raw;
+            ImageFolder folder = null;
             if (o.format() == Format.PARQUET) {
                 inputName = o.input();
                 raw = readParquet(o);
+            } else if (o.format() == Format.IMAGES) {
+                inputName = o.input();
+                folder = ImageFolder.list(o.input(), conf);
+                if (o.testFraction() > 0 && !folder.test().isEmpty()) {
+                    throw new CoresetInputException("--test-fraction and " + o.input() + "/test both define the test"
+                            + " split; pass one.");
+                }
+                ImageIngest.stageFolder(folder, new RawStager(conf, rawDir), conf, o.limit());
+                raw = spark.read().parquet(rawDir.toString());
             } else {
                 inputName = o.format() == Format.IDX ? o.trainImages().toString() : o.input();
                 stageDriverSources(o, new RawStager(conf, rawDir), inputName);
                 raw = spark.read().parquet(rawDir.toString());
             }
+            ImageDecoding decoding = null;
+            long skippedImages = 0;
+            if (o.imageInput()) {
+                ProgressListener.stage(spark, "ingest: decode every image once");
+                ImageCheck.Result checked = ImageCheck.run(raw, badImageName(o), o.imageOptions().skipBadImages());
+                raw = checked.rows();
+                skippedImages = checked.skipped();
+            }
             ProgressListener.stage(spark, "ingest: validate");
-            SamplesValidator.Facts facts = SamplesValidator.check(raw, inputName, o.numClasses());
+            int numClasses = o.numClasses() == 0 && folder != null ? folder.classes().size() : o.numClasses();
+            SamplesValidator.Facts facts = SamplesValidator.check(raw, inputName, numClasses);
+            if (o.imageInput()) {
+                decoding = ImageIngest.decoding(raw, o.imageOptions(), inputName);
+                facts = new SamplesValidator.Facts(facts.rows(), facts.classes(), decoding.featureDim());
+            }
             ProgressListener.stage(spark, "ingest: split and write");
             Dataset<Row> samples = SplitAndNoise.assignValidation(
                     SplitAndNoise.assignTest(raw, o.testFraction(), o.seed()), o.valFraction(), o.seed());
-            List<String> optional = new ArrayList<>(List.of(Tables.SOURCE));
+            List<String> optional = new ArrayList<>(List.of(o.imageInput() ? Tables.IMAGE : Tables.FEATURES,
+                    Tables.SOURCE));
             if (o.labelNoise() > 0) {
                 samples = SplitAndNoise.injectNoise(samples, o.labelNoise(), facts.classes(), o.seed(), o.noiseKind());
                 optional.add(Tables.CLEAN_LABEL);
@@ -136,9 +189,16 @@ public final class IngestJob {
             info.summary.put("featureDim", facts.featureDim());
             info.summary.put("splits", splits);
             info.summary.put("noisyTrainLabels", noisy);
+            if (decoding != null) {
+                info.summary.put(ImageDecoding.SUMMARY_KEY, decoding.toSummary());
+                info.summary.put("skippedImages", skippedImages);
+            }
+            if (folder != null) {
+                info.summary.put("classNames", folder.classes());
+            }
             writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
             return new Summary(facts.rows(), facts.classes(), facts.featureDim(), splits, noisy,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, skippedImages);
         } finally {
             FileSystem fs = rawDir.getFileSystem(conf);
             fs.delete(rawDir, true);
@@ -153,7 +213,15 @@ public final class IngestJob {
             throw new CoresetInputException("--limit " + o.limit() + " is negative; pass a row count, or 0 for all rows.");
         }
         if (o.limit() > 0 && o.format() == Format.PARQUET) {
-            throw new CoresetInputException("--limit applies to idx and csv inputs; filter Parquet inputs before ingest.");
+            throw new CoresetInputException("--limit applies to idx, csv and images inputs; filter Parquet inputs before ingest.");
+        }
+        if (o.imageOptions().anyGiven() && !o.imageInput()) {
+            throw new CoresetInputException("--image-size, --channels, --mean, --std and --skip-bad-images apply to"
+                    + " images: use --format images, or --format parquet with --image-column.");
+        }
+        if (o.imageOptions().imageColumn() != null && o.format() != Format.PARQUET) {
+            throw new CoresetInputException("--image-column names a column of a Parquet input; use --format parquet,"
+                    + " or --format images for a folder of image files.");
         }
         if (o.testFraction() < 0 || o.testFraction() >= 1) {
             throw new CoresetInputException("--test-fraction " + o.testFraction() + " is outside [0, 1); pass e.g. 0.2.");
@@ -179,8 +247,20 @@ public final class IngestJob {
                 }
             }
             case PARQUET -> {
-                if (o.input() == null || o.labelColumn() == null || o.featuresColumn() == null) {
-                    throw new CoresetInputException("--format parquet needs --input, --label-column and --features-column.");
+                if (o.input() == null || o.labelColumn() == null
+                        || (o.featuresColumn() == null) == (o.imageOptions().imageColumn() == null)) {
+                    throw new CoresetInputException("--format parquet needs --input, --label-column and one of"
+                            + " --features-column or --image-column.");
+                }
+            }
+            case IMAGES -> {
+                if (o.input() == null) {
+                    throw new CoresetInputException("--format images needs --input DIR: one folder per class"
+                            + " (DIR/<class>/*.png|jpg), or DIR/train/<class>/ and DIR/test/<class>/.");
+                }
+                if (o.labelColumn() != null || o.featuresColumn() != null || o.idColumn() != null) {
+                    throw new CoresetInputException("--format images takes its labels from the class folders and its"
+                            + " ids from the files' order; drop --label-column, --features-column and --id-column.");
                 }
             }
         }
@@ -211,27 +291,7 @@ public final class IngestJob {
 
     /** With --limit: only the first rows of each input file (trial runs on a slice of a large dataset). */
     private static RawSource limited(RawSource source, Options o) {
-        if (o.limit() <= 0) {
-            return source;
-        }
-        return new RawSource() {
-            private long read;
-
-            @Override
-            public RawRow next() throws IOException {
-                return read++ < o.limit() ? source.next() : null;
-            }
-
-            @Override
-            public String name() {
-                return source.name();
-            }
-
-            @Override
-            public void close() throws IOException {
-                source.close();
-            }
-        };
+        return LimitedSource.of(source, o.limit());
     }
 
     private static long expected(long count, Options o) {
@@ -263,9 +323,29 @@ public final class IngestJob {
             throw new CoresetInputException(o.input() + ": label column '" + o.labelColumn() + "' has type "
                     + labelType.simpleString() + "; it must hold integer class indices 0..C-1.");
         }
-        DataType featType = fieldType(schema, o.featuresColumn(), o.input(), "--features-column");
+        Column fileName = element_at(split(col("_metadata.file_path"), "/"), -1);
         Column features;
-        if (featType instanceof ArrayType at && at.elementType() instanceof NumericType) {
+        Column source = fileName;
+        String inputColumn = Tables.FEATURES;
+        String imageColumn = o.imageOptions().imageColumn();
+        DataType featType = imageColumn != null ? fieldType(schema, imageColumn, o.input(), "--image-column")
+                : fieldType(schema, o.featuresColumn(), o.input(), "--features-column");
+        if (imageColumn != null) {
+            inputColumn = Tables.IMAGE;
+            if (featType.equals(DataTypes.BinaryType)) {
+                features = col(imageColumn);
+            } else if (featType instanceof StructType st && hasField(st, "bytes", DataTypes.BinaryType)) {
+                // The Hugging Face Image layout: struct<bytes: binary, path: string>; the path names the image.
+                features = col(imageColumn + ".bytes");
+                if (hasField(st, "path", DataTypes.StringType)) {
+                    source = coalesce(col(imageColumn + ".path"), fileName);
+                }
+            } else {
+                throw new CoresetInputException(o.input() + ": image column '" + imageColumn + "' has type "
+                        + featType.simpleString() + "; --image-column takes binary (encoded PNG/JPEG bytes) or a"
+                        + " struct with a binary 'bytes' field (the Hugging Face Image layout).");
+            }
+        } else if (featType instanceof ArrayType at && at.elementType() instanceof NumericType) {
             features = col(o.featuresColumn()).cast(DataTypes.createArrayType(DataTypes.FloatType));
         } else if (featType.typeName().equals("vector")) {
             features = org.apache.spark.ml.functions.vector_to_array(col(o.featuresColumn()), "float32");
@@ -296,7 +376,26 @@ public final class IngestJob {
                 .when(label.cast("double").notEqual(floor(label.cast("double"))), lit(-1))
                 .otherwise(label.cast("int"));
         return in.select(id.as(Tables.SAMPLE_ID), labelInt.as(Tables.LABEL), lit(Tables.SPLIT_TRAIN).as(Tables.SPLIT),
-                features.as(Tables.FEATURES), element_at(split(col("_metadata.file_path"), "/"), -1).as(Tables.SOURCE));
+                features.as(inputColumn), source.as(Tables.SOURCE));
+    }
+
+    private static boolean hasField(StructType struct, String name, DataType type) {
+        for (StructField f : struct.fields()) {
+            if (f.name().equals(name) && f.dataType().equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Names an undecodable image in the error: the file of an image folder, or the row of a Parquet input. */
+    private static java.util.function.Function<Row, String> badImageName(Options o) {
+        String input = o.input();
+        if (o.format() == Format.IMAGES) {
+            return r -> input + "/" + r.getString(1);
+        }
+        String column = o.imageOptions().imageColumn();
+        return r -> input + ": sample_id " + r.getLong(0) + " (file " + r.getString(1) + "), column '" + column + "'";
     }
 
     private static DataType fieldType(StructType schema, String name, String path, String option) {
@@ -341,6 +440,17 @@ public final class IngestJob {
         }
         if (o.idColumn() != null) {
             p.put("idColumn", o.idColumn());
+        }
+        ImageOptions images = o.imageOptions();
+        if (images.imageColumn() != null) {
+            p.put("imageColumn", images.imageColumn());
+        }
+        if (o.imageInput()) {
+            p.put("imageSize", images.imageSize());
+            p.put("channels", images.channels());
+            p.put("mean", images.mean());
+            p.put("std", images.std());
+            p.put("skipBadImages", images.skipBadImages());
         }
         return p;
     }

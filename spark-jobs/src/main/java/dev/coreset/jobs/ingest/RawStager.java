@@ -10,15 +10,18 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.io.api.Binary;
 
 /**
- * Streams driver-side sources (IDX, CSV) into Parquet files of bounded size so Spark can take over:
+ * Streams driver-side sources (IDX, CSV, image folders) into Parquet files of bounded size so Spark can take over:
  * memory is one row group per open file, whatever the input size. Ids are stable positions:
  * {@code sample_id = sourceOrdinal << 40 | rowIndex}, so re-ingesting the same files gives the same ids.
  */
 public final class RawStager {
     public static final int ID_SHIFT = 40;
     private static final long ROWS_PER_FILE = 50_000;
+    /** Encoded images are large and of any size: a staged file also ends after this many image bytes. */
+    private static final long IMAGE_BYTES_PER_FILE = 128L << 20;
 
     private final Configuration conf;
     private final Path dir;
@@ -36,24 +39,32 @@ public final class RawStager {
     /** Copies every row of {@code source} with the given split; returns the row count. */
     public long stage(RawSource source, int sourceOrdinal, String split, long expectedRows) throws IOException {
         long rows = 0;
+        long imageBytes = 0;
         ParquetTableWriter writer = null;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("read " + source.name())
                 .setInitialMax(expectedRows).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(2000)
                 .continuousUpdate().build()) {
             for (RawRow row = source.next(); row != null; row = source.next()) {
-                if (writer == null || writer.rows() >= ROWS_PER_FILE) {
+                if (writer == null || writer.rows() >= ROWS_PER_FILE || imageBytes >= IMAGE_BYTES_PER_FILE) {
                     if (writer != null) {
                         writer.close();
                     }
+                    String input = row.image() != null ? Tables.IMAGE : Tables.FEATURES;
+                    imageBytes = 0;
                     writer = new ParquetTableWriter(new Path(dir, String.format("part-%05d.parquet", fileIndex++)),
-                            Tables.SAMPLES, List.of(Tables.SOURCE), conf);
+                            Tables.SAMPLES, List.of(input, Tables.SOURCE), conf);
                 }
                 Group g = writer.newRow();
                 g.add(Tables.SAMPLE_ID, sampleId(sourceOrdinal, row.rowIndex()));
                 g.add(Tables.LABEL, row.label());
                 g.add(Tables.SPLIT, split);
-                ParquetTableWriter.addFloats(g, Tables.FEATURES, row.features());
-                g.add(Tables.SOURCE, source.name());
+                if (row.image() != null) {
+                    g.add(Tables.IMAGE, Binary.fromConstantByteArray(row.image())); // kept encoded
+                    imageBytes += row.image().length;
+                } else {
+                    ParquetTableWriter.addFloats(g, Tables.FEATURES, row.features());
+                }
+                g.add(Tables.SOURCE, row.source() != null ? row.source() : source.name());
                 writer.write(g);
                 rows++;
                 bar.step();

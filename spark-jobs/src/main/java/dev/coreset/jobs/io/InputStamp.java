@@ -10,9 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * What an input looked like when a stage read it, without reading its data: a hash of every visible file's
@@ -39,10 +38,8 @@ public final class InputStamp {
                 var s = fs.getFileStatus(root);
                 entries.add(". " + s.getLen() + " " + s.getModificationTime());
             } else {
-                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
                 String prefix = root.toUri().getPath();
-                while (it.hasNext()) {
-                    LocatedFileStatus s = it.next();
+                for (FileStatus s : FileTree.files(fs, root)) {
                     String rel = s.getPath().toUri().getPath().substring(prefix.length());
                     if (!hidden(rel)) {
                         entries.add(rel + " " + s.getLen() + " " + s.getModificationTime());

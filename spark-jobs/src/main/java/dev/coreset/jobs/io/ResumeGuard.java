@@ -121,11 +121,16 @@ public final class ResumeGuard {
         for (String k : keys) {
             JsonNode x = a.get(k);
             JsonNode y = b.get(k);
-            if (!Objects.equals(x, y)) {
+            // An option added since the record was written reads as not set there, as it is here when not given.
+            if (!Objects.equals(x, y) && !(unset(x) && unset(y))) {
                 return "was made with --" + k + " " + shown(x) + ", this run has --" + k + " " + shown(y);
             }
         }
         return null;
+    }
+
+    private static boolean unset(JsonNode v) {
+        return v == null || v.isNull();
     }
 
     private static String shown(JsonNode v) {

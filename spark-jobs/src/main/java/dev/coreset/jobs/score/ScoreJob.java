@@ -137,8 +137,10 @@ public final class ScoreJob {
         ScoreCounters counters = ScoreCounters.register(spark.sparkContext());
         TaskFaults faults = TaskFaults.at(spark, TaskFaults.SCORE);
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
-        Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, Tables.FEATURES),
-                Tables.LABEL, Tables.FEATURES, false, refs, scoreOptions, o.batchSize(), counters, faults);
+        // Features as stored, or encoded images decoded in the tasks as the table's side file says.
+        RowFeatures feed = info.image() != null ? RowFeatures.images(info.image()) : RowFeatures.floats();
+        Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, info.inputColumn()),
+                Tables.LABEL, info.inputColumn(), false, refs, scoreOptions, o.batchSize(), counters, faults, feed);
         if (reused != null) {
             scores = scores.unionByName(reused);
         }
@@ -247,6 +249,14 @@ public final class ScoreJob {
     public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
                                          List<ModelRef> refs, ScoreOptions options, int batch,
                                          ScoreCounters counters, TaskFaults faults) {
+        return scoreRows(input, labelCol, featuresCol, keepFeatures, refs, options, batch, counters, faults,
+                RowFeatures.floats());
+    }
+
+    /** As above, with {@code featuresCol} turned into floats by {@code feed} (float arrays, or encoded images). */
+    public static Dataset<Row> scoreRows(Dataset<Row> input, String labelCol, String featuresCol, boolean keepFeatures,
+                                         List<ModelRef> refs, ScoreOptions options, int batch,
+                                         ScoreCounters counters, TaskFaults faults, RowFeatures feed) {
         StructType in = input.schema();
         StructType out = new StructType();
         List<Column> columns = new ArrayList<>();
@@ -271,7 +281,7 @@ public final class ScoreJob {
         HadoopConfCopy conf = refs.stream().allMatch(ModelRef::isLocal) ? null
                 : new HadoopConfCopy(input.sparkSession().sparkContext().hadoopConfiguration());
         JavaRDD<InternalRow> scored = rows.toJavaRDD().mapPartitions((Iterator<InternalRow> it) ->
-                new PartitionScorer(refs, conf, options, batch, types, it, counters, faults));
+                new PartitionScorer(refs, conf, options, batch, types, it, counters, faults, feed));
         return ((org.apache.spark.sql.classic.SparkSession) input.sparkSession())
                 .internalCreateDataFrame(scored.rdd(), out, false);
     }
@@ -320,7 +330,8 @@ public final class ScoreJob {
 
     /**
      * Scores one partition batch by batch: rows of every checkpoint for each batch, then the next batch. Input rows
-     * are the carried columns (of {@code types}), then the int label and the float-array features.
+     * are the carried columns (of {@code types}), then the int label and the input column that {@code feed} turns
+     * into floats (float-array features, or encoded images).
      */
     static final class PartitionScorer implements Iterator<InternalRow> {
         private final Iterator<InternalRow> input;
@@ -336,9 +347,11 @@ public final class ScoreJob {
         private boolean done;
 
         private final TaskFaults faults;
+        private final RowFeatures feed;
 
         PartitionScorer(List<ModelRef> refs, HadoopConfCopy conf, ScoreOptions options, int batch, DataType[] types,
-                        Iterator<InternalRow> input, ScoreCounters counters, TaskFaults faults) {
+                        Iterator<InternalRow> input, ScoreCounters counters, TaskFaults faults, RowFeatures feed) {
+            this.feed = feed;
             this.input = input;
             this.batch = batch;
             this.types = types;
@@ -396,10 +409,9 @@ public final class ScoreJob {
                 if (row.isNullAt(carried) || row.isNullAt(carried + 1)) {
                     throw new CoresetInputException("a row has a null features or label value; drop such rows before scoring.");
                 }
-                ArrayData f = row.getArray(carried + 1);
                 int label = row.getInt(carried);
-                checkRow(f.numElements(), label);
-                copyFeatures(f, features, kept.size() * width);
+                checkLabel(label);
+                feed.copy(row, carried + 1, features, kept.size() * width, width);
                 labels[kept.size()] = label;
                 // The input row's buffer is reused for the next row: keep copies of the carried values.
                 Object[] values = new Object[carried];
@@ -442,13 +454,12 @@ public final class ScoreJob {
             return true;
         }
 
-        /** The job checks the table's side file before any task; rows of other DataFrames are checked here. */
-        private void checkRow(int length, int label) {
+        /**
+         * The job checks the table's side file before any task; labels of other DataFrames are checked here (their
+         * lengths by {@link RowFeatures}).
+         */
+        private void checkLabel(int label) {
             ScoringModel model = scorers.get(0).model();
-            if (length != model.inputLength()) {
-                throw new CoresetInputException("a row's features have " + length + " values but the model takes "
-                        + model.inputLength() + "; score with a model trained on these features.");
-            }
             // 0 = a TorchScript/ONNX model before its first batch on this JVM: BatchScorer checks labels against its
             // logits then.
             if (label < 0 || (model.numClasses() > 0 && label >= model.numClasses())) {

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.train;
 
+import dev.coreset.jobs.image.ImageDecoding;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Json;
 import dev.coreset.schemas.TableInfo;
@@ -8,8 +9,33 @@ import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-/** Reads the class count and feature dimension that ingest recorded beside a samples table. */
-public record SamplesTableInfo(int classes, int featureDim) {
+/**
+ * Reads the class count and feature dimension that ingest recorded beside a samples table; for a table of encoded
+ * images also how they decode ({@code image}, null otherwise), whose C x H x W is the feature dimension.
+ */
+public record SamplesTableInfo(int classes, int featureDim, ImageDecoding image) {
+
+    public SamplesTableInfo(int classes, int featureDim) {
+        this(classes, featureDim, null);
+    }
+
+    /** The samples column the model's input comes from: image or features. */
+    public String inputColumn() {
+        return image != null ? Tables.IMAGE : Tables.FEATURES;
+    }
+
+    /**
+     * How the table's images decode, or null for a table of features; a table without a side file (written by
+     * hand, as some tests do) reads as features.
+     */
+    public static ImageDecoding imageOf(String samples, Configuration conf) {
+        try {
+            Path file = new Path(samples, TableInfo.FILE_NAME);
+            return file.getFileSystem(conf).exists(file) ? read(samples, conf).image() : null;
+        } catch (IOException e) {
+            throw new CoresetInputException(samples + ": cannot open (" + e.getMessage() + "); check --samples.", e);
+        }
+    }
 
     public static SamplesTableInfo read(String samples, Configuration conf) {
         Path file = new Path(samples, TableInfo.FILE_NAME);
@@ -26,15 +52,18 @@ public record SamplesTableInfo(int classes, int featureDim) {
         if (!Tables.SAMPLES.name().equals(info.table)) {
             throw new CoresetInputException(samples + ": this is a '" + info.table + "' table, not samples; pass the ingest output.");
         }
-        if (info.formatVersion != Tables.SAMPLES.formatVersion()) {
+        if (info.formatVersion < Tables.SAMPLES_OLDEST_READABLE || info.formatVersion > Tables.SAMPLES.formatVersion()) {
             throw new CoresetInputException(samples + ": samples format version " + info.formatVersion
-                    + " is unknown (this coreset reads " + Tables.SAMPLES.formatVersion() + "); re-run ingest.");
+                    + " is unknown (this coreset reads " + Tables.SAMPLES_OLDEST_READABLE + " to "
+                    + Tables.SAMPLES.formatVersion() + "); re-run ingest.");
         }
         Object classes = info.summary.get("classes");
         Object dim = info.summary.get("featureDim");
         if (classes == null || dim == null) {
             throw new CoresetInputException(file + ": no classes/featureDim summary; re-run ingest.");
         }
-        return new SamplesTableInfo(((Number) classes).intValue(), ((Number) dim).intValue());
+        Object image = info.summary.get(ImageDecoding.SUMMARY_KEY);
+        return new SamplesTableInfo(((Number) classes).intValue(), ((Number) dim).intValue(),
+                image == null ? null : ImageDecoding.fromSummary(image, file.toString()));
     }
 }

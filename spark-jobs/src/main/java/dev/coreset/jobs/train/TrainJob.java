@@ -1,5 +1,6 @@
 package dev.coreset.jobs.train;
 
+import dev.coreset.jobs.image.ImageDecoding;
 import dev.coreset.jobs.io.StageRecord;
 import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.schemas.AtomicPublisher;
@@ -72,9 +73,10 @@ public final class TrainJob {
 
         public Splits(String samples, Configuration conf, long cacheBytes) {
             this.samples = samples;
-            this.train = split(samples, Tables.SPLIT_TRAIN, conf, cacheBytes);
-            this.val = split(samples, Tables.SPLIT_VAL, conf, cacheBytes);
-            this.test = split(samples, Tables.SPLIT_TEST, conf, cacheBytes);
+            ImageDecoding image = SamplesTableInfo.imageOf(samples, conf);
+            this.train = split(samples, Tables.SPLIT_TRAIN, image, conf, cacheBytes);
+            this.val = split(samples, Tables.SPLIT_VAL, image, conf, cacheBytes);
+            this.test = split(samples, Tables.SPLIT_TEST, image, conf, cacheBytes);
         }
 
         /** Reads every split once, so that the caches are filled before a timed run (benchmarks). */
@@ -88,9 +90,11 @@ public final class TrainJob {
             }
         }
 
-        private static RowSource split(String samples, String split, Configuration conf, long cacheBytes) {
-            return new CachedRowSource(new SamplesRowSource(new SamplesReader(samples, Set.of(split), conf)),
-                    cacheBytes);
+        /** One split's rows; images are decoded once, on the first pass, when the split fits the cache. */
+        private static RowSource split(String samples, String split, ImageDecoding image, Configuration conf,
+                                       long cacheBytes) {
+            return new CachedRowSource(new SamplesRowSource(new SamplesReader(samples, Set.of(split), conf), image,
+                    samples), cacheBytes);
         }
     }
 
@@ -167,13 +171,20 @@ public final class TrainJob {
         }
     }
 
-    /** The model for a samples table: an MLP of the given widths, or the small CNN for square images. */
+    /**
+     * The model for a samples table: an MLP of the given widths, or the small CNN for images: of the table's
+     * decoded shape (C, H, W) for an image table, else square gray images of the features.
+     */
     public static ModelSpec spec(String model, List<Integer> hidden, SamplesTableInfo info, String samples) {
         switch (model.toLowerCase(Locale.ROOT)) {
             case "mlp":
                 return hidden == null ? ModelSpec.mlp(info.featureDim(), info.classes())
                         : ModelSpec.mlp(info.featureDim(), info.classes(), hidden);
             case "cnn":
+                if (info.image() != null) {
+                    ImageDecoding d = info.image();
+                    return ModelSpec.cnn(d.channels(), d.height(), d.width(), info.classes());
+                }
                 int side = (int) Math.round(Math.sqrt(info.featureDim()));
                 if (side * side != info.featureDim()) {
                     throw new CoresetInputException(samples + ": features have length " + info.featureDim()

@@ -21,20 +21,27 @@ public final class SamplesValidator {
     }
 
     /**
+     * A DataFrame with an {@code image} column instead of {@code features} holds encoded images: checked for nulls
+     * only here (ingest's image check decodes them), with featureDim 0 in the facts (their decoded size is chosen
+     * by the decoding settings).
+     *
      * @param numClasses the expected class count, or 0 to take max label + 1
      */
     public static Facts check(Dataset<Row> df, String path, int numClasses) {
-        Column badFeature = exists(col(Tables.FEATURES),
+        boolean images = java.util.Arrays.asList(df.columns()).contains(Tables.IMAGE);
+        String input = images ? Tables.IMAGE : Tables.FEATURES;
+        Column badFeature = images ? lit(false) : exists(col(Tables.FEATURES),
                 x -> x.isNull().or(isnan(x)).or(x.equalTo(lit(Float.POSITIVE_INFINITY))).or(x.equalTo(lit(Float.NEGATIVE_INFINITY))));
+        Column length = images ? lit(0) : size(col(Tables.FEATURES));
         Row agg = df.agg(
                 count(lit(1)),
                 sum(when(col(Tables.SAMPLE_ID).isNull(), 1).otherwise(0)),
                 sum(when(col(Tables.LABEL).isNull(), 1).otherwise(0)),
                 min(col(Tables.LABEL)),
                 max(col(Tables.LABEL)),
-                sum(when(col(Tables.FEATURES).isNull(), 1).otherwise(0)),
-                min(size(col(Tables.FEATURES))),
-                max(size(col(Tables.FEATURES))),
+                sum(when(col(input).isNull(), 1).otherwise(0)),
+                min(length),
+                max(length),
                 sum(when(badFeature, 1).otherwise(0)),
                 countDistinct(col(Tables.LABEL))).first();
         long rows = agg.getLong(0);
@@ -73,8 +80,9 @@ public final class SamplesValidator {
                     : "max label + 1); remap the labels to 0..C-1 without gaps."));
         }
         if (agg.getLong(5) > 0) {
-            throw offending(df, col(Tables.FEATURES).isNull(), path, "column 'features' is null", agg.getLong(5),
-                    "every sample needs a feature vector: fix or drop those rows.");
+            throw offending(df, col(input).isNull(), path, "column '" + input + "' is null", agg.getLong(5),
+                    images ? "every sample needs its encoded image: fix or drop those rows."
+                            : "every sample needs a feature vector: fix or drop those rows.");
         }
         int minDim = agg.getInt(6);
         int maxDim = agg.getInt(7);

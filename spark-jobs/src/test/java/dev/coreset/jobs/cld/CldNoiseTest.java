@@ -72,7 +72,7 @@ class CldNoiseTest {
             rows.add(RowFactory.create(s.id(), s.label(), s.split(), new float[] {0f}, clean));
         }
         Path p = tmp.resolve("samples");
-        spark.createDataFrame(rows, SparkSchemas.structType(Tables.SAMPLES, List.of(Tables.CLEAN_LABEL)))
+        spark.createDataFrame(rows, SparkSchemas.structType(Tables.SAMPLES, List.of(Tables.FEATURES, Tables.CLEAN_LABEL)))
                 .write().parquet(p.toString());
         return p;
     }

@@ -187,7 +187,7 @@ class IngestErrorsTest {
         assertRefusedParquet(in, List.of("--val-fraction", "-0.1"), "--val-fraction -0.1 is outside [0, 1)");
         assertRefusedParquet(in, List.of("--test-fraction", "-0.2"), "--test-fraction -0.2 is outside [0, 1)");
         assertRefusedParquet(in, List.of("--label-noise", "-0.1"), "--label-noise -0.1", "pass e.g. 0.3");
-        assertRefused(List.of("ingest", "--format", "xml"), "--format xml", "use idx, csv or parquet");
+        assertRefused(List.of("ingest", "--format", "xml"), "--format xml", "use idx, csv, parquet or images");
     }
 
     @Test
