@@ -9,6 +9,8 @@ public enum ColumnType {
     BOOLEAN("boolean"),
     STRING("string"),
     FLOAT_ARRAY("array<float>"),
+    /** Token ids of a text sample. */
+    INT_ARRAY("array<int>"),
     /** Raw bytes, e.g. an encoded PNG or JPEG image. */
     BINARY("binary");
 

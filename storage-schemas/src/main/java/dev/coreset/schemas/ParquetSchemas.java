@@ -38,6 +38,9 @@ public final class ParquetSchemas {
             case FLOAT_ARRAY -> Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
                     .repeatedGroup().required(PrimitiveTypeName.FLOAT).named("element").named("list")
                     .named(column.name());
+            case INT_ARRAY -> Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
+                    .repeatedGroup().required(PrimitiveTypeName.INT32).named("element").named("list")
+                    .named(column.name());
         };
     }
 
@@ -58,7 +61,7 @@ public final class ParquetSchemas {
                 default -> null;
             };
         }
-        // A LIST of floats, in the 3-level or the legacy 2-level layout.
+        // A LIST of floats (or ints), in the 3-level or the legacy 2-level layout.
         var group = field.asGroupType();
         if (group.getFieldCount() == 1) {
             Type repeated = group.getType(0);
@@ -67,6 +70,11 @@ public final class ParquetSchemas {
             if (element != null && element.isPrimitive()
                     && element.asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT) {
                 return ColumnType.FLOAT_ARRAY;
+            }
+            if (element != null && element.isPrimitive()
+                    && element.asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32
+                    && element.getLogicalTypeAnnotation() == null) {
+                return ColumnType.INT_ARRAY;
             }
         }
         return null;

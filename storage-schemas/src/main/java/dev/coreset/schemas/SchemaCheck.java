@@ -57,6 +57,7 @@ public final class SchemaCheck {
             case BOOLEAN -> a.equals("boolean");
             case STRING -> a.equals("string");
             case FLOAT_ARRAY -> a.equals("array<float>");
+            case INT_ARRAY -> a.equals("array<int>");
             case BINARY -> a.equals("binary");
         };
     }

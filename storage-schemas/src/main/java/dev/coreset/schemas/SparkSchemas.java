@@ -37,6 +37,7 @@ public final class SparkSchemas {
             case BOOLEAN -> DataTypes.BooleanType;
             case STRING -> DataTypes.StringType;
             case FLOAT_ARRAY -> DataTypes.createArrayType(DataTypes.FloatType, false);
+            case INT_ARRAY -> DataTypes.createArrayType(DataTypes.IntegerType, false);
             case BINARY -> DataTypes.BinaryType;
         };
     }

@@ -17,6 +17,7 @@ public final class Tables {
     public static final String CLEAN_LABEL = "clean_label";
     public static final String SOURCE = "source";
     public static final String IMAGE = "image";
+    public static final String TOKENS = "tokens";
     public static final String CHECKPOINT = "checkpoint";
     public static final String LOSS = "loss";
     public static final String CORRECT = "correct";
@@ -48,9 +49,10 @@ public final class Tables {
     public static final List<String> SPLITS = List.of(SPLIT_TRAIN, SPLIT_VAL, SPLIT_TEST);
 
     /**
-     * Ingested samples: one row per sample, holding either its features or its encoded image (PNG or JPEG
-     * bytes, decoded where rows are used, as the table's side file says: summary.image). Version 2 made
-     * features optional and added image; version 1 tables (features only) read as they are.
+     * Ingested samples: one row per sample, holding its features, its encoded image (PNG or JPEG bytes, decoded
+     * where rows are used, as the table's side file says: summary.image) or its token ids (a text sample, padded to
+     * summary.tokens.length where rows are used). Version 2 made features optional and added image and tokens;
+     * version 1 tables (features only) read as they are.
      */
     public static final TableSchema SAMPLES = new TableSchema("samples", 2, List.of(
             Column.required(SAMPLE_ID, LONG),
@@ -58,9 +60,10 @@ public final class Tables {
             Column.required(SPLIT, STRING),
             Column.optional(FEATURES, FLOAT_ARRAY),
             Column.optional(IMAGE, BINARY),
+            Column.optional(TOKENS, INT_ARRAY),
             Column.optional(CLEAN_LABEL, INT),
             Column.optional(SOURCE, STRING)),
-            List.of(List.of(FEATURES, IMAGE)));
+            List.of(List.of(FEATURES, IMAGE, TOKENS)));
 
     /** The oldest samples format version this code reads (version 1: features only). */
     public static final int SAMPLES_OLDEST_READABLE = 1;

@@ -4,6 +4,7 @@ import dev.coreset.jobs.ingest.IngestJob;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.jobs.ingest.ImageOptions;
+import dev.coreset.jobs.ingest.TokenOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,15 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-images", description = "Images: leave undecodable images out (counted in the summary)"
             + " instead of refusing the input.")
     boolean skipBadImages;
+    @Option(names = "--tokens-column", description = "Parquet: a column of token ids (array of integers) per row: text"
+            + " samples, scored by a TorchScript/ONNX text model as int64 [N, L] (L = the longest row).")
+    String tokensColumn;
+    @Option(names = "--length-column", description = "Parquet with --tokens-column: each row's token count; ids past it"
+            + " are padding and dropped.")
+    String lengthColumn;
+    @Option(names = "--pad-id", defaultValue = "0", description = "Token id that pads rows to the longest where they are"
+            + " scored (default ${DEFAULT-VALUE}).")
+    int padId;
 
     @Option(names = "--val-fraction", defaultValue = "0.1", description = "Fraction of each class's train rows moved to the val split (default ${DEFAULT-VALUE}).")
     double valFraction;
@@ -100,7 +110,8 @@ public final class IngestCommand implements Callable<Integer> {
         IngestJob.Options options = new IngestJob.Options(f, trainImages, trainLabels, testImages, testLabels, input,
                 labelColumn, header, featuresColumn, idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite,
                 testFraction, limit, dev.coreset.jobs.ingest.NoiseKind.parse(noiseKind),
-                new ImageOptions(imageColumn, imageSize, channels, mean, std, skipBadImages));
+                new ImageOptions(imageColumn, imageSize, channels, mean, std, skipBadImages),
+                tokensColumn == null && lengthColumn == null ? null : new TokenOptions(tokensColumn, lengthColumn, padId));
         var conf = AtomicTableWriter.hadoopConf(spark);
         if (ResumeGuard.skipIfCurrent(IngestJob.STAGE.record(options, conf), overwrite, conf)) {
             return 0;

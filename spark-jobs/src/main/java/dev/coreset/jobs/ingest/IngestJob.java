@@ -52,9 +52,24 @@ public final class IngestJob {
                           String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                           double valFraction, double labelNoise, long seed, int numClasses, String out,
                           boolean overwrite, double testFraction, long limit, NoiseKind noiseKind,
-                          ImageOptions images) {
+                          ImageOptions images, TokenOptions tokens) {
         public Options {
             noiseKind = noiseKind == null ? NoiseKind.UNIFORM : noiseKind;
+        }
+
+        /** Without token options. */
+        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+                       String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
+                       double valFraction, double labelNoise, long seed, int numClasses, String out,
+                       boolean overwrite, double testFraction, long limit, NoiseKind noiseKind, ImageOptions images) {
+            this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
+                    idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, testFraction, limit, noiseKind,
+                    images, null);
+        }
+
+        /** Whether the rows are token ids: a Parquet input with --tokens-column. */
+        public boolean tokenInput() {
+            return tokens != null && tokens.tokensColumn() != null;
         }
 
         /** Without image options. */
@@ -64,7 +79,7 @@ public final class IngestJob {
                        boolean overwrite, double testFraction, long limit, NoiseKind noiseKind) {
             this(format, trainImages, trainLabels, testImages, testLabels, input, labelColumn, header, featuresColumn,
                     idColumn, valFraction, labelNoise, seed, numClasses, out, overwrite, testFraction, limit, noiseKind,
-                    null);
+                    (ImageOptions) null);
         }
 
         /** Whether the rows are encoded images: an image folder, or a Parquet input with --image-column. */
@@ -161,8 +176,8 @@ public final class IngestJob {
             ProgressListener.stage(spark, "ingest: split and write");
             Dataset<Row> samples = SplitAndNoise.assignValidation(
                     SplitAndNoise.assignTest(raw, o.testFraction(), o.seed()), o.valFraction(), o.seed());
-            List<String> optional = new ArrayList<>(List.of(o.imageInput() ? Tables.IMAGE : Tables.FEATURES,
-                    Tables.SOURCE));
+            List<String> optional = new ArrayList<>(List.of(o.imageInput() ? Tables.IMAGE
+                    : o.tokenInput() ? Tables.TOKENS : Tables.FEATURES, Tables.SOURCE));
             if (o.labelNoise() > 0) {
                 samples = SplitAndNoise.injectNoise(samples, o.labelNoise(), facts.classes(), o.seed(), o.noiseKind());
                 optional.add(Tables.CLEAN_LABEL);
@@ -196,6 +211,10 @@ public final class IngestJob {
             if (folder != null) {
                 info.summary.put("classNames", folder.classes());
             }
+            if (o.tokenInput()) {
+                info.summary.put(TokenOptions.SUMMARY_KEY, Map.of("length", facts.featureDim(), "padId",
+                        o.tokens().padId()));
+            }
             writer.write(samples, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
             return new Summary(facts.rows(), facts.classes(), facts.featureDim(), splits, noisy,
                     (System.nanoTime() - start) / 1e9, skippedImages);
@@ -223,6 +242,9 @@ public final class IngestJob {
             throw new CoresetInputException("--image-column names a column of a Parquet input; use --format parquet,"
                     + " or --format images for a folder of image files.");
         }
+        if (o.tokens() != null) {
+            o.tokens().check(o.format() == Format.PARQUET, o.imageInput());
+        }
         if (o.testFraction() < 0 || o.testFraction() >= 1) {
             throw new CoresetInputException("--test-fraction " + o.testFraction() + " is outside [0, 1); pass e.g. 0.2.");
         }
@@ -247,10 +269,11 @@ public final class IngestJob {
                 }
             }
             case PARQUET -> {
-                if (o.input() == null || o.labelColumn() == null
-                        || (o.featuresColumn() == null) == (o.imageOptions().imageColumn() == null)) {
+                int inputs = (o.featuresColumn() != null ? 1 : 0) + (o.imageOptions().imageColumn() != null ? 1 : 0)
+                        + (o.tokenInput() ? 1 : 0);
+                if (o.input() == null || o.labelColumn() == null || inputs != 1) {
                     throw new CoresetInputException("--format parquet needs --input, --label-column and one of"
-                            + " --features-column or --image-column.");
+                            + " --features-column, --image-column or --tokens-column.");
                 }
             }
             case IMAGES -> {
@@ -328,9 +351,14 @@ public final class IngestJob {
         Column source = fileName;
         String inputColumn = Tables.FEATURES;
         String imageColumn = o.imageOptions().imageColumn();
+        String tokensColumn = o.tokenInput() ? o.tokens().tokensColumn() : null;
         DataType featType = imageColumn != null ? fieldType(schema, imageColumn, o.input(), "--image-column")
+                : tokensColumn != null ? fieldType(schema, tokensColumn, o.input(), "--tokens-column")
                 : fieldType(schema, o.featuresColumn(), o.input(), "--features-column");
-        if (imageColumn != null) {
+        if (tokensColumn != null) {
+            inputColumn = Tables.TOKENS;
+            features = TokenIngest.tokens(schema, o.tokens(), featType, o.input());
+        } else if (imageColumn != null) {
             inputColumn = Tables.IMAGE;
             if (featType.equals(DataTypes.BinaryType)) {
                 features = col(imageColumn);
@@ -415,6 +443,13 @@ public final class IngestJob {
         }
         if (o.limit() > 0) {
             p.put("limit", o.limit());
+        }
+        if (o.tokenInput()) {
+            p.put("tokensColumn", o.tokens().tokensColumn());
+            if (o.tokens().lengthColumn() != null) {
+                p.put("lengthColumn", o.tokens().lengthColumn());
+            }
+            p.put("padId", o.tokens().padId());
         }
         p.put("labelNoise", o.labelNoise());
         if (o.labelNoise() > 0) {

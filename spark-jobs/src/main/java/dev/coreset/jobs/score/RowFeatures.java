@@ -32,6 +32,21 @@ public interface RowFeatures extends Serializable {
         };
     }
 
+    /**
+     * An array&lt;int&gt; column of token ids, padded with {@code padId} (or cut) to the model's {@code width}; the ids
+     * travel as floats (exact below 2^24, which ingest checks) and reach a text model as int64.
+     */
+    static RowFeatures tokens(int padId) {
+        return (row, ordinal, flat, offset, width) -> {
+            ArrayData ids = row.getArray(ordinal);
+            int n = Math.min(ids.numElements(), width);
+            for (int i = 0; i < n; i++) {
+                flat[offset + i] = ids.getInt(i);
+            }
+            java.util.Arrays.fill(flat, offset + n, offset + width, padId);
+        };
+    }
+
     /** A binary column of encoded images, decoded as {@code decoding} says. */
     static RowFeatures images(ImageDecoding decoding) {
         return new RowFeatures() {

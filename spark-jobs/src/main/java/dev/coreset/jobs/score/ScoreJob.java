@@ -101,6 +101,10 @@ public final class ScoreJob {
         StageRecord stage = STAGE.record(o, conf);
         SamplesTableInfo info = SamplesTableInfo.read(o.samples(), conf);
         List<ModelRef> refs = checkpoints(o, info.featureDim(), conf);
+        if (info.tokens() != null) {
+            // Text: the rows are token ids, which the model takes as int64.
+            refs = refs.stream().map(r -> r.taking(ModelRef.InputType.INT64)).toList();
+        }
         ScoreOptions scoreOptions = scoreOptions(o);
         if (o.partitions() < 0) {
             throw new CoresetInputException("--partitions " + o.partitions() + " is negative; pass a task count, or 0 to"
@@ -138,7 +142,8 @@ public final class ScoreJob {
         TaskFaults faults = TaskFaults.at(spark, TaskFaults.SCORE);
         ProgressListener.stage(spark, "score: " + refs.size() + " checkpoints");
         // Features as stored, or encoded images decoded in the tasks as the table's side file says.
-        RowFeatures feed = info.image() != null ? RowFeatures.images(info.image()) : RowFeatures.floats();
+        RowFeatures feed = info.image() != null ? RowFeatures.images(info.image())
+                : info.tokens() != null ? RowFeatures.tokens(info.tokens().padId()) : RowFeatures.floats();
         Dataset<Row> scores = scoreRows(samples.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SPLIT, info.inputColumn()),
                 Tables.LABEL, info.inputColumn(), false, refs, scoreOptions, o.batchSize(), counters, faults, feed);
         if (reused != null) {

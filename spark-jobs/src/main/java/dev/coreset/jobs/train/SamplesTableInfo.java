@@ -11,17 +11,26 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads the class count and feature dimension that ingest recorded beside a samples table; for a table of encoded
- * images also how they decode ({@code image}, null otherwise), whose C x H x W is the feature dimension.
+ * images also how they decode ({@code image}, null otherwise), whose C x H x W is the feature dimension; for a table
+ * of token ids how rows are padded ({@code tokens}, null otherwise), whose length is the feature dimension.
  */
-public record SamplesTableInfo(int classes, int featureDim, ImageDecoding image) {
+public record SamplesTableInfo(int classes, int featureDim, ImageDecoding image, Tokens tokens) {
 
-    public SamplesTableInfo(int classes, int featureDim) {
-        this(classes, featureDim, null);
+    /** Token rows are padded with {@code padId} to {@code length} ids (the longest row) where they are used. */
+    public record Tokens(int length, int padId) implements java.io.Serializable {
     }
 
-    /** The samples column the model's input comes from: image or features. */
+    public SamplesTableInfo(int classes, int featureDim) {
+        this(classes, featureDim, null, null);
+    }
+
+    public SamplesTableInfo(int classes, int featureDim, ImageDecoding image) {
+        this(classes, featureDim, image, null);
+    }
+
+    /** The samples column the model's input comes from: image, tokens or features. */
     public String inputColumn() {
-        return image != null ? Tables.IMAGE : Tables.FEATURES;
+        return image != null ? Tables.IMAGE : tokens != null ? Tables.TOKENS : Tables.FEATURES;
     }
 
     /**
@@ -63,7 +72,12 @@ public record SamplesTableInfo(int classes, int featureDim, ImageDecoding image)
             throw new CoresetInputException(file + ": no classes/featureDim summary; re-run ingest.");
         }
         Object image = info.summary.get(ImageDecoding.SUMMARY_KEY);
+        Tokens tokens = null;
+        if (info.summary.get("tokens") instanceof java.util.Map<?, ?> t && t.get("length") instanceof Number length
+                && t.get("padId") instanceof Number pad) {
+            tokens = new Tokens(length.intValue(), pad.intValue());
+        }
         return new SamplesTableInfo(((Number) classes).intValue(), ((Number) dim).intValue(),
-                image == null ? null : ImageDecoding.fromSummary(image, file.toString()));
+                image == null ? null : ImageDecoding.fromSummary(image, file.toString()), tokens);
     }
 }

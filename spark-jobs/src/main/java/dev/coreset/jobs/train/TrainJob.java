@@ -176,6 +176,11 @@ public final class TrainJob {
      * decoded shape (C, H, W) for an image table, else square gray images of the features.
      */
     public static ModelSpec spec(String model, List<Integer> hidden, SamplesTableInfo info, String samples) {
+        if (info.tokens() != null) {
+            throw new CoresetInputException(samples + " holds token ids (text); coreset train builds MLPs and CNNs on"
+                    + " features or images: train your text model elsewhere, save it per epoch as TorchScript and pass"
+                    + " the files to coreset score --checkpoints.");
+        }
         switch (model.toLowerCase(Locale.ROOT)) {
             case "mlp":
                 return hidden == null ? ModelSpec.mlp(info.featureDim(), info.classes())

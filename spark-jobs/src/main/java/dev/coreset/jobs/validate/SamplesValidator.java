@@ -23,16 +23,19 @@ public final class SamplesValidator {
     /**
      * A DataFrame with an {@code image} column instead of {@code features} holds encoded images: checked for nulls
      * only here (ingest's image check decodes them), with featureDim 0 in the facts (their decoded size is chosen
-     * by the decoding settings).
+     * by the decoding settings). One with a {@code tokens} column holds token ids: rows may differ in length
+     * (padded where rows are used), ids must be non-negative, and featureDim is the longest row.
      *
      * @param numClasses the expected class count, or 0 to take max label + 1
      */
     public static Facts check(Dataset<Row> df, String path, int numClasses) {
         boolean images = java.util.Arrays.asList(df.columns()).contains(Tables.IMAGE);
-        String input = images ? Tables.IMAGE : Tables.FEATURES;
-        Column badFeature = images ? lit(false) : exists(col(Tables.FEATURES),
+        boolean tokens = java.util.Arrays.asList(df.columns()).contains(Tables.TOKENS);
+        String input = images ? Tables.IMAGE : tokens ? Tables.TOKENS : Tables.FEATURES;
+        Column badFeature = images ? lit(false) : tokens ? exists(col(Tables.TOKENS), x -> x.isNull().or(x.lt(0)))
+                : exists(col(Tables.FEATURES),
                 x -> x.isNull().or(isnan(x)).or(x.equalTo(lit(Float.POSITIVE_INFINITY))).or(x.equalTo(lit(Float.NEGATIVE_INFINITY))));
-        Column length = images ? lit(0) : size(col(Tables.FEATURES));
+        Column length = images ? lit(0) : size(col(input));
         Row agg = df.agg(
                 count(lit(1)),
                 sum(when(col(Tables.SAMPLE_ID).isNull(), 1).otherwise(0)),
@@ -86,13 +89,26 @@ public final class SamplesValidator {
         }
         int minDim = agg.getInt(6);
         int maxDim = agg.getInt(7);
-        if (minDim != maxDim) {
+        if (tokens) {
+            if (minDim == 0) {
+                throw offending(df, size(col(Tables.TOKENS)).equalTo(0), path, "column 'tokens' is empty", -1,
+                        "every text sample needs at least one token id: drop empty rows.");
+            }
+            if (agg.getLong(8) > 0) {
+                throw offending(df, badFeature, path, "column 'tokens' holds a negative or null id", agg.getLong(8),
+                        "token ids are vocabulary indices >= 0: fix the tokenization.");
+            }
+            if (maxDim > 0 && df.agg(max(exists(col(Tables.TOKENS), x -> x.geq(1 << 24)).cast("int"))).first().getInt(0) > 0) {
+                throw new CoresetInputException(path + ": column 'tokens' holds ids >= 2^24 (16,777,216); the scorer"
+                        + " carries ids as floats, exact below that: remap the vocabulary.");
+            }
+        } else if (minDim != maxDim) {
             int firstDim = df.select(size(col(Tables.FEATURES))).first().getInt(0);
             throw offending(df, size(col(Tables.FEATURES)).notEqual(firstDim), path,
                     "column 'features' is ragged (lengths " + minDim + ".." + maxDim + ", first row " + firstDim + ")",
                     -1, "every feature vector needs the same length: pad or drop those rows.");
         }
-        if (agg.getLong(8) > 0) {
+        if (!tokens && agg.getLong(8) > 0) {
             throw offending(df, badFeature, path, "column 'features' holds NaN, infinity or null", agg.getLong(8),
                     "replace or drop non-finite values before ingesting.");
         }
@@ -103,7 +119,7 @@ public final class SamplesValidator {
             throw new CoresetInputException(path + ": column 'sample_id' holds " + firstDup.getLong(0)
                     + " more than once; ids must be unique: deduplicate the input or fix --id-column.");
         }
-        return new Facts(rows, classes, minDim);
+        return new Facts(rows, classes, tokens ? maxDim : minDim);
     }
 
     private static CoresetInputException offending(Dataset<Row> df, Column condition, String path, String problem,
