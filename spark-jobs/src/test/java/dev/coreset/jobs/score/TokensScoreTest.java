@@ -8,8 +8,7 @@ import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.SparkTestSession;
 import dev.coreset.schemas.Json;
 import dev.coreset.schemas.TableInfo;
-import dev.coreset.scoring.TinyMlpReference;
-import dev.coreset.scoring.TinyTorchScript;
+import dev.coreset.scoring.TinyTextReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +39,7 @@ class TokensScoreTest {
     static Path tmp;
     private static Path samples;
     private static final Map<Long, int[]> TOKENS = new HashMap<>();
-    private static float[] e;
-    private static float[] w;
-    private static float[] b;
+    private static TinyTextReference text;
     private static Path model;
     private final SparkSession spark = SparkTestSession.get();
 
@@ -74,10 +71,8 @@ class TokensScoreTest {
                 "--label-column", "y", "--tokens-column", "input_ids", "--length-column", "n", "--out", samples.toString());
         assertEquals(0, ingest.exitCode(), ingest.err());
 
-        e = TinyMlpReference.sixtyFourths(r, V * D);
-        w = TinyMlpReference.sixtyFourths(r, C * D);
-        b = TinyMlpReference.sixtyFourths(r, C);
-        model = TinyTorchScript.writeTextModel(tmp.resolve("text.pt"), e, V, D, w, b, C);
+        text = TinyTextReference.sixtyFourths(r, V, D, C);
+        model = text.write(tmp.resolve("text.pt"));
     }
 
     @Test
@@ -101,7 +96,7 @@ class TokensScoreTest {
         assertEquals(ROWS, scored.size());
         for (Row row : scored) {
             int[] ids = java.util.Arrays.copyOf(TOKENS.get(row.getLong(0)), longest); // padded with id 0
-            assertEquals(expectedLoss(ids, row.getInt(1)), row.getFloat(2), 1e-5, "loss of " + row.getLong(0));
+            assertEquals(text.loss(ids, row.getInt(1)), row.getFloat(2), 1e-5, "loss of " + row.getLong(0));
         }
     }
 
@@ -127,28 +122,5 @@ class TokensScoreTest {
         assertEquals(2, length.exitCode());
         assertTrue(length.errorLine().contains("no column 'size'"), length.errorLine());
         assertFalse(Files.exists(out), "nothing written");
-    }
-
-    private static double expectedLoss(int[] ids, int label) {
-        double[] h = new double[D];
-        for (int id : ids) {
-            for (int k = 0; k < D; k++) {
-                h[k] += e[id * D + k] / (double) ids.length;
-            }
-        }
-        double[] z = new double[C];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < C; c++) {
-            z[c] = b[c];
-            for (int k = 0; k < D; k++) {
-                z[c] += w[c * D + k] * h[k];
-            }
-            max = Math.max(max, z[c]);
-        }
-        double sum = 0;
-        for (double v : z) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum) - z[label];
     }
 }
