@@ -21,19 +21,23 @@ class SamplesSchemaTest {
     }
 
     @Test
-    void featuresOrImageButNotBothNorNeither() {
+    void featuresImageOrTokensButNotTwoNorNone() {
         SchemaCheck.check(Tables.SAMPLES, columns(Tables.FEATURES, "array<float>"), "t");
         SchemaCheck.check(Tables.SAMPLES, columns(Tables.IMAGE, "binary"), "t");
+        SchemaCheck.check(Tables.SAMPLES, columns(Tables.TOKENS, "array<int>"), "t");
         CoresetInputException both = assertThrows(CoresetInputException.class, () -> SchemaCheck.check(Tables.SAMPLES,
                 columns(Tables.FEATURES, "array<float>", Tables.IMAGE, "binary"), "t"));
         assertTrue(both.getMessage().contains("[features, image]") && both.getMessage().contains("exactly one"),
                 both.getMessage());
         CoresetInputException neither = assertThrows(CoresetInputException.class,
                 () -> SchemaCheck.check(Tables.SAMPLES, columns(), "t"));
-        assertTrue(neither.getMessage().contains("needs one of the columns [features, image]"), neither.getMessage());
+        assertTrue(neither.getMessage().contains("needs one of the columns [features, image, tokens]"), neither.getMessage());
         CoresetInputException text = assertThrows(CoresetInputException.class,
                 () -> SchemaCheck.check(Tables.SAMPLES, columns(Tables.IMAGE, "string"), "t"));
         assertTrue(text.getMessage().contains("'image' has type string"), text.getMessage());
+        CoresetInputException floats = assertThrows(CoresetInputException.class,
+                () -> SchemaCheck.check(Tables.SAMPLES, columns(Tables.TOKENS, "array<float>"), "t"));
+        assertTrue(floats.getMessage().contains("'tokens' has type array<float>"), floats.getMessage());
     }
 
     @Test
