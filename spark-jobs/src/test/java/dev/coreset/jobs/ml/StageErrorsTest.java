@@ -86,7 +86,7 @@ class StageErrorsTest {
                 () -> new LossScorer().setCheckpoints(tmp.toString()).setFeaturesCol("f")
                         .transform(s.withColumn("f", org.apache.spark.sql.functions.array(col("loss")))));
         Dataset<Row> samples = s.select(col("label"), org.apache.spark.sql.functions.array(col("loss")).as("f"));
-        fails("none: no such checkpoint directory or model file; pass the --out of `coreset train`, or a TorchScript (.pt) or ONNX (.onnx) file.", () -> new LossScorer()
+        fails("none: no such checkpoint directory or model file; pass the --out of `coreset train`, a TorchScript (.pt) or ONNX (.onnx) file, a folder of them or a glob.", () -> new LossScorer()
                 .setCheckpoints(tmp.resolve("none").toString()).setFeaturesCol("f").transform(samples));
         fails("input column 'label' (featuresCol) is int; it must be array<float>, array<double> or an ML Vector.",
                 () -> new LossScorer().setCheckpoints(tmp.toString()).setFeaturesCol("label").transform(samples));
