@@ -21,13 +21,14 @@ public final class JavaProcess implements AutoCloseable {
     private final Process process;
     private final StringBuffer output = new StringBuffer();
     private final List<Waiter> waiters = new ArrayList<>();
+    private final Thread drain;
 
     private record Waiter(String prefix, CompletableFuture<String> line) {
     }
 
     private JavaProcess(Process process) {
         this.process = process;
-        Thread drain = new Thread(() -> {
+        drain = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -95,11 +96,24 @@ public final class JavaProcess implements AutoCloseable {
         process.waitFor(60, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGTERM, as a scheduler's timeout sends; returns at once. Through the ProcessHandle: Process.destroy would also
+     * close this side's pipes and lose what the process prints while it stops.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
     public int waitFor(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("process did not finish in " + timeoutSeconds + " s:\n" + output);
         }
+        drain.join(10_000); // its last lines, printed just before it ended
         return process.exitValue();
     }
 

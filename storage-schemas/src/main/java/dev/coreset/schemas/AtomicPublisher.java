@@ -1,6 +1,8 @@
 package dev.coreset.schemas;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -31,6 +33,23 @@ public final class AtomicPublisher {
     /** A fresh staging path beside {@code target}, hidden from readers that skip dot files. */
     public Path stagingFor(Path target) {
         return new Path(target.getParent(), "." + target.getName() + STAGING_MARK + UUID.randomUUID());
+    }
+
+    /**
+     * Creates a fresh staging directory for {@code target} with its {@link StagingOwner} record, and registers it
+     * with {@link LiveStaging} so a stop by signal removes it. Writers fill it, then {@link #publish} or
+     * {@link #discard} it.
+     */
+    public Path createStaging(Path target) throws IOException {
+        Path staging = stagingFor(target);
+        FileSystem fs = staging.getFileSystem(conf);
+        LiveStaging.add(staging, conf);
+        if (!fs.mkdirs(staging)) {
+            LiveStaging.forget(staging);
+            throw new IOException("could not create " + fs.makeQualified(staging));
+        }
+        StagingOwner.self().writeTo(staging, conf);
+        return staging;
     }
 
     /** True for a staging directory (unpublished: its run was killed or is still writing). */
@@ -82,24 +101,31 @@ public final class AtomicPublisher {
             throw new IllegalStateException(staging + " has no " + SUCCESS + "; refusing to publish a partial output");
         }
         TestHooks.pauseAt(TestHooks.BEFORE_PUBLISH, staging);
-        Path backup = null;
-        if (fs.exists(target)) {
-            if (!overwrite) {
-                throw new CoresetInputException(target + ": output already exists; pass --overwrite to replace it.");
+        // Under LiveStaging's lock: a stop by signal either waits for this to finish or removes staging first.
+        LiveStaging.whileOpen(staging, () -> {
+            // The owner record is about the staging directory, not part of the output.
+            fs.delete(new Path(staging, StagingOwner.FILE_NAME), false);
+            Path backup = null;
+            if (fs.exists(target)) {
+                if (!overwrite) {
+                    throw new CoresetInputException(target + ": output already exists; pass --overwrite to replace it.");
+                }
+                backup = new Path(target.getParent(), "." + target.getName() + BACKUP_MARK + UUID.randomUUID());
+                rename(fs, target, backup);
+                TestHooks.pauseAt(TestHooks.BETWEEN_RENAMES, backup);
             }
-            backup = new Path(target.getParent(), "." + target.getName() + BACKUP_MARK + UUID.randomUUID());
-            rename(fs, target, backup);
-            TestHooks.pauseAt(TestHooks.BETWEEN_RENAMES, backup);
-        }
-        rename(fs, staging, target);
-        if (backup != null) {
-            fs.delete(backup, true);
-        }
+            rename(fs, staging, target);
+            LiveStaging.forget(staging);
+            if (backup != null) {
+                fs.delete(backup, true);
+            }
+        });
         LOG.info("published {}", target);
     }
 
     /** Removes a staging directory after a failure; never touches the target. */
     public void discard(Path staging) {
+        LiveStaging.forget(staging);
         try {
             FileSystem fs = staging.getFileSystem(conf);
             fs.delete(staging, true);
@@ -109,8 +135,8 @@ public final class AtomicPublisher {
     }
 
     /**
-     * Restores a previous output that a killed run had moved aside but not yet replaced. Staging
-     * directories are left alone: they are hidden and may belong to a run still going.
+     * Restores a previous output that a killed run had moved aside but not yet replaced, and removes the
+     * staging directories that killed runs left beside {@code target} (see {@link #removeAbandonedStaging}).
      */
     public void recover(Path target) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
@@ -121,6 +147,38 @@ public final class AtomicPublisher {
             } else {
                 fs.delete(backup.getPath(), true);
             }
+        }
+        removeAbandonedStaging(target);
+    }
+
+    /**
+     * Deletes the staging directories beside {@code target} whose owner is gone ({@link StagingOwner#isGone});
+     * a run still writing keeps its own. One without an owner record (an older coreset, or a run killed between
+     * creating it and recording itself) counts as abandoned once untouched for {@link StagingOwner#FOREIGN_MAX_AGE}.
+     */
+    public void removeAbandonedStaging(Path target) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        Path parent = target.getParent();
+        if (parent == null || !fs.exists(parent)) {
+            return;
+        }
+        Instant now = Instant.now();
+        String prefix = "." + target.getName() + STAGING_MARK;
+        for (FileStatus staging : fs.listStatus(parent, p -> p.getName().startsWith(prefix))) {
+            Optional<StagingOwner> owner = ownerOf(staging.getPath());
+            boolean gone = owner.map(o -> o.isGone(now)).orElseGet(() -> Instant.ofEpochMilli(
+                    staging.getModificationTime()).plus(StagingOwner.FOREIGN_MAX_AGE).isBefore(now));
+            if (gone && fs.delete(staging.getPath(), true)) {
+                LOG.info("removed {} left by a run that was killed", staging.getPath());
+            }
+        }
+    }
+
+    private Optional<StagingOwner> ownerOf(Path staging) {
+        try {
+            return StagingOwner.readFrom(staging, conf);
+        } catch (IOException e) {
+            return Optional.empty(); // unreadable record (written half by a killed run): judged by age
         }
     }
 

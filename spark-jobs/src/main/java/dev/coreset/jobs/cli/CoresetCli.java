@@ -1,14 +1,23 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.OutputWriteException;
 import dev.coreset.jobs.io.ReadFailures;
+import dev.coreset.jobs.io.WriteFailures;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SoftwareVersion;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code coreset} command line: one main class for bin/coreset (local mode) and spark-submit.
- * Exit codes: 0 ok, 2 bad usage or bad input (one line saying what to fix), 1 internal failure.
+ * Exit codes: 0 ok, 2 bad usage or bad input (one line saying what to fix), 1 an output that cannot be written
+ * (one line) or an internal failure (one line; the trace goes to {@link FailureLog}'s file), 143 / 130 stopped by
+ * SIGTERM / SIGINT ({@link SignalStop}).
  */
 @Command(name = "coreset", mixinStandardHelpOptions = true, versionProvider = CoresetCli.Version.class,
         description = "Pick small, class-balanced training subsets (coresets) with Spark.",
@@ -36,6 +45,8 @@ public final class CoresetCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        FailureLog.chooseFile();
+        SignalStop.install(System.err);
         int code = execute(args);
         System.exit(code);
     }
@@ -44,17 +55,68 @@ public final class CoresetCli implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new CoresetCli());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (SignalStop.signal() != null) {
+                // The command failed because a signal is stopping the JVM (its jobs were cancelled): the stop's
+                // own line says what happened.
+                return EXIT_INTERNAL;
+            }
             Throwable cause = rootInputCause(ex);
             if (cause instanceof CoresetInputException) {
                 // One line whatever the message holds (a wrapped library message may span several).
-                commandLine.getErr().println("error: " + cause.getMessage().replaceAll("\\s*\\R\\s*", " "));
+                err.println("error: " + oneLine(cause.getMessage()));
                 return EXIT_BAD_INPUT;
             }
-            commandLine.getErr().println("internal error: " + ex);
-            ex.printStackTrace(commandLine.getErr());
+            OutputWriteException unwritable = unwritableOutput(ex, parseResult);
+            if (unwritable != null) {
+                Optional<Path> log = FailureLog.record("cannot write the output", ex);
+                err.println("error: " + oneLine(unwritable.getMessage())
+                        + log.map(p -> " Full trace: " + p).orElse(""));
+                log.ifPresentOrElse(p -> { }, () -> ex.printStackTrace(err));
+                return EXIT_INTERNAL;
+            }
+            Optional<Path> log = FailureLog.record("internal error", ex);
+            err.println("internal error: " + oneLine(String.valueOf(ex))
+                    + log.map(p -> "; full trace in " + p + " (please report it with that file)").orElse(""));
+            log.ifPresentOrElse(p -> { }, () -> ex.printStackTrace(err));
             return EXIT_INTERNAL;
         });
         return cli.execute(args);
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /**
+     * The failure to write an output in {@code ex}: thrown as such by the atomic writers, or found against the
+     * command's output options (--out, --dynamics-out) for failures outside them (ingest's raw staging, say).
+     */
+    private static OutputWriteException unwritableOutput(Throwable ex, ParseResult parsed) {
+        OutputWriteException thrown = find(ex, OutputWriteException.class);
+        if (thrown != null) {
+            return thrown;
+        }
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            for (OptionSpec option : p.matchedOptions()) {
+                if (option.longestName().endsWith("out") && option.getValue() instanceof String out) {
+                    OutputWriteException found = WriteFailures.of(ex, new org.apache.hadoop.fs.Path(out));
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** Spark wraps task exceptions; an input error thrown inside a task still counts as one. */

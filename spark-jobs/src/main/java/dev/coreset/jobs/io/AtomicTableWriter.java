@@ -46,10 +46,16 @@ public final class AtomicTableWriter {
      */
     public void write(Dataset<Row> data, String out, boolean overwrite, Map<String, Object> sideFiles) {
         Path target = new Path(out);
-        Path staging = publisher.stagingFor(target);
+        Path staging;
+        try {
+            staging = publisher.createStaging(target);
+        } catch (IOException e) {
+            throw WriteFailures.rethrow(e, target);
+        }
         boolean published = false;
         try {
-            data.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+            // Append: the staging directory exists already, holding only its owner record.
+            data.write().mode(SaveMode.Append).parquet(staging.toString());
             TestHooks.pauseAt(TestHooks.STAGED_DATA, staging);
             for (var e : new LinkedHashMap<>(sideFiles).entrySet()) {
                 Json.write(new Path(staging, e.getKey()), e.getValue(), hadoopConf(spark));
@@ -57,8 +63,8 @@ public final class AtomicTableWriter {
             publisher.markSuccess(staging);
             publisher.publish(staging, target, overwrite);
             published = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            throw WriteFailures.rethrow(e, target);
         } finally {
             if (!published) {
                 publisher.discard(staging);

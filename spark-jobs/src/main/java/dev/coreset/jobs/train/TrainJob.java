@@ -3,6 +3,7 @@ package dev.coreset.jobs.train;
 import dev.coreset.jobs.image.ImageDecoding;
 import dev.coreset.jobs.io.StageRecord;
 import dev.coreset.jobs.io.StageSpec;
+import dev.coreset.jobs.io.WriteFailures;
 import dev.coreset.schemas.AtomicPublisher;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SamplesReader;
@@ -127,7 +128,12 @@ public final class TrainJob {
             trainRows = subset;
             options = options.withSaveInitial(false);
         }
-        org.apache.hadoop.fs.Path staging = publisher.stagingFor(target);
+        org.apache.hadoop.fs.Path staging;
+        try {
+            staging = publisher.createStaging(target);
+        } catch (java.io.IOException e) {
+            throw WriteFailures.rethrow(e, target);
+        }
         boolean done = false;
         try {
             Path dir = Path.of(staging.toUri().getPath());
@@ -149,6 +155,8 @@ public final class TrainJob {
             publisher.publish(staging, target, o.overwrite());
             done = true;
             return new Outcome(result, run, subsetRows >= 0 ? subsetRows : run.rowsPerEpoch());
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            throw WriteFailures.rethrow(e, target);
         } finally {
             if (!done) {
                 publisher.discard(staging);
