@@ -39,4 +39,17 @@ public final class Damage {
         }
         return part;
     }
+
+    /** Flips one byte of the first part file's footer and keeps its Hadoop .crc: bit rot the checksum catches. */
+    public static Path flipByte(Path table) {
+        Path part = firstPart(table);
+        try {
+            byte[] bytes = Files.readAllBytes(part);
+            bytes[bytes.length - 16] ^= (byte) 0x5a; // in the footer, which Spark reads while planning
+            Files.write(part, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return part;
+    }
 }

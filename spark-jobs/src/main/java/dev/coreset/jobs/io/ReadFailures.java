@@ -7,7 +7,8 @@ import org.apache.spark.SparkThrowable;
 /**
  * Turns Spark's failure to read an input file (a truncated or corrupt Parquet file, found only when a task
  * reads it) into the one-line input error users see, naming the file. Spark reports every such case with the
- * FAILED_READ_FILE condition and the file in its "path" parameter.
+ * FAILED_READ_FILE condition and the file in its "path" parameter; a file that fails its Hadoop .crc checksum comes
+ * as a ChecksumException naming the file.
  */
 public final class ReadFailures {
     private ReadFailures() {
@@ -30,7 +31,18 @@ public final class ReadFailures {
                         + remedy + ".", t);
             }
         }
+        // A file whose bytes no longer match its Hadoop .crc sidecar: Spark reports it without FAILED_READ_FILE.
+        for (Throwable e = t; e != null; e = e.getCause()) {
+            if (e instanceof org.apache.hadoop.fs.ChecksumException) {
+                return new CoresetInputException(firstLine(e.getMessage()) + ": the file is corrupt (its bytes differ"
+                        + " from its .crc checksum): " + remedy + ".", t);
+            }
+        }
         return null;
+    }
+
+    private static String firstLine(String m) {
+        return m == null ? "an input file" : m.lines().findFirst().orElse(m).trim();
     }
 
     private static String deepest(Throwable e) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.coreset.jobs.TaskFaults;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.HadoopConfCopy;
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.StageRecord;
@@ -113,8 +114,7 @@ public final class ScoreJob {
         // Fail before any task: every checkpoint must load and take these features and these classes.
         List<ModelRef> local = refs.stream().map(r -> ModelLocalCopy.localize(r, conf)).toList();
         ModelProbe.check(local, scoreOptions, info, o.samples());
-        Dataset<Row> samples = spark.read().parquet(o.samples());
-        SparkSchemas.check(Tables.SAMPLES, samples.schema(), o.samples());
+        Dataset<Row> samples = TableInputs.read(spark, o.samples(), Tables.SAMPLES, "--samples", "coreset ingest");
         if (!o.splits().isEmpty()) {
             samples = samples.filter(col(Tables.SPLIT).isin(o.splits().toArray()));
         }

@@ -55,6 +55,17 @@ class ScoreErrorsTest {
     }
 
     @Test
+    void samplesFileFailingItsChecksum() throws Exception {
+        Path copy = tmp.resolve("samples-rot");
+        OutputSnapshot.plantCopy(fixture.samples, copy);
+        Path part = Damage.flipByte(copy);
+        org.junit.jupiter.api.Assertions.assertTrue(Files.exists(part.resolveSibling("." + part.getFileName() + ".crc")),
+                "the fixture's table has Hadoop checksums");
+        refused(copy, fixture.run, List.of(), part.getFileName().toString(), "differ from its .crc checksum",
+                "re-create it");
+    }
+
+    @Test
     void samplesWithAnotherFeatureLengthThanTheModel() throws Exception {
         Path idxSamples = tmp.resolve("idx-samples");
         Path[] idx = Fixtures.idx(tmp, "t", 20, 3, 2, true);
