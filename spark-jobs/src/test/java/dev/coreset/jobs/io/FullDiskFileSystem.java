@@ -1,13 +1,12 @@
 package dev.coreset.jobs.io;
 
+import dev.coreset.jobs.LocalDiskUnderScheme;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
@@ -15,19 +14,13 @@ import org.apache.hadoop.util.Progressable;
  * The local disk under the scheme "fulldisk:", full: a file takes its first KiB (small side files fit), then every
  * write fails with "No space left on device", as a full disk fails a Parquet writer when it flushes its rows.
  */
-public final class FullDiskFileSystem extends RawLocalFileSystem {
+public final class FullDiskFileSystem extends LocalDiskUnderScheme {
     public static final String SCHEME = "fulldisk";
     private static final int ROOM_PER_FILE = 1024;
 
     /** Registers the scheme in {@code conf}. */
     public static void register(Configuration conf) {
-        conf.set("fs." + SCHEME + ".impl", FullDiskFileSystem.class.getName());
-        conf.setBoolean("fs." + SCHEME + ".impl.disable.cache", true);
-    }
-
-    @Override
-    public URI getUri() {
-        return URI.create(SCHEME + ":///");
+        register(conf, SCHEME, FullDiskFileSystem.class);
     }
 
     @Override
