@@ -11,6 +11,7 @@ import dev.coreset.jobs.io.StageRecord;
 import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.validate.SamplesValidator;
+import dev.coreset.schemas.AtomicPublisher;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableInfo;
@@ -23,8 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -135,8 +134,10 @@ public final class IngestJob {
         var conf = AtomicTableWriter.hadoopConf(spark);
         StageRecord stage = STAGE.record(o, conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
-        org.apache.hadoop.fs.Path rawDir = new org.apache.hadoop.fs.Path(target.getParent(),
-                target.getName() + ".ingest-tmp-" + UUID.randomUUID());
+        // The raw rows before validation live in a staging directory of the output: owned, removed on a signal,
+        // and by a later run if this one is killed outright.
+        AtomicPublisher publisher = new AtomicPublisher(conf);
+        org.apache.hadoop.fs.Path rawDir = publisher.createStaging(target);
         try {
             String inputName;
             Dataset<Row> raw;
@@ -219,8 +220,7 @@ public final class IngestJob {
             return new Summary(facts.rows(), facts.classes(), facts.featureDim(), splits, noisy,
                     (System.nanoTime() - start) / 1e9, skippedImages);
         } finally {
-            FileSystem fs = rawDir.getFileSystem(conf);
-            fs.delete(rawDir, true);
+            publisher.discard(rawDir);
         }
     }
 
