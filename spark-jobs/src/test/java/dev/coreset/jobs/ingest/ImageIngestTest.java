@@ -140,6 +140,16 @@ class ImageIngestTest {
         for (int i = 0; i < 120; i++) {
             assertEquals((x[i] * 0.25f + 0.5f), x[240 + i] * 1f + 0.5f, 1e-5, "channels differ only by their std");
         }
+        // The colour table end to end: a CNN over (3, 12, 10) trains on it and its checkpoints score every row.
+        Path cnn = tmp.resolve("cnn-rgb");
+        ok(CliRun.of("train", "--samples", out.toString(), "--model", "cnn", "--epochs", "1", "--batch-size", "32",
+                "--seed", "1", "--out", cnn.toString()));
+        assertEquals(List.of(3, 12, 10),
+                dev.coreset.scoring.model.Checkpoints.readInfo(dev.coreset.scoring.model.Checkpoints.list(cnn).get(1))
+                        .spec().inputShape());
+        Path scores = tmp.resolve("scores-rgb");
+        ok(CliRun.of("score", "--samples", out.toString(), "--checkpoints", cnn.toString(), "--out", scores.toString()));
+        assertEquals(200L, spark.read().parquet(scores.toString()).count(), "100 images x checkpoints 0 and 1");
     }
 
     @Test
