@@ -2,9 +2,9 @@ package dev.coreset.jobs.bench;
 
 import static org.apache.spark.sql.functions.*;
 
-import dev.coreset.jobs.cld.CldBench;
+import dev.coreset.jobs.bench.CldBench;
 import dev.coreset.jobs.cld.CldJob;
-import dev.coreset.jobs.select.PartsBench;
+import dev.coreset.jobs.bench.PartsBench;
 import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.select.PruningOptions;
 import dev.coreset.jobs.select.SelectJob;

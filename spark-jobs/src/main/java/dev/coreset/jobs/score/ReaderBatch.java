@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * 25-35% faster here (docs/BENCHMARKS.md, scoring). A value the user set is left alone; the session's setting is
  * restored on close.
  */
-final class ReaderBatch implements AutoCloseable {
+public final class ReaderBatch implements AutoCloseable {
     static final String KEY = "spark.sql.parquet.columnarReaderBatchSize";
     static final int TARGET_FLOATS = 1 << 18;
 
@@ -22,7 +22,7 @@ final class ReaderBatch implements AutoCloseable {
     }
 
     /** Sets the batch to about {@value #TARGET_FLOATS} / featureDim rows (64..4096) unless the session has a value. */
-    static ReaderBatch narrow(SparkSession spark, int featureDim) {
+    public static ReaderBatch narrow(SparkSession spark, int featureDim) {
         if (spark.conf().contains(KEY)) {
             return new ReaderBatch(spark, false);
         }

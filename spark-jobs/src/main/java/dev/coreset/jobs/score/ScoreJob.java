@@ -296,7 +296,7 @@ public final class ScoreJob {
      * float[] per row (the scan's rows hold UnsafeArrayData); other arrays through toFloatArray. The scoring tasks'
      * copy, and the read-only job's of {@code bench score}.
      */
-    static void copyFeatures(ArrayData f, float[] flat, int offset) {
+    public static void copyFeatures(ArrayData f, float[] flat, int offset) {
         int n = f.numElements();
         if (f instanceof UnsafeArrayData u) {
             Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),

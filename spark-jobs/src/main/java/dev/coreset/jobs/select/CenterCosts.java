@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * per-class coreset (benchmarks). Rows stream through {@link NearestCenterAssigner} in blocks of {@value #BLOCK}
  * rows per class; sums run in partition and row order, so they are deterministic for a given input partitioning.
  */
-final class CenterCosts {
+public final class CenterCosts {
     private static final int BLOCK = 1024;
 
     private CenterCosts() {
@@ -29,7 +29,7 @@ final class CenterCosts {
      * @param centers label -> center sets of that class (candidate index = array index)
      * @return "label/candidate" -> the merged statistics of that set
      */
-    static Map<String, Assignment> of(SparkSession spark, Dataset<Row> points, Map<Integer, Centers[]> centers) {
+    public static Map<String, Assignment> of(SparkSession spark, Dataset<Row> points, Map<Integer, Centers[]> centers) {
         return of(spark, points, centers, TaskFaults.NONE);
     }
 
@@ -109,7 +109,7 @@ final class CenterCosts {
     }
 
     /** One center set of one class, row-major, for broadcasting. */
-    static final class Centers implements Serializable {
+    public static final class Centers implements Serializable {
         final long[] ids;
         final double[] gains;
         final float[] rows;
@@ -123,17 +123,17 @@ final class CenterCosts {
         }
 
         /** k ids, their gains (selection order) and k x d rows. */
-        static Centers of(long[] ids, double[] gains, float[] rows, int d) {
+        public static Centers of(long[] ids, double[] gains, float[] rows, int d) {
             return new Centers(ids, gains, rows, d);
         }
     }
 
     /** Partial nearest-center statistics of one class and center set. */
-    static final class Assignment implements Serializable {
+    public static final class Assignment implements Serializable {
         final int label;
         final int candidate;
         final long[] counts;
-        double cost;
+        public double cost;
         double radius;
         long ids;
 

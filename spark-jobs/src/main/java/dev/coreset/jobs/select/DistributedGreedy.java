@@ -255,7 +255,7 @@ public final class DistributedGreedy {
     }
 
     /** A part's points copied out of Spark rows into one array, sorted by id so results do not depend on shuffle order. */
-    static final class Points {
+    public static final class Points {
         final long[] ids;
         final float[] rows;
         final int n;
@@ -301,7 +301,7 @@ public final class DistributedGreedy {
             return Arrays.copyOfRange(rows, i * d, (i + 1) * d);
         }
 
-        static void copy(List<?> values, float[] into, int offset) {
+        public static void copy(List<?> values, float[] into, int offset) {
             for (int j = 0; j < values.size(); j++) {
                 into[offset + j] = ((Number) values.get(j)).floatValue();
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.SparkTestSession;
+import dev.coreset.jobs.bench.PartsBench;
 import dev.coreset.schemas.ManifestReader;
 import dev.coreset.schemas.Tables;
 import java.nio.file.Path;

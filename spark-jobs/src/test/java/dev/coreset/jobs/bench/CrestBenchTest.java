@@ -1,4 +1,4 @@
-package dev.coreset.jobs.train;
+package dev.coreset.jobs.bench;
 
 import static org.junit.jupiter.api.Assertions.*;
 

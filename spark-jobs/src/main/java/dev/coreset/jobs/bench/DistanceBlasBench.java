@@ -1,4 +1,4 @@
-package dev.coreset.jobs.ml;
+package dev.coreset.jobs.bench;
 
 import dev.coreset.selection.kernel.BlockKernel;
 import dev.coreset.selection.kernel.PointSet;

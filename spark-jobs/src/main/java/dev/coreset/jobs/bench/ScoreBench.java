@@ -1,4 +1,4 @@
-package dev.coreset.jobs.score;
+package dev.coreset.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -6,6 +6,9 @@ import ai.djl.Device;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.progress.StageTimes;
+import dev.coreset.jobs.score.ReaderBatch;
+import dev.coreset.jobs.score.ScoreCounters;
+import dev.coreset.jobs.score.ScoreJob;
 import dev.coreset.schemas.Json;
 import dev.coreset.schemas.TableInfo;
 import dev.coreset.schemas.Tables;

@@ -1,5 +1,8 @@
-package dev.coreset.jobs.train;
+package dev.coreset.jobs.bench;
 
+import dev.coreset.jobs.train.ManifestSubset;
+import dev.coreset.jobs.train.TrainJob;
+import dev.coreset.jobs.train.TrainingRun;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.scoring.train.TrainOptions;

@@ -1,9 +1,9 @@
-package dev.coreset.jobs.cld;
+package dev.coreset.jobs.bench;
 
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.SparkSessions;
-import dev.coreset.jobs.bench.MemoryPeak;
+import dev.coreset.jobs.cld.CldJob;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.budget.BudgetMode;
 import java.io.IOException;
@@ -97,7 +97,7 @@ public final class CldBench {
         }
     }
 
-    /** java ... dev.coreset.jobs.cld.CldBench [n] [checkpoints] [classes] [seed] [master] */
+    /** java ... dev.coreset.jobs.bench.CldBench [n] [checkpoints] [classes] [seed] [master] */
     public static void main(String[] args) {
         long n = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
         int t = args.length > 1 ? Integer.parseInt(args[1]) : 20;

@@ -1,6 +1,8 @@
-package dev.coreset.jobs.select;
+package dev.coreset.jobs.bench;
 
-import dev.coreset.jobs.bench.MemoryPeak;
+import dev.coreset.jobs.select.PartsMode;
+import dev.coreset.jobs.select.SelectJob;
+import dev.coreset.jobs.select.SelectMethod;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.Tables;
 import java.util.ArrayList;

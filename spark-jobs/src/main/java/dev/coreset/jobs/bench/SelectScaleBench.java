@@ -1,10 +1,14 @@
-package dev.coreset.jobs.select;
+package dev.coreset.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.coreset.jobs.bench.MemoryPeak;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.progress.StageTimes;
+import dev.coreset.jobs.select.CenterCosts;
+import dev.coreset.jobs.select.DistributedGreedy;
+import dev.coreset.jobs.select.PartsMode;
+import dev.coreset.jobs.select.SelectJob;
+import dev.coreset.jobs.select.SelectMethod;
 import dev.coreset.schemas.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
