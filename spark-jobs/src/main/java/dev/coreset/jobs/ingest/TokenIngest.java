@@ -1,6 +1,7 @@
 package dev.coreset.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.when;
 
@@ -37,10 +38,6 @@ final class TokenIngest {
         }
         Column length = col(o.lengthColumn()).cast("int");
         // A null or non-positive length leaves the row empty, which the validator then names.
-        return when(length.isNull().or(length.leq(0)), slice(ids, 1, 0)).otherwise(slice(ids, lit1(), length));
-    }
-
-    private static Column lit1() {
-        return org.apache.spark.sql.functions.lit(1);
+        return when(length.isNull().or(length.leq(0)), slice(ids, 1, 0)).otherwise(slice(ids, lit(1), length));
     }
 }

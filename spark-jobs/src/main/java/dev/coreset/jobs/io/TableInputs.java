@@ -85,7 +85,7 @@ public final class TableInputs {
     }
 
     public static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.score;
 
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.scoring.ModelRef;
 import java.io.FileNotFoundException;
@@ -48,8 +49,8 @@ public final class ModelFiles {
         try {
             fs = path.getFileSystem(conf);
         } catch (IOException e) {
-            throw new CoresetInputException("--checkpoints " + where + ": cannot open its file system (" + firstLine(e)
-                    + "); check the URI scheme and the cluster's Hadoop settings.", e);
+            throw new CoresetInputException("--checkpoints " + where + ": cannot open its file system ("
+                    + TableInputs.firstLine(e) + "); check the URI scheme and the cluster's Hadoop settings.", e);
         }
         try {
             if (isGlob(where)) {
@@ -99,8 +100,8 @@ public final class ModelFiles {
             throw new CoresetInputException(where + ": no such checkpoint directory or model file; pass the --out of"
                     + " `coreset train`, a TorchScript (.pt) or ONNX (.onnx) file, a folder of them or a glob.", e);
         } catch (IOException e) {
-            throw new CoresetInputException("--checkpoints " + where + ": cannot list it (" + firstLine(e)
-                    + "); check the path and your access to it.", e);
+            throw new CoresetInputException("--checkpoints " + where + ": cannot list it ("
+                    + TableInputs.firstLine(e) + "); check the path and your access to it.", e);
         }
     }
 
@@ -170,10 +171,5 @@ public final class ModelFiles {
     private static String stem(String file) {
         int dot = file.lastIndexOf('.');
         return dot > 0 ? file.substring(0, dot) : file;
-    }
-
-    private static String firstLine(Exception e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.split("\n")[0];
     }
 }

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.score;
 
+import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.scoring.ModelRef;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class ModelLocalCopy {
             Path local = COPIES.computeIfAbsent(key, k -> copy(fs, status, k));
             return ref.at(local.toString());
         } catch (IOException e) {
-            throw new CoresetInputException("cannot read model " + ref.path() + " (" + firstLine(e)
+            throw new CoresetInputException("cannot read model " + ref.path() + " (" + TableInputs.firstLine(e)
                     + "); check the path and that this machine can reach its file system.", e);
         }
     }
@@ -102,10 +103,5 @@ public final class ModelLocalCopy {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String firstLine(Exception e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.split("\n")[0];
     }
 }

@@ -46,7 +46,9 @@ public final class SamplesValidator {
                 min(length),
                 max(length),
                 sum(when(badFeature, 1).otherwise(0)),
-                countDistinct(col(Tables.LABEL))).first();
+                countDistinct(col(Tables.LABEL)),
+                sum(when(tokens ? exists(col(Tables.TOKENS), x -> x.geq(1 << 24)) : lit(false), 1).otherwise(0)))
+                .first();
         long rows = agg.getLong(0);
         if (rows == 0) {
             throw new CoresetInputException(path + ": no rows; point to a non-empty table.");
@@ -98,7 +100,7 @@ public final class SamplesValidator {
                 throw offending(df, badFeature, path, "column 'tokens' holds a negative or null id", agg.getLong(8),
                         "token ids are vocabulary indices >= 0: fix the tokenization.");
             }
-            if (maxDim > 0 && df.agg(max(exists(col(Tables.TOKENS), x -> x.geq(1 << 24)).cast("int"))).first().getInt(0) > 0) {
+            if (agg.getLong(10) > 0) {
                 throw new CoresetInputException(path + ": column 'tokens' holds ids >= 2^24 (16,777,216); the scorer"
                         + " carries ids as floats, exact below that: remap the vocabulary.");
             }
