@@ -153,7 +153,8 @@ class PruningAndBenchTest {
         for (BenchResult.Row row : r.rows()) {
             assertTrue(row.kMedoidCost() > 0 && row.peakHeapBytes() > 0, row.toString());
             assertTrue(row.minMillis() <= row.wallMillis() && row.wallMillis() <= row.maxMillis(), row.toString());
+            assertTrue(row.firstMillis() > 0, row.toString());
         }
-        assertTrue(r.toTable().contains("lazy greedy"));
+        assertTrue(r.toTable().contains("lazy greedy") && r.toTable().startsWith("gaussian mixture: n=2000"));
     }
 }

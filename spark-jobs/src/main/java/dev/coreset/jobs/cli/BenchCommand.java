@@ -6,9 +6,11 @@ import dev.coreset.jobs.bench.PruningBench;
 import dev.coreset.jobs.bench.SelectJobBench;
 import dev.coreset.jobs.bench.CldBench;
 import dev.coreset.jobs.bench.CrestBench;
+import dev.coreset.jobs.bench.RealPoints;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.selection.bench.SelectionKernelBench;
+import dev.coreset.selection.kernel.PointSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,10 @@ public final class BenchCommand implements Runnable {
                     + " peak heap, k-medoid cost.",
                     "--scale: coreset select --method facility-location (defaults, on Spark) on synthetic scores tables"
                     + " of --sizes rows: wall time, peak heap and RSS, time per stage, cost against a random coreset.",
+                    "--scores TABLE [--checkpoint C] or --samples TABLE --project D: the same kernel first on real"
+                    + " data (the first --n train rows by id: a scores table's embeddings, or pixels under a seeded"
+                    + " random projection), then on a Gaussian mixture of the same size; each method's first run in"
+                    + " this JVM and the warm median reported apart.",
                     "Example: JAVA_OPTS=-Xmx4g bin/coreset bench select --scale --master 'local[2]'"})
     static final class SelectKernel implements Callable<Integer> {
         @Option(names = "--scale", description = "Run the Spark scale benchmark instead of the kernel.")
@@ -65,6 +71,15 @@ public final class BenchCommand implements Runnable {
         double fraction;
         @Mixin
         SparkOptions sparkOptions;
+        @Option(names = "--scores", description = "Also time the kernel on this scores table's train embeddings.")
+        String scores;
+        @Option(names = "--checkpoint", description = "--scores: the checkpoint (default: the last).")
+        Integer checkpoint;
+        @Option(names = "--samples", description = "Also time the kernel on this samples table's features, projected.")
+        String samples;
+        @Option(names = "--project", defaultValue = "64", description = "--samples: projection dimension (default"
+                + " ${DEFAULT-VALUE}).")
+        int project;
         @Option(names = "--n", defaultValue = "20000")
         int n;
         @Option(names = "--d", defaultValue = "64")
@@ -87,8 +102,28 @@ public final class BenchCommand implements Runnable {
             if (scale) {
                 return scaleRun();
             }
+            if (scores != null || samples != null) {
+                return realRun();
+            }
             System.out.print(SelectionKernelBench.run(n, d, k, seed, threads, SelectionKernelBench.DEFAULT_CACHE_BYTES,
                     warmups, timed).toTable());
+            return 0;
+        }
+
+        // Real data first, so its first run is the JVM's first selection (what a command pays); then blobs of the
+        // same size for comparison.
+        private int realRun() {
+            if (scores != null && samples != null) {
+                throw new dev.coreset.schemas.CoresetInputException("--scores and --samples: pass one of them.");
+            }
+            SparkSession spark = sparkOptions.session();
+            RealPoints.Loaded real = scores != null ? RealPoints.fromScores(spark, scores, checkpoint, n)
+                    : RealPoints.fromSamples(spark, samples, project, n, seed);
+            PointSet pts = real.points();
+            System.out.print(SelectionKernelBench.run(real.description(), pts, k, seed, threads,
+                    SelectionKernelBench.DEFAULT_CACHE_BYTES, warmups, timed).toTable());
+            System.out.print(SelectionKernelBench.run(pts.size(), pts.dim(), k, seed, threads,
+                    SelectionKernelBench.DEFAULT_CACHE_BYTES, warmups, timed).toTable());
             return 0;
         }
 
@@ -522,6 +557,15 @@ public final class BenchCommand implements Runnable {
             description = "One squared-distance block (q queries x n points) on one thread: the selection kernel vs "
                     + "MLlib's BLAS (netlib sgemm) vs MLlib DenseMatrix.multiply.")
     static final class Blas implements Callable<Integer> {
+        @Option(names = "--scores", description = "Also time the kernel on this scores table's train embeddings.")
+        String scores;
+        @Option(names = "--checkpoint", description = "--scores: the checkpoint (default: the last).")
+        Integer checkpoint;
+        @Option(names = "--samples", description = "Also time the kernel on this samples table's features, projected.")
+        String samples;
+        @Option(names = "--project", defaultValue = "64", description = "--samples: projection dimension (default"
+                + " ${DEFAULT-VALUE}).")
+        int project;
         @Option(names = "--n", defaultValue = "20000")
         int n;
         @Option(names = "--q", defaultValue = "256")
