@@ -8,6 +8,8 @@ import dev.coreset.schemas.SoftwareVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import dev.coreset.jobs.progress.CommandProfile;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -81,7 +83,9 @@ public final class CoresetCli implements Runnable {
             log.ifPresentOrElse(p -> { }, () -> ex.printStackTrace(err));
             return EXIT_INTERNAL;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        CommandProfile.printIfActive(SparkSession.getDefaultSession().getOrElse(() -> null), System.err);
+        return code;
     }
 
     private static String oneLine(String message) {

@@ -1,6 +1,7 @@
 package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.SparkSessions;
+import dev.coreset.jobs.progress.CommandProfile;
 import dev.coreset.jobs.progress.ProgressListener;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,16 @@ public class SparkOptions {
     @Option(names = "--no-progress", description = "Do not print task progress on stderr.")
     boolean noProgress;
 
+    @Option(names = "--verbose", description = "At the end, print where the time went on stderr: JVM and Spark"
+            + " start, every Spark job, the driver's work between them.")
+    boolean verbose;
+
     public SparkSession session() {
+        CommandProfile profile = verbose ? CommandProfile.begin() : null;
         SparkSession spark = SparkSessions.create(master, confs);
+        if (profile != null) {
+            profile.attach(spark);
+        }
         if (!noProgress) {
             ProgressListener.attach(spark);
         }
