@@ -135,8 +135,8 @@ public final class TrainJob {
             throw WriteFailures.rethrow(e, target);
         }
         boolean done = false;
-        try {
-            Path dir = Path.of(staging.toUri().getPath());
+        try (LocalRunDir local = LocalRunDir.of(staging, conf)) {
+            Path dir = local.dir();
             TrainingResult result;
             CrestSummary crest = null;
             if (o.crest() != null) {
@@ -150,6 +150,7 @@ public final class TrainJob {
             TrainingRun run = TrainingRun.write(dir, o.samples(), o.manifest(),
                     o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), subsetRows, result,
                     (System.nanoTime() - start) / 1e9, crest);
+            local.upload();
             stage.write(staging, conf);
             publisher.markSuccess(staging);
             publisher.publish(staging, target, o.overwrite());
