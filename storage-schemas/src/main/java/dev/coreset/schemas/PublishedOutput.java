@@ -13,6 +13,9 @@ import org.apache.hadoop.fs.Path;
  * coreset output goes through {@link #resolve} first.
  */
 public final class PublishedOutput {
+    private static final int POINTER_READS = 4;
+    private static final long POINTER_RETRY_MS = 250;
+
     private PublishedOutput() {
     }
 
@@ -21,13 +24,7 @@ public final class PublishedOutput {
      * @throws CoresetInputException when the pointer is unreadable or names a version that is gone
      */
     public static Path resolve(Path out, Configuration conf) {
-        Optional<OutputPointer> pointer;
-        try {
-            pointer = OutputPointer.readFrom(out, conf);
-        } catch (IOException e) {
-            throw new CoresetInputException(new Path(out, OutputPointer.FILE_NAME) + ": unreadable pointer ("
-                    + ParquetRows.oneLine(e) + "); re-run the command that wrote " + out + ".", e);
-        }
+        Optional<OutputPointer> pointer = readPointer(out, conf);
         if (pointer.isEmpty()) {
             return out;
         }
@@ -41,6 +38,30 @@ public final class PublishedOutput {
             throw new CoresetInputException(current + ": cannot open (" + ParquetRows.oneLine(e) + ")", e);
         }
         return current;
+    }
+
+    /**
+     * The pointer, read again a few times when it does not parse: on some stores (ABFS) a file is listed, empty, from
+     * its create until its writer closes it, so a reader can meet a pointer being replaced. S3 and GCS show whole
+     * objects only.
+     */
+    private static Optional<OutputPointer> readPointer(Path out, Configuration conf) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return OutputPointer.readFrom(out, conf);
+            } catch (IOException e) {
+                if (attempt == POINTER_READS) {
+                    throw new CoresetInputException(new Path(out, OutputPointer.FILE_NAME) + ": unreadable pointer ("
+                            + ParquetRows.oneLine(e) + "); re-run the command that wrote " + out + ".", e);
+                }
+                try {
+                    Thread.sleep(POINTER_RETRY_MS);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw new CoresetInputException(out + ": interrupted while reading its pointer", stop);
+                }
+            }
+        }
     }
 
     public static String resolve(String out, Configuration conf) {
