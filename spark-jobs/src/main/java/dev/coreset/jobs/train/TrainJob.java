@@ -1,6 +1,7 @@
 package dev.coreset.jobs.train;
 
 import dev.coreset.jobs.image.ImageDecoding;
+import dev.coreset.jobs.io.DriverHadoopConf;
 import dev.coreset.jobs.io.StageRecord;
 import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.WriteFailures;
@@ -110,7 +111,7 @@ public final class TrainJob {
         if (!splits.samples.equals(o.samples())) {
             throw new IllegalArgumentException("splits of " + splits.samples + " passed for " + o.samples());
         }
-        Configuration conf = new Configuration();
+        Configuration conf = DriverHadoopConf.get();
         AtomicPublisher publisher = new AtomicPublisher(conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         publisher.checkTarget(target, o.overwrite());

@@ -100,6 +100,30 @@ class ObjectStorePublicationTest {
     }
 
     @Test
+    void everyStageReadsAndWritesTheStoreByPointer() throws Exception {
+        Path samples = tmp.resolve("p-samples");
+        Path run = tmp.resolve("p-run");
+        Path scores = tmp.resolve("p-scores");
+        Path m = tmp.resolve("p-manifest");
+        ok("ingest", "--format", "csv", "--input", fixture.csv.toString(), "--label-column", "-1", "--seed", "5",
+                "--out", onStore(samples), "--no-progress");
+        ok("train", "--samples", onStore(samples), "--model", "mlp", "--hidden", "8", "--epochs", "1", "--seed", "3",
+                "--out", onStore(run));
+        ok("score", "--samples", onStore(samples), "--checkpoints", onStore(run), "--embedding", "logits-grad",
+                "--out", onStore(scores), "--no-progress");
+        ok("select", "--scores", onStore(scores), "--method", "facility-location", "--fraction", "0.1", "--seed", "1",
+                "--out", onStore(m), "--no-progress");
+        for (Path out : List.of(samples, run, scores, m)) {
+            assertEquals(1, versions(out).size(), out + ": one version, nothing else left there");
+            try (Stream<Path> s = Files.list(out)) {
+                assertEquals(List.of(OutputPointer.FILE_NAME, OutputPointer.VERSIONS), s.map(p -> p.getFileName()
+                        .toString()).filter(n -> !n.startsWith(".")).sorted().toList(), out.toString());
+            }
+        }
+        assertTrue(ok("manifest", "validate", onStore(m)).out().contains("facility-location"));
+    }
+
+    @Test
     void cldAndNoiseTablesArePublishedAndReadByPointer() throws Exception {
         Path m = tmp.resolve("cld");
         Path d = tmp.resolve("dyn");
