@@ -16,15 +16,21 @@ import org.slf4j.LoggerFactory;
  * and end with {@code _SUCCESS}; publishing renames it into place. An existing output is moved aside
  * first and only deleted once the new one is in place, so a killed run leaves the old one intact (or
  * restorable from its hidden backup, which {@link #recover} puts back).
+ *
+ * <p>That is {@link PublishMode#RENAME}. Where {@link PublishMode#forTarget} picks {@link PublishMode#POINTER}
+ * (object stores), the "staging directory" is a new version under the target and publishing writes its pointer
+ * ({@link VersionedPublisher}); writers call the same methods either way.
  */
 public final class AtomicPublisher {
     public static final String SUCCESS = "_SUCCESS";
     private static final Logger LOG = LoggerFactory.getLogger(AtomicPublisher.class);
 
     private final Configuration conf;
+    private final VersionedPublisher versions;
 
     public AtomicPublisher(Configuration conf) {
         this.conf = conf;
+        this.versions = new VersionedPublisher(conf, this);
     }
 
     private static final String STAGING_MARK = ".staging-";
@@ -41,7 +47,8 @@ public final class AtomicPublisher {
      * {@link #discard} it.
      */
     public Path createStaging(Path target) throws IOException {
-        Path staging = stagingFor(target);
+        Path staging = PublishMode.forTarget(target, conf) == PublishMode.POINTER
+                ? VersionedPublisher.newVersion(target) : stagingFor(target);
         FileSystem fs = staging.getFileSystem(conf);
         LiveStaging.add(staging, conf);
         if (!fs.mkdirs(staging)) {
@@ -82,8 +89,7 @@ public final class AtomicPublisher {
     /** Refuses early (before any work) when the target exists and overwriting was not asked for. */
     public void checkTarget(Path target, boolean overwrite) throws IOException {
         recover(target);
-        FileSystem fs = target.getFileSystem(conf);
-        if (fs.exists(target) && !overwrite) {
+        if (PublishedOutput.exists(target, conf) && !overwrite) {
             throw new CoresetInputException(target + ": output already exists; pass --overwrite to replace it "
                     + "or choose another --out.");
         }
@@ -101,6 +107,10 @@ public final class AtomicPublisher {
             throw new IllegalStateException(staging + " has no " + SUCCESS + "; refusing to publish a partial output");
         }
         TestHooks.pauseAt(TestHooks.BEFORE_PUBLISH, staging);
+        if (OutputPointer.isVersion(staging)) {
+            versions.publish(staging, target, overwrite);
+            return;
+        }
         // Under LiveStaging's lock: a stop by signal either waits for this to finish or removes staging first.
         LiveStaging.whileOpen(staging, () -> {
             // The owner record is about the staging directory, not part of the output.
@@ -149,6 +159,7 @@ public final class AtomicPublisher {
             }
         }
         removeAbandonedStaging(target);
+        versions.removeUnreferenced(target);
     }
 
     /**
@@ -165,13 +176,17 @@ public final class AtomicPublisher {
         Instant now = Instant.now();
         String prefix = "." + target.getName() + STAGING_MARK;
         for (FileStatus staging : fs.listStatus(parent, p -> p.getName().startsWith(prefix))) {
-            Optional<StagingOwner> owner = ownerOf(staging.getPath());
-            boolean gone = owner.map(o -> o.isGone(now)).orElseGet(() -> Instant.ofEpochMilli(
-                    staging.getModificationTime()).plus(StagingOwner.FOREIGN_MAX_AGE).isBefore(now));
-            if (gone && fs.delete(staging.getPath(), true)) {
+            if (abandoned(staging, now) && fs.delete(staging.getPath(), true)) {
                 LOG.info("removed {} left by a run that was killed", staging.getPath());
             }
         }
+    }
+
+    /** True when the run that made this staging (or version) directory can no longer be writing it. */
+    boolean abandoned(FileStatus staging, Instant now) {
+        Optional<StagingOwner> owner = ownerOf(staging.getPath());
+        return owner.map(o -> o.isGone(now)).orElseGet(() -> Instant.ofEpochMilli(
+                staging.getModificationTime()).plus(StagingOwner.FOREIGN_MAX_AGE).isBefore(now));
     }
 
     private Optional<StagingOwner> ownerOf(Path staging) {

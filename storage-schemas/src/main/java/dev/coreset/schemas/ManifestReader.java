@@ -48,10 +48,17 @@ public final class ManifestReader {
         return open(new Path(path), new Configuration());
     }
 
-    /** Opens a manifest directory, checking it is complete, of a known format version, and of the right schema. */
-    public static ManifestReader open(Path dir, Configuration conf) {
+    /**
+     * Opens a manifest directory, checking it is complete, of a known format version, and of the right schema. A
+     * pointer-mode output ({@link PublishMode#POINTER}) is read from its current version; {@link #path} names it.
+     */
+    public static ManifestReader open(Path out, Configuration conf) {
+        Path dir = PublishedOutput.resolve(out, conf);
         try {
             FileSystem fs = dir.getFileSystem(conf);
+            if (OutputPointer.isVersion(dir) && fs.exists(new Path(dir, StagingOwner.FILE_NAME))) {
+                refuseUnpublished(dir, conf);
+            }
             if (AtomicPublisher.isStaging(dir)) {
                 throw new CoresetInputException(dir + ": an unpublished staging directory of "
                         + AtomicPublisher.targetOf(dir) + " (its run was killed or is still writing); read "
@@ -102,6 +109,16 @@ public final class ManifestReader {
             return new ManifestReader(dir, conf, meta, files);
         } catch (IOException e) {
             throw new CoresetInputException(dir + ": cannot read manifest (" + ParquetRows.oneLine(e) + ")", e);
+        }
+    }
+
+    /** A version directory still carrying its run's owner record is published only if its output's pointer names it. */
+    private static void refuseUnpublished(Path version, Configuration conf) throws IOException {
+        Path out = OutputPointer.outputOf(version);
+        var pointer = OutputPointer.readFrom(out, conf);
+        if (pointer.isEmpty() || !version.getName().equals(pointer.get().version())) {
+            throw new CoresetInputException(version + ": an unpublished version of " + out + " (its run was killed or"
+                    + " is still writing); read " + out + " instead, or re-run the selection.");
         }
     }
 

@@ -29,7 +29,7 @@ public final class SamplesReader {
         this.conf = conf;
         this.splits = Set.copyOf(splits);
         try {
-            this.files = ParquetRows.dataFiles(new Path(table), conf);
+            this.files = ParquetRows.dataFiles(PublishedOutput.resolve(new Path(table), conf), conf);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

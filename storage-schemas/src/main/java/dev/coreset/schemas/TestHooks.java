@@ -8,13 +8,15 @@ package dev.coreset.schemas;
  * {@code coreset-test-paused POINT PATH} on stderr and sleeps until it is killed. Points, in order:
  * {@value #STAGED_DATA} (Parquet rows written to the staging directory, no side files, no _SUCCESS),
  * {@value #BEFORE_PUBLISH} (staging directory complete with _SUCCESS, not yet renamed) and
- * {@value #BETWEEN_RENAMES} (the previous output moved aside, the new one not yet in its place).
+ * {@value #BETWEEN_RENAMES} (the previous output moved aside, the new one not yet in its place); in pointer mode
+ * {@value #AFTER_POINTER} (the pointer names the new version; its owner record and older versions not yet removed).
  */
 public final class TestHooks {
     public static final String PAUSE_AT = "coreset.test.pauseAt";
     public static final String STAGED_DATA = "staged-data";
     public static final String BEFORE_PUBLISH = "before-publish";
     public static final String BETWEEN_RENAMES = "between-renames";
+    public static final String AFTER_POINTER = "after-pointer";
     public static final String PAUSED = "coreset-test-paused";
 
     private TestHooks() {

@@ -145,8 +145,9 @@ public final class DynamicsBuilder {
      * softmax = embedding + one-hot(label), and the dynamics can carry each sample's mean class probabilities.
      */
     public static boolean probabilitiesAvailable(String scores, org.apache.hadoop.conf.Configuration conf) {
-        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(scores, dev.coreset.schemas.TableInfo.FILE_NAME);
         try {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dev.coreset.schemas.PublishedOutput.resolve(
+                    new org.apache.hadoop.fs.Path(scores), conf), dev.coreset.schemas.TableInfo.FILE_NAME);
             if (!file.getFileSystem(conf).exists(file)) {
                 return false;
             }

@@ -35,7 +35,8 @@ public final class LaunchCommand implements Callable<Integer> {
         ManifestReader reader = ManifestReader.open(manifest);
         reader.validate();
         String samplesPath = samplesPath(reader);
-        LaunchPaths paths = new LaunchPaths(LaunchPaths.absolute(manifest), samplesPath);
+        // The directory the reader validated: a pointer-mode manifest's current version, which never changes.
+        LaunchPaths paths = new LaunchPaths(LaunchPaths.absolute(reader.path().toString()), samplesPath);
         List<String> resolved = paths.substitute(command);
         Map<String, String> env = samplesPath == null ? Map.of("CORESET_MANIFEST", paths.manifest())
                 : Map.of("CORESET_MANIFEST", paths.manifest(), "CORESET_SAMPLES", samplesPath);

@@ -27,7 +27,7 @@ public final class ManifestCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ManifestReader reader = ManifestReader.open(new Path(dir), DriverHadoopConf.create());
+            ManifestReader reader = ManifestReader.open(new Path(dir), DriverHadoopConf.get());
             System.out.println(Json.MAPPER.writeValueAsString(reader.metadata()));
             TextTable table = new TextTable("class", "selected");
             reader.metadata().budget.perClass.forEach(table::row);
@@ -44,7 +44,7 @@ public final class ManifestCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ManifestReader reader = ManifestReader.open(new Path(dir), DriverHadoopConf.create());
+            ManifestReader reader = ManifestReader.open(new Path(dir), DriverHadoopConf.get());
             ManifestReader.Summary s = reader.validate();
             System.out.printf(Locale.ROOT, "%s: valid manifest, %d rows, %d classes, weight sum %.1f, method %s%n",
                     dir, s.rows(), s.classes(), s.weightSum(), reader.metadata().method);
@@ -62,7 +62,7 @@ public final class ManifestCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path target = new Path(dir);
-            Configuration conf = DriverHadoopConf.create();
+            Configuration conf = DriverHadoopConf.get();
             AtomicPublisher publisher = new AtomicPublisher(conf);
             boolean existed = target.getFileSystem(conf).exists(target);
             int backups = publisher.backupsOf(target).length;

@@ -71,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainOptions options = budget().withCheckpoints(CheckpointPolicy.parse(checkpoints));
-        Configuration conf = DriverHadoopConf.create();
+        Configuration conf = DriverHadoopConf.get();
         SamplesTableInfo info = SamplesTableInfo.read(samples, conf);
         ModelSpec spec = recipe.spec(info, samples);
         ManifestSubset.WeightMode mode = TrainJob.weightMode(weights);

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.io;
 
+import dev.coreset.schemas.PublishedOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ public final class InputStamp {
             if (!fs.exists(path)) {
                 return MISSING;
             }
-            Path root = fs.makeQualified(path);
+            // A pointer-mode output: its current version, whose name changes with every publish.
+            Path root = fs.makeQualified(PublishedOutput.resolve(path, conf));
             List<String> entries = new ArrayList<>();
             if (fs.getFileStatus(root).isFile()) {
                 var s = fs.getFileStatus(root);

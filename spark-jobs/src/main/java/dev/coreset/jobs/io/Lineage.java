@@ -2,6 +2,7 @@ package dev.coreset.jobs.io;
 
 import dev.coreset.schemas.Fingerprint;
 import dev.coreset.schemas.Json;
+import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.TableInfo;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -40,8 +41,8 @@ public final class Lineage {
     public static Map<String, Object> fromScores(String scores, Fingerprint used, Configuration conf) {
         Map<String, Object> inputs = new TreeMap<>();
         inputs.put("scores", entry(scores, used));
-        Path file = new Path(scores, TableInfo.FILE_NAME);
         try {
+            Path file = new Path(PublishedOutput.resolve(new Path(scores), conf), TableInfo.FILE_NAME);
             if (file.getFileSystem(conf).exists(file)) {
                 TableInfo info = Json.read(file, TableInfo.class, conf);
                 if (info.parameters.get(INPUTS) instanceof Map<?, ?> upstream) {

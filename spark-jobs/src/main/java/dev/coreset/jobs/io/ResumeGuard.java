@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coreset.schemas.AtomicPublisher;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Json;
+import dev.coreset.schemas.PublishedOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class ResumeGuard {
             for (String out : outs) {
                 Path p = new Path(out);
                 new AtomicPublisher(conf).recover(p);
-                existing += p.getFileSystem(conf).exists(p) ? 1 : 0;
+                existing += PublishedOutput.exists(p, conf) ? 1 : 0;
             }
             if (existing == 0) {
                 return null;
@@ -68,12 +69,12 @@ public final class ResumeGuard {
             for (String out : outs) {
                 Path p = new Path(out);
                 FileSystem fs = p.getFileSystem(conf);
-                if (!fs.exists(p)) {
+                if (!PublishedOutput.exists(p, conf)) {
                     throw new CoresetInputException(out + ": missing while " + outs.get(0) + ", written in the same"
                             + " run, exists; pass --overwrite to recompute both, or choose other outputs.");
                 }
                 StageRecord then = StageRecord.read(p, conf);
-                if (then == null || !fs.exists(new Path(p, AtomicPublisher.SUCCESS))) {
+                if (then == null || !fs.exists(new Path(PublishedOutput.resolve(p, conf), AtomicPublisher.SUCCESS))) {
                     throw new CoresetInputException(out + ": output already exists and has no " + StageRecord.FILE_NAME
                             + " (made by hand or by an older coreset), so it cannot be resumed; pass --overwrite to"
                             + " replace it or choose another --out.");

@@ -3,6 +3,7 @@ package dev.coreset.jobs.io;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.coreset.schemas.Json;
+import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.SoftwareVersion;
 import java.io.IOException;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public class StageRecord {
 
     /** The record in an output directory, or null when it has none. */
     public static StageRecord read(Path output, Configuration conf) throws IOException {
-        Path file = new Path(output, FILE_NAME);
+        Path file = new Path(PublishedOutput.resolve(output, conf), FILE_NAME);
         if (!file.getFileSystem(conf).exists(file)) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.coreset.jobs.io;
 
 import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableSchema;
 import dev.coreset.schemas.Tables;
@@ -56,7 +57,8 @@ public final class TableInputs {
 
     private static Dataset<Row> parquet(SparkSession spark, String path, String as, String fix, String unreadableFix) {
         try {
-            return spark.read().parquet(path);
+            // A pointer-mode output is read from its current version (PublishedOutput).
+            return spark.read().parquet(PublishedOutput.resolve(path, AtomicTableWriter.hadoopConf(spark)));
         } catch (Exception e) {
             CoresetInputException unreadable = ReadFailures.of(e, unreadableFix);
             if (unreadable != null) {

@@ -3,6 +3,7 @@ package dev.coreset.jobs.score;
 import dev.coreset.jobs.io.TableInputs;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.scoring.ModelRef;
+import dev.coreset.schemas.PublishedOutput;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ public final class ModelFiles {
      * @param inputShape the per-sample shape model files take (ignored for run folders, whose checkpoints know it)
      */
     public static List<ModelRef> resolve(String where, String epochs, List<Integer> inputShape, Configuration conf) {
-        Path path = new Path(where);
+        // A train run published in pointer mode is read from its current version.
+        Path path = isGlob(where) ? new Path(where) : PublishedOutput.resolve(new Path(where), conf);
         FileSystem fs;
         try {
             fs = path.getFileSystem(conf);

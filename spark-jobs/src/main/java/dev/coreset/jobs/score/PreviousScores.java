@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Json;
+import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableInfo;
 import dev.coreset.schemas.Tables;
@@ -41,14 +42,15 @@ final class PreviousScores {
         try {
             Path p = new Path(previous);
             org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
-            return fs.makeQualified(p).equals(fs.makeQualified(new Path(out))) && !fs.exists(p);
+            return fs.makeQualified(p).equals(fs.makeQualified(new Path(out))) && !PublishedOutput.exists(p, conf);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     static PreviousScores open(SparkSession spark, String path, Map<String, Object> current, Configuration conf) {
-        Path file = new Path(path, TableInfo.FILE_NAME);
+        String content = PublishedOutput.resolve(path, conf);
+        Path file = new Path(content, TableInfo.FILE_NAME);
         TableInfo info;
         try {
             if (!file.getFileSystem(conf).exists(file)) {
@@ -76,7 +78,7 @@ final class PreviousScores {
                         + " or without --previous.");
             }
         }
-        Dataset<Row> rows = spark.read().parquet(path);
+        Dataset<Row> rows = spark.read().parquet(content);
         SparkSchemas.check(Tables.SCORES, rows.schema(), path);
         return new PreviousScores(path, info, rows);
     }

@@ -13,6 +13,7 @@ import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableInfo;
 import dev.coreset.schemas.Tables;
@@ -157,7 +158,7 @@ public final class ScoreJob {
         try (ReaderBatch batch = ReaderBatch.narrow(spark, info.featureDim())) {
             writer.write(scores, o.out(), o.overwrite(), Map.of(TableInfo.FILE_NAME, tableInfo, StageRecord.FILE_NAME, stage));
         }
-        Dataset<Row> written = spark.read().parquet(o.out());
+        Dataset<Row> written = spark.read().parquet(PublishedOutput.resolve(o.out(), conf));
         long rows = written.count();
         int dim = withEmbedding ? written.select(org.apache.spark.sql.functions.size(col(Tables.EMBEDDING))).first().getInt(0) : 0;
         return new Summary(rows, counters.rows().value(), refs.size(), dim, (System.nanoTime() - start) / 1e9,

@@ -3,6 +3,7 @@ package dev.coreset.jobs.train;
 import dev.coreset.jobs.image.ImageDecoding;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Json;
+import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.TableInfo;
 import dev.coreset.schemas.Tables;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public record SamplesTableInfo(int classes, int featureDim, ImageDecoding image,
      */
     public static ImageDecoding imageOf(String samples, Configuration conf) {
         try {
-            Path file = new Path(samples, TableInfo.FILE_NAME);
+            Path file = new Path(PublishedOutput.resolve(new Path(samples), conf), TableInfo.FILE_NAME);
             return file.getFileSystem(conf).exists(file) ? read(samples, conf).image() : null;
         } catch (IOException e) {
             throw new CoresetInputException(samples + ": cannot open (" + e.getMessage() + "); check --samples.", e);
@@ -47,7 +48,7 @@ public record SamplesTableInfo(int classes, int featureDim, ImageDecoding image,
     }
 
     public static SamplesTableInfo read(String samples, Configuration conf) {
-        Path file = new Path(samples, TableInfo.FILE_NAME);
+        Path file = new Path(PublishedOutput.resolve(new Path(samples), conf), TableInfo.FILE_NAME);
         TableInfo info;
         try {
             if (!file.getFileSystem(conf).exists(file)) {

@@ -111,7 +111,7 @@ public final class TrainJob {
         if (!splits.samples.equals(o.samples())) {
             throw new IllegalArgumentException("splits of " + splits.samples + " passed for " + o.samples());
         }
-        Configuration conf = DriverHadoopConf.create();
+        Configuration conf = DriverHadoopConf.get();
         AtomicPublisher publisher = new AtomicPublisher(conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         publisher.checkTarget(target, o.overwrite());

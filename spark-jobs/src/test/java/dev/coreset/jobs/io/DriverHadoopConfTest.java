@@ -12,7 +12,7 @@ class DriverHadoopConfTest {
         System.setProperty("spark.hadoop.coreset.test.setting", "hdfs://nn:8020");
         System.setProperty("spark.coreset.test.other", "x");
         try {
-            var conf = DriverHadoopConf.create();
+            var conf = DriverHadoopConf.fromSystemProperties();
             assertEquals("hdfs://nn:8020", conf.get("coreset.test.setting"));
             assertNull(conf.get("spark.coreset.test.other"));
             assertNull(conf.get("coreset.test.other"));
