@@ -49,18 +49,22 @@ public final class NearDuplicates {
         if (!(share > 0 && share < 1)) {
             throw new IllegalArgumentException("share must be in (0, 1), got " + share);
         }
-        int k = (int) Math.ceil(share * maxEarlier.length);
-        if (k == 0) {
+        return epsilonForCount(maxEarlier, (int) Math.ceil(share * maxEarlier.length));
+    }
+
+    /** The same for a count of items to remove (1..n): exact where share x n would round. */
+    public static double epsilonForCount(float[] maxEarlier, int count) {
+        if (count < 1 || count > maxEarlier.length) {
             return Double.NaN;
         }
         float[] sorted = maxEarlier.clone();
         Arrays.sort(sorted);
-        float t = sorted[sorted.length - k];
+        float t = sorted[sorted.length - count];
         double eps = 1 - (double) t;
         if (!(eps < 1)) {
             return Double.NaN;
         }
-        // A float threshold of exactly t must still admit t: 1 - eps rounds back to t or below.
+        // 1 - eps gives back t exactly (t is a float), so the threshold admits the count-th item.
         return Math.max(eps, MIN_EPSILON);
     }
 
