@@ -41,7 +41,7 @@ public final class NearDuplicates {
      * The epsilon at which SemDeDup's rule (an item goes when any earlier item is within it) removes {@code share} of
      * the items: 1 minus the ceil(share x n)-th largest of the items' highest similarity to an earlier item. The greedy
      * rule ({@link GreedyKeep}, only kept items remove) removes at most that share at this epsilon: fewer when near
-     * copies form chains. Returns NaN when no epsilon in (0, 1) removes that many (too few similar pairs).
+     * copies form chains (more only when float similarities tie at the threshold: all of the tied items go). Returns NaN when no epsilon in (0, 1) removes that many (too few similar pairs).
      *
      * @param maxEarlier every item's highest similarity to an earlier item of its cluster (any order)
      */

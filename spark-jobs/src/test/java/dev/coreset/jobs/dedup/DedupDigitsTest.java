@@ -25,7 +25,6 @@ import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -280,23 +279,45 @@ class DedupDigitsTest {
         CliRun run = dedup("fraction", "--target-fraction", "0.06", "--keep", "random");
         List<Flag> flags = flags("fraction");
         long wanted = (long) Math.ceil(0.06 * vectors.size());
-        assertTrue(flags.size() <= wanted && flags.size() >= 0.9 * wanted, flags.size() + " of " + wanted + "\n" + run.out());
+        // Float similarities tie now and then (here two pairs at 0.99946922): a tie at the threshold flags both.
+        double lowest = flags.stream().filter(f -> f.kind().equals("near")).mapToDouble(Flag::similarity).min().orElse(1);
+        long ties = flags.stream().filter(f -> f.kind().equals("near") && f.similarity() == lowest).count();
+        assertTrue(flags.size() <= wanted + ties - 1 && flags.size() >= 0.9 * wanted, flags.size() + " of " + wanted
+                + "\n" + run.out());
         assertEquals(EXACT, flags.stream().filter(f -> f.kind().equals("exact")).count());
     }
 
+    /** coreset run: a dedup stage, then select --exclude its flags: no flagged row is selected. */
     @Test
-    void selectExcludesTheFlaggedRows() {
-        Path out = tmp.resolve("flags-for-select");
-        dedup("flags-for-select", "--epsilon", String.valueOf(EPSILON));
-        Path manifest = tmp.resolve("manifest");
-        CliRun run = CliRun.of("select", "--embeddings", table.toString(), "--id-column", "img", "--label-column",
-                "digit", "--embedding-column", "pixels", "--method", "random", "--fraction", "0.5", "--exclude",
-                out.toString(), "--out", manifest.toString(), "--no-progress");
+    void aPipelineDedupsThenSelectsWithoutTheDuplicates() throws Exception {
+        Path flagsOut = tmp.resolve("run-flags");
+        Path manifest = tmp.resolve("run-manifest");
+        Path config = Files.writeString(tmp.resolve("pipeline.yaml"), String.join("\n",
+                "stages:",
+                "  - dedup:",
+                "      embeddings: " + table,
+                "      id-column: img",
+                "      label-column: digit",
+                "      embedding-column: pixels",
+                "      epsilon: " + EPSILON,
+                "      out: " + flagsOut,
+                "      no-progress: true",
+                "  - select:",
+                "      embeddings: " + table,
+                "      id-column: img",
+                "      label-column: digit",
+                "      embedding-column: pixels",
+                "      method: random",
+                "      fraction: 0.5",
+                "      exclude: " + flagsOut,
+                "      out: " + manifest,
+                "      no-progress: true", ""));
+        CliRun run = CliRun.of("run", "--config", config.toString());
         assertEquals(0, run.exitCode(), run.err());
-        SparkSession spark = SparkTestSession.get();
         Set<Long> flagged = new HashSet<>();
-        flags("flags-for-select").forEach(f -> flagged.add(f.id()));
-        List<Row> chosen = spark.read().parquet(manifest.toString()).select("sample_id").collectAsList();
+        flags("run-flags").forEach(f -> flagged.add(f.id()));
+        assertTrue(flagged.size() >= 0.95 * (EXACT + NEAR), "flagged " + flagged.size());
+        List<Row> chosen = SparkTestSession.get().read().parquet(manifest.toString()).select("sample_id").collectAsList();
         assertTrue(chosen.size() > 500);
         assertTrue(chosen.stream().noneMatch(r -> flagged.contains(r.getLong(0))));
     }
