@@ -3,8 +3,6 @@ package dev.coreset.jobs.cli;
 import dev.coreset.jobs.dedup.DedupJob;
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ResumeGuard;
-import dev.coreset.jobs.select.EmbeddingsTable;
-import dev.coreset.schemas.CoresetInputException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -23,15 +21,8 @@ import picocli.CommandLine.Option;
 public final class DedupCommand implements Callable<Integer> {
     @Option(names = "--scores", description = "Scores table with embeddings (coreset score --embedding ...); or pass --embeddings.")
     String scores;
-    @Option(names = "--embeddings", description = "Your own Parquet table of id, label and embedding (vectors computed elsewhere).")
-    String embeddings;
-    @Option(names = "--id-column", description = "With --embeddings: the id column, bigint or int (default sample_id).")
-    String idColumn;
-    @Option(names = "--label-column", description = "With --embeddings: the class column, int 0..C-1 (default label).")
-    String labelColumn;
-    @Option(names = "--embedding-column", description = "With --embeddings: the vector column, array<float>,"
-            + " array<double> or an ML Vector (default embedding).")
-    String embeddingColumn;
+    @Mixin
+    EmbeddingsInput input;
     @Option(names = "--checkpoint", defaultValue = "last", description = "With --scores: last or a checkpoint number.")
     String checkpoint;
     @Option(names = "--epsilon", description = "Pairs with cosine similarity >= 1 - epsilon are duplicates; in (0, 1)"
@@ -64,12 +55,7 @@ public final class DedupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (embeddings == null && (idColumn != null || labelColumn != null || embeddingColumn != null)) {
-            throw new CoresetInputException("--id-column, --label-column and --embedding-column name the columns of an"
-                    + " --embeddings table; a --scores table has fixed names: drop them or pass --embeddings.");
-        }
-        DedupJob.Options options = new DedupJob.Options(scores, embeddings,
-                new EmbeddingsTable.Columns(idColumn, labelColumn, embeddingColumn), checkpoint, epsilon, targetFraction,
+        DedupJob.Options options = new DedupJob.Options(scores, input.table(), input.columns(), checkpoint, epsilon, targetFraction,
                 keep, scope, clusters, partitionSize, seed, out, overwrite);
         DedupJob.checkOptions(options);
         SparkSession spark = sparkOptions.session();
