@@ -43,6 +43,14 @@ public final class Tables {
     public static final String RULE = "rule";
     public static final String SUGGESTED_LABEL = "suggested_label";
 
+    // Duplicate flags (coreset dedup).
+    public static final String KEPT_ID = "kept_id";
+    public static final String SIMILARITY = "similarity";
+    public static final String CLUSTER = "cluster";
+    public static final String KIND = "kind";
+    public static final String KIND_EXACT = "exact";
+    public static final String KIND_NEAR = "near";
+
     public static final String SPLIT_TRAIN = "train";
     public static final String SPLIT_VAL = "val";
     public static final String SPLIT_TEST = "test";
@@ -124,7 +132,20 @@ public final class Tables {
             Column.required(RULE, STRING),
             Column.nullable(SUGGESTED_LABEL, INT)));
 
+    /**
+     * Duplicates found by coreset dedup, one row per removed sample: the kept sample it duplicates, their cosine
+     * similarity (1 for exact copies), the k-means cluster both were in (null for exact copies, found before
+     * clustering) and the kind (exact or near). Usable as --exclude of select and cld (it has sample_id).
+     */
+    public static final TableSchema DUPLICATE_FLAGS = new TableSchema("duplicate_flags", 1, List.of(
+            Column.required(SAMPLE_ID, LONG),
+            Column.required(LABEL, INT),
+            Column.required(KEPT_ID, LONG),
+            Column.required(SIMILARITY, DOUBLE),
+            Column.nullable(CLUSTER, INT),
+            Column.required(KIND, STRING)));
+
     public static List<TableSchema> all() {
-        return List.of(SAMPLES, SCORES, MANIFEST, DYNAMICS, NOISE_FLAGS);
+        return List.of(SAMPLES, SCORES, MANIFEST, DYNAMICS, NOISE_FLAGS, DUPLICATE_FLAGS);
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import dev.coreset.jobs.bench.DistanceBlasBench;
 import dev.coreset.jobs.bench.PartsBench;
+import dev.coreset.jobs.bench.DedupBench;
 import dev.coreset.jobs.select.PartsMode;
 import dev.coreset.jobs.bench.SelectScaleBench;
 import dev.coreset.jobs.bench.ScoreBench;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
             BenchCommand.Blas.class,
             BenchCommand.Cld.class,
             BenchCommand.Pruning.class,
-            BenchCommand.Crest.class})
+            BenchCommand.Crest.class,
+            BenchCommand.Dedup.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -584,6 +586,48 @@ public final class BenchCommand implements Runnable {
                 t.row(r.implementation(), String.format(Locale.ROOT, "%.1f", r.millis()),
                         String.format(Locale.ROOT, "%.1f", r.gflops()), String.format(Locale.ROOT, "%.1e", r.maxRelError()));
             }
+            System.out.print(t);
+            return 0;
+        }
+    }
+
+    @Command(name = "dedup", mixinStandardHelpOptions = true,
+            description = "coreset dedup on n x d synthetic embeddings with injected near copies: time, peak heap,"
+                    + " precision and recall, and a brute-force check of a sample of points against all rows.")
+    static final class Dedup implements Callable<Integer> {
+        @Option(names = "--n", defaultValue = "1000000")
+        long n;
+        @Option(names = "--dim", defaultValue = "64")
+        int dim;
+        @Option(names = "--classes", defaultValue = "10")
+        int classes;
+        @Option(names = "--duplicates", defaultValue = "0.1", description = "Share of rows that are injected near copies.")
+        double duplicates;
+        @Option(names = "--noise", defaultValue = "0.05", description = "Per-coordinate noise of a copy.")
+        double noise;
+        @Option(names = "--epsilon", defaultValue = "0.01")
+        double epsilon;
+        @Option(names = "--partition-size", defaultValue = "20000")
+        int partitionSize;
+        @Option(names = "--components", defaultValue = "1000")
+        int components;
+        @Option(names = "--sample", defaultValue = "1000", description = "Points checked against all rows by brute force.")
+        int sample;
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+        @Mixin
+        SparkOptions sparkOptions;
+
+        @Override
+        public Integer call() {
+            DedupBench.Result r = DedupBench.run(sparkOptions.session(), n, dim, classes, duplicates, noise, epsilon,
+                    partitionSize, components, sample, seed);
+            TextTable t = new TextTable("rows", "injected", "flagged", "precision", "recall", "seconds", "peak heap MB",
+                    "clusters", "largest", "tasks", "brute-force pairs", "covered");
+            t.row(r.rows(), r.injected(), r.flagged(), String.format(Locale.ROOT, "%.4f", r.precision()),
+                    String.format(Locale.ROOT, "%.4f", r.recall()), String.format(Locale.ROOT, "%.1f", r.seconds()),
+                    r.peakHeapBytes() / (1 << 20), r.clusters(), r.largestCluster(), r.tasks(), r.brutePairs(),
+                    r.bruteCovered());
             System.out.print(t);
             return 0;
         }

@@ -31,6 +31,7 @@ import picocli.CommandLine.ParseResult;
             SelectCommand.class,
             CldCommand.class,
             NoiseCommand.class,
+            DedupCommand.class,
             LaunchCommand.class,
             RunCommand.class,
             ManifestCommand.class,

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  */
 public record PipelineConfig(Path file, List<Stage> stages, String master, Map<String, String> sparkConf) {
     /** The commands a pipeline may run, in the order a curation run usually has them. */
-    public static final Set<String> COMMANDS = Set.of("ingest", "train", "score", "select", "cld", "noise");
+    public static final Set<String> COMMANDS = Set.of("ingest", "train", "score", "dedup", "select", "cld", "noise");
 
     /** One stage: a coreset command and its arguments. */
     public record Stage(int index, String command, List<String> args) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * the file's options; the whole file is checked (unknown commands, options, variables) before the first stage runs.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the stages of a pipeline file (JSON or YAML) in order: ingest, train, score, select, cld, "
+        description = {"Run the stages of a pipeline file (JSON or YAML) in order: ingest, train, score, dedup, select, cld, "
                 + "noise, each with its options; stops at the first stage that fails and exits with its code.",
                 "For cron or Airflow: one command per curation run. Example: deploy/examples/pipeline.yaml."})
 public final class RunCommand implements Callable<Integer> {

@@ -2,7 +2,6 @@ package dev.coreset.jobs.cli;
 
 import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ResumeGuard;
-import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.jobs.select.EmbeddingsTable;
 import dev.coreset.jobs.select.SelectJob;
 import dev.coreset.jobs.select.PartsMode;
@@ -30,16 +29,8 @@ import picocli.CommandLine.Option;
 public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--scores", description = "Scores table (coreset score); or pass --embeddings.")
     String scores;
-    @Option(names = "--embeddings", description = "Your own Parquet table of id, label and embedding (e.g. CLIP or"
-            + " DINO vectors), instead of --scores: every row is a candidate; facility-location, kcenter and random.")
-    String embeddings;
-    @Option(names = "--id-column", description = "With --embeddings: the id column, bigint or int (default sample_id).")
-    String idColumn;
-    @Option(names = "--label-column", description = "With --embeddings: the class column, int 0..C-1 (default label).")
-    String labelColumn;
-    @Option(names = "--embedding-column", description = "With --embeddings: the vector column, array<float>,"
-            + " array<double> or an ML Vector (default embedding).")
-    String embeddingColumn;
+    @Mixin
+    EmbeddingsInput input;
     @Option(names = "--checkpoint", defaultValue = "last", description = "last or a checkpoint number.")
     String checkpoint;
     @Option(names = "--method", required = true,
@@ -103,16 +94,13 @@ public final class SelectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SelectMethod m = SelectMethod.parse(method);
-        if (embeddings == null && (idColumn != null || labelColumn != null || embeddingColumn != null)) {
-            throw new CoresetInputException("--id-column, --label-column and --embedding-column name the columns of an"
-                    + " --embeddings table; a --scores table has fixed names: drop them or pass --embeddings.");
-        }
+        EmbeddingsTable.Columns columns = input.columns();
+        String embeddings = input.table();
         SparkSession spark = sparkOptions.session();
         SelectJob.Options options = new SelectJob.Options(scores, checkpoint, m, fraction, perClass, budgetMode,
                 optimizer, epsilon, partitionSize, seed, memoBytes, out, overwrite, PartsMode.parse(parts), exclude,
                 el2nCheckpoints, new PruningOptions(score, hardCut, strata, window, dualWindow, dualExponent, neighbours,
-                gammaForward, gammaReverse), embeddings, new EmbeddingsTable.Columns(idColumn, labelColumn,
-                embeddingColumn));
+                gammaForward, gammaReverse), embeddings, columns);
         var conf = AtomicTableWriter.hadoopConf(spark);
         if (ResumeGuard.skipIfCurrent(SelectJob.STAGE.record(options, conf), overwrite, conf)) {
             return 0;

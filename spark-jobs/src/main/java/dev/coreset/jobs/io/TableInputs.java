@@ -34,7 +34,7 @@ public final class TableInputs {
 
     /** A table that only needs a bigint sample_id column (e.g. --exclude flags). */
     public static Dataset<Row> readIds(SparkSession spark, String path, String option) {
-        String fix = "pass the output of coreset noise to " + option;
+        String fix = "pass the output of coreset noise or coreset dedup to " + option;
         requireExists(spark, path, "flags", option, fix);
         Dataset<Row> df = parquet(spark, path, "Parquet", fix, fix);
         if (!Arrays.asList(df.schema().fieldNames()).contains(Tables.SAMPLE_ID)

@@ -45,12 +45,14 @@ public final class EmbeddingsTable {
     private EmbeddingsTable() {
     }
 
-    public static Dataset<Row> read(SparkSession spark, String path, Columns columns) {
-        return candidates(TableInputs.readUserTable(spark, path, "embeddings", "--embeddings", FIX), path, columns);
+    /** @param extra further columns of the user's table to keep under their own names (e.g. dedup's --keep score:C) */
+    public static Dataset<Row> read(SparkSession spark, String path, Columns columns, String... extra) {
+        return candidates(TableInputs.readUserTable(spark, path, "embeddings", "--embeddings", FIX), path, columns,
+                extra);
     }
 
     /** The table's rows under the scores table's names, after checking that the three columns exist and fit. */
-    static Dataset<Row> candidates(Dataset<Row> table, String path, Columns c) {
+    static Dataset<Row> candidates(Dataset<Row> table, String path, Columns c, String... extra) {
         StructType schema = table.schema();
         DataType id = require(schema, path, c.idColumn(), "--id-column", "id");
         DataType label = require(schema, path, c.labelColumn(), "--label-column", "label");
@@ -75,11 +77,17 @@ public final class EmbeddingsTable {
         Column labelInt = label == DataTypes.LongType
                 ? when(labelColumn.between(0, Integer.MAX_VALUE), labelColumn.cast(DataTypes.IntegerType)).otherwise(lit(-1))
                 : labelColumn.cast(DataTypes.IntegerType);
-        return table.select(col(c.idColumn()).cast(DataTypes.LongType).as(Tables.SAMPLE_ID),
+        java.util.List<Column> out = new java.util.ArrayList<>(java.util.List.of(
+                col(c.idColumn()).cast(DataTypes.LongType).as(Tables.SAMPLE_ID),
                 labelInt.as(Tables.LABEL),
                 lit(Tables.SPLIT_TRAIN).as(Tables.SPLIT),
                 lit(0).as(Tables.CHECKPOINT),
-                FloatVectorColumns.asFloatArray(c.embeddingColumn(), embedding).as(Tables.EMBEDDING));
+                FloatVectorColumns.asFloatArray(c.embeddingColumn(), embedding).as(Tables.EMBEDDING)));
+        for (String e : extra) {
+            require(schema, path, e, "--keep", "score");
+            out.add(col(e));
+        }
+        return table.select(out.toArray(Column[]::new));
     }
 
     private static DataType require(StructType schema, String path, String column, String option, String role) {

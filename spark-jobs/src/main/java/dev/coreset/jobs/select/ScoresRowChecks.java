@@ -15,8 +15,19 @@ import org.apache.spark.sql.Row;
  * selected: ids, labels, losses, the method's score column and the embedding, in one aggregate that also finds the first offending sample_id
  * (so a failure costs no second pass), then one groupBy for duplicate ids.
  */
-final class ScoresRowChecks {
+public final class ScoresRowChecks {
     private ScoresRowChecks() {
+    }
+
+    /**
+     * The embedding checks alone (ids, labels, non-finite or ragged vectors, duplicate ids) for another command that
+     * reads the same rows (dedup), naming the user's columns when the rows came from an --embeddings table.
+     */
+    public static void checkEmbeddings(Dataset<Row> at, String input, EmbeddingsTable.Columns userColumns) {
+        InputNaming names = userColumns == null
+                ? new InputNaming(input, Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING, false)
+                : new InputNaming(input, userColumns.idColumn(), userColumns.labelColumn(), userColumns.embeddingColumn(), true);
+        check(at, SelectMethod.FACILITY_LOCATION, names, false);
     }
 
     /** @param scored whether the rows carry a loss column (a user's embeddings table does not) */

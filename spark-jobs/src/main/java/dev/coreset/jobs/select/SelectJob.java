@@ -268,24 +268,30 @@ public final class SelectJob {
     }
 
     private static int resolveCheckpoint(Dataset<Row> train, Options o, InputNaming names) {
+        return resolveCheckpoint(train, o.checkpoint(), o.scores(), names.noRows());
+    }
+
+    /** --checkpoint (last or a number) among the checkpoints of {@code train}; shared with dedup. */
+    public static int resolveCheckpoint(Dataset<Row> train, String checkpoint, String table, String noRows) {
         List<Integer> available = train.select(Tables.CHECKPOINT).distinct().orderBy(Tables.CHECKPOINT)
                 .as(org.apache.spark.sql.Encoders.INT()).collectAsList();
         if (available.isEmpty()) {
-            throw new CoresetInputException(names.noRows());
+            throw new CoresetInputException(noRows);
         }
-        if (o.checkpoint() == null || o.checkpoint().equals("last")) {
+        if (checkpoint == null || checkpoint.equals("last")) {
             return available.get(available.size() - 1);
         }
         try {
-            int c = Integer.parseInt(o.checkpoint());
+            int c = Integer.parseInt(checkpoint);
             if (!available.contains(c)) {
-                throw new CoresetInputException(o.scores() + ": no checkpoint " + c + " (have " + available + "); fix --checkpoint.");
+                throw new CoresetInputException(table + ": no checkpoint " + c + " (have " + available + "); fix --checkpoint.");
             }
             return c;
         } catch (NumberFormatException e) {
-            throw new CoresetInputException("--checkpoint " + o.checkpoint() + " is not last or a number.");
+            throw new CoresetInputException("--checkpoint " + checkpoint + " is not last or a number.");
         }
     }
+
 
     private Map<Integer, Integer> budgets(Dataset<Row> at, Map<Integer, Long> sizes, Options o, InputNaming names) {
         int classes = sizes.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;

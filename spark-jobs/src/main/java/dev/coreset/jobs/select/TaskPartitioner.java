@@ -14,14 +14,14 @@ import scala.Tuple2;
  * Sends a record keyed by a task index (0..n-1) to that partition: the driver decides which unit of work (a part,
  * a class) each task gets, largest first, so two cores finish together instead of one waiting on a hash collision.
  */
-final class TaskPartitioner extends Partitioner {
+public final class TaskPartitioner extends Partitioner {
     private final int tasks;
 
     /**
      * Moves every record to the task {@code taskOf} names (0..tasks-1) and runs {@code work} once per task on all of
      * its records (in no particular order; tasks with none are skipped).
      */
-    static <T, R> JavaRDD<R> perTask(JavaRDD<T> records, Function<T, Integer> taskOf, int tasks,
+    public static <T, R> JavaRDD<R> perTask(JavaRDD<T> records, Function<T, Integer> taskOf, int tasks,
                                      FlatMapFunction<List<T>, R> work) {
         return records.mapToPair(r -> new Tuple2<>(taskOf.call(r), r))
                 .partitionBy(new TaskPartitioner(tasks))

@@ -91,7 +91,7 @@ class RunCommandTest {
         Path unknown = Files.writeString(tmp.resolve("unknown.json"), "{\"stages\": [{\"demo\": {}}]}");
         CliRun u = CliRun.of("run", "--config", unknown.toString());
         assertEquals(2, u.exitCode());
-        assertTrue(u.errorLine().contains("stage 1 is 'demo'; a stage is one of [cld, ingest, noise, score, select, train]"),
+        assertTrue(u.errorLine().contains("stage 1 is 'demo'; a stage is one of [cld, dedup, ingest, noise, score, select, train]"),
                 u.errorLine());
     }
 
