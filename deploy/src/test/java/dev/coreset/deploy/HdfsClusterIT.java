@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Timeout;
  * The distribution against a real HDFS (MiniDFSCluster in this JVM, {@link MiniHdfs}): the digits CSV is put into
  * HDFS, and ingest, train, score, a facility-location selection and CLD read and write only hdfs:// paths, once in
  * local mode and once on a standalone master with two workers (separate JVMs), each as one `coreset run`
- * submission; then `manifest validate` is submitted on the cluster's manifests. Both runs must give the same
- * manifests, and nothing of either may land on the local disk. Wall times go to target/it-hdfs/timings.txt.
+ * submission; then `manifest validate` is submitted on the cluster's manifests. The local run names full hdfs://
+ * URIs, the cluster run plain paths that {@code --conf spark.hadoop.fs.defaultFS} resolves (train and manifest run
+ * without a SparkSession and must honour it too). Both runs must give the same manifests, and nothing of either may
+ * land on the local disk. Wall times go to target/it-hdfs/timings.txt.
  */
 class HdfsClusterIT {
     private static final String ROOT = "/coreset-hdfs-it";
@@ -73,12 +75,15 @@ class HdfsClusterIT {
                 Duration.ofMinutes(3))) {
             double startup = (System.nanoTime() - start) / 1e9;
             List<String> args = hdfsSettings(PipelineRuns.standalone(c));
-            clusterTimes = PipelineRuns.run(submit, args, pipeline, List.of("root=" + cluster, "input=" + input), 5);
+            args.addAll(List.of("--conf", "spark.hadoop.fs.defaultFS=" + hdfs.uri()));
+            clusterTimes = PipelineRuns.run(submit, args, pipeline, List.of("root=" + ROOT + "/cluster",
+                    "input=" + ROOT + "/input/digits.csv.gz"), 5);
             clusterTimes.put("cluster start (master + 2 workers)", startup);
             for (String m : MANIFESTS) {
-                Submit.Result v = submit.run(args, List.of("manifest", "validate", cluster + "/" + m), PipelineRuns.RUN_TIMEOUT);
+                String manifest = ROOT + "/cluster/" + m;
+                Submit.Result v = submit.run(args, List.of("manifest", "validate", manifest), PipelineRuns.RUN_TIMEOUT);
                 assertEquals(0, v.exitCode(), "manifest validate " + m + ":\n" + v.tail());
-                assertTrue(Files.readString(v.log()).contains(cluster + "/" + m + ": valid manifest"), v.tail());
+                assertTrue(Files.readString(v.log()).contains(manifest + ": valid manifest"), v.tail());
             }
         }
         PipelineRuns.writeTimings(it.resolve("timings.txt"), "local[2] on HDFS", localTimes,
