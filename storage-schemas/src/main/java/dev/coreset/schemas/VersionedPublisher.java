@@ -38,7 +38,7 @@ final class VersionedPublisher {
         this.publisher = publisher;
     }
 
-    /** A fresh version path of {@code target}: time first, so a listing shows them in the order they were made. */
+    /** A fresh version path of {@code target}: UTC time (to the second) first, so a listing shows when each was made. */
     static Path newVersion(Path target) {
         String id = STAMP.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         return new Path(OutputPointer.versionsOf(target), id);

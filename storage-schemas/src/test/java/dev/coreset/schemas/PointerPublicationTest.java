@@ -73,7 +73,8 @@ class PointerPublicationTest {
         assertEquals(10, first.validate().rows(), "a reader that resolved v1 before the pointer moved can finish");
 
         org.apache.hadoop.fs.Path v3 = publish(200, 4, true);
-        assertEquals(List.of(v2.getName(), v3.getName()), versions(), "v1 removed once two publishes passed it");
+        assertEquals(List.of(v2.getName(), v3.getName()).stream().sorted().toList(), versions(),
+                "v1 removed once two publishes passed it");
         assertEquals(4, ManifestReader.open(out().toString()).validate().rows());
         assertEquals(v3.getName(), ManifestReader.open(out().toString()).path().getName());
     }

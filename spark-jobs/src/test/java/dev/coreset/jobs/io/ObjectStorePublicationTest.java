@@ -121,6 +121,19 @@ class ObjectStorePublicationTest {
             }
         }
         assertTrue(ok("manifest", "validate", onStore(m)).out().contains("facility-location"));
+
+        // An in-place schedule (--previous = --out): reads the current version while it publishes the next one.
+        long rows = spark().read().parquet(scores.resolve(OutputPointer.VERSIONS).resolve(pointer(scores).version())
+                .toString()).count();
+        CliRun again = ok("score", "--samples", onStore(samples), "--checkpoints", onStore(run), "--embedding",
+                "logits-grad", "--previous", onStore(scores), "--out", onStore(scores), "--overwrite", "--no-progress");
+        assertTrue(again.out().contains("kept " + rows + " rows"), again.out());
+        assertEquals(2, versions(scores).size(), "the new version and the one it was read from");
+        assertEquals(rows, TableInputs.readIds(spark(), onStore(scores), "--scores").count());
+    }
+
+    private static org.apache.spark.sql.SparkSession spark() {
+        return SparkTestSession.get();
     }
 
     @Test
