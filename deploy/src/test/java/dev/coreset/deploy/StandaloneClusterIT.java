@@ -11,15 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,21 +28,13 @@ import org.junit.jupiter.api.Timeout;
  * on executors of both workers. Wall times of both runs go to target/it/timings.txt (docs/BENCHMARKS.md).
  */
 class StandaloneClusterIT {
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> MANIFESTS = List.of("fl", "random");
-    private static final Pattern STAGE_DONE = Pattern.compile("== stage (\\d+) \\((\\w+)\\) done \\(([0-9.]+) s\\)");
-
-    /** Settings both runs share, so the only difference is where the tasks run. */
-    private static final List<String> COMMON = List.of("--conf", "spark.ui.enabled=false",
-            "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=4",
-            // Several tasks per shuffle stage, and no waiting for locality, so both executors get work.
-            "--conf", "spark.sql.adaptive.coalescePartitions.enabled=false", "--conf", "spark.locality.wait=0");
 
     @Test
     @Timeout(value = 25, unit = TimeUnit.MINUTES)
     void pipelineOnTwoWorkersEqualsLocalMode() throws Exception {
         Path it = Path.of(System.getProperty("coreset.it.dir"));
-        deleteTree(it);
+        PipelineRuns.deleteTree(it);
         Path dist = Path.of(System.getProperty("coreset.dist"));
         Path sparkHome = StandaloneCluster.sparkHome(it.resolve("spark-home"), Path.of(System.getProperty("coreset.spark.classpath")));
         Path input = Files.createDirectories(it.resolve("input")).resolve("digits.csv.gz");
@@ -64,23 +52,19 @@ class StandaloneClusterIT {
         try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, it.resolve("cluster-processes"), 2, 1, "1g",
                 Duration.ofMinutes(3))) {
             double startup = (System.nanoTime() - start) / 1e9;
-            List<String> args = List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
-                    "--executor-memory", "512m", "--executor-cores", "1", "--total-executor-cores", "2",
-                    // Start tasks only once both executors registered.
-                    "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                    "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s",
-                    "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
-                    "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false");
+            List<String> args = new ArrayList<>(PipelineRuns.standalone(cluster));
+            args.addAll(List.of("--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
+                    "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false"));
             clusterTimes = runPipeline(submit, args, pipeline, it.resolve("cluster"), input);
             clusterTimes.put("cluster start (master + 2 workers)", startup);
             workerDirs = List.copyOf(cluster.workerDirs);
         }
-        writeTimings(it.resolve("timings.txt"), localTimes, clusterTimes);
+        PipelineRuns.writeTimings(it.resolve("timings.txt"), "local[2]", localTimes, "standalone 2 workers", clusterTimes);
 
         // (a) The same manifests: ids, labels and weights, and the same source fingerprint.
         for (String m : MANIFESTS) {
-            List<String> local = rows(it.resolve("local").resolve(m));
-            List<String> cluster = rows(it.resolve("cluster").resolve(m));
+            List<String> local = PipelineRuns.manifestRows(it.resolve("local").resolve(m).toString());
+            List<String> cluster = PipelineRuns.manifestRows(it.resolve("cluster").resolve(m).toString());
             assertFalse(local.isEmpty(), m + ": empty manifest");
             assertEquals(local, cluster, m + ": cluster manifest differs from local mode");
             ManifestMetadata lm = ManifestReader.open(it.resolve("local").resolve(m).toString()).metadata();
@@ -106,32 +90,11 @@ class StandaloneClusterIT {
         }
     }
 
-    /** One `coreset run` submission; returns wall seconds of each stage (from its log) and of the submission. */
+    /** One `coreset run` submission of the five-stage pipeline into {@code dir}. */
     private static Map<String, Double> runPipeline(Submit submit, List<String> sparkArgs, Path pipeline, Path dir,
                                                    Path input) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        List<String> args = new ArrayList<>(COMMON);
-        args.addAll(sparkArgs);
-        args.addAll(List.of("--name", "coreset-pipeline"));
-        Submit.Result r = submit.run(args, List.of("run", "--config", pipeline.toString(), "--var", "root=" + dir,
-                "--var", "input=" + input), RUN_TIMEOUT);
-        assertEquals(0, r.exitCode(), "coreset run failed (" + r.log() + "):\n" + r.tail());
-        Map<String, Double> times = new LinkedHashMap<>();
-        Matcher m = STAGE_DONE.matcher(Files.readString(r.log(), java.nio.charset.StandardCharsets.ISO_8859_1));
-        while (m.find()) {
-            times.put("stage " + m.group(1) + " " + m.group(2), Double.parseDouble(m.group(3)));
-        }
-        assertEquals(5, times.size(), "stages done: " + times);
-        times.put("submission (JVM, Spark and executor start-up included)", r.seconds());
-        return times;
-    }
-
-    /** Manifest rows as "id label weight", sorted by id. */
-    private static List<String> rows(Path manifest) {
-        List<String> rows = new ArrayList<>();
-        ManifestReader.open(manifest.toString()).forEach((id, label, weight) -> rows.add(id + " " + label + " " + weight));
-        rows.sort(Comparator.comparingLong(r -> Long.parseLong(r.substring(0, r.indexOf(' ')))));
-        return rows;
+        return PipelineRuns.run(submit, sparkArgs, pipeline, List.of("root=" + dir, "input=" + input), 5);
     }
 
     /** Executor ids a worker launched for an application: its work dir holds one folder per executor. */
@@ -142,32 +105,6 @@ class StandaloneClusterIT {
         }
         try (Stream<Path> s = Files.list(app)) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
-        }
-    }
-
-    private static void writeTimings(Path file, Map<String, Double> local, Map<String, Double> cluster) throws IOException {
-        StringBuilder sb = new StringBuilder("stage\tlocal[2] s\tstandalone 2 workers s\n");
-        Set<String> stages = new java.util.LinkedHashSet<>(local.keySet());
-        stages.addAll(cluster.keySet());
-        for (String s : stages) {
-            sb.append(String.format(java.util.Locale.ROOT, "%s\t%s\t%s%n", s, fmt(local.get(s)), fmt(cluster.get(s))));
-        }
-        Files.writeString(file, sb);
-        System.out.print(sb);
-    }
-
-    private static String fmt(Double v) {
-        return v == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f", v);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.DriverHadoopConf;
 import dev.coreset.schemas.AtomicPublisher;
 import dev.coreset.schemas.Json;
 import dev.coreset.schemas.ManifestReader;
@@ -26,7 +27,7 @@ public final class ManifestCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ManifestReader reader = ManifestReader.open(dir);
+            ManifestReader reader = ManifestReader.open(new Path(dir), DriverHadoopConf.create());
             System.out.println(Json.MAPPER.writeValueAsString(reader.metadata()));
             TextTable table = new TextTable("class", "selected");
             reader.metadata().budget.perClass.forEach(table::row);
@@ -43,7 +44,7 @@ public final class ManifestCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ManifestReader reader = ManifestReader.open(dir);
+            ManifestReader reader = ManifestReader.open(new Path(dir), DriverHadoopConf.create());
             ManifestReader.Summary s = reader.validate();
             System.out.printf(Locale.ROOT, "%s: valid manifest, %d rows, %d classes, weight sum %.1f, method %s%n",
                     dir, s.rows(), s.classes(), s.weightSum(), reader.metadata().method);
@@ -61,7 +62,7 @@ public final class ManifestCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path target = new Path(dir);
-            Configuration conf = new Configuration();
+            Configuration conf = DriverHadoopConf.create();
             AtomicPublisher publisher = new AtomicPublisher(conf);
             boolean existed = target.getFileSystem(conf).exists(target);
             int backups = publisher.backupsOf(target).length;

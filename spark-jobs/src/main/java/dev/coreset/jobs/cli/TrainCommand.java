@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cli;
 
+import dev.coreset.jobs.io.DriverHadoopConf;
 import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.jobs.train.ManifestSubset;
 import dev.coreset.jobs.train.SamplesTableInfo;
@@ -70,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainOptions options = budget().withCheckpoints(CheckpointPolicy.parse(checkpoints));
-        Configuration conf = new Configuration();
+        Configuration conf = DriverHadoopConf.create();
         SamplesTableInfo info = SamplesTableInfo.read(samples, conf);
         ModelSpec spec = recipe.spec(info, samples);
         ManifestSubset.WeightMode mode = TrainJob.weightMode(weights);

@@ -7,26 +7,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Streams a numeric CSV file (optionally gzipped): one column is the integer label, every other column
- * a feature. Parsed with univocity, the CSV parser Spark itself ships.
+ * a feature. Parsed with univocity, the CSV parser Spark itself ships. Read on the driver through Hadoop's file
+ * systems, so the file may be local or on HDFS / S3.
  */
 public final class CsvSource implements RawSource {
-    private final Path file;
+    private final String file;
     private final CsvParser parser;
     private final int labelIndex;
     private long row;
     private long line;
     private int width = -1;
 
-    public CsvSource(Path file, String labelColumn, boolean header) throws IOException {
+    public CsvSource(String file, Configuration conf, String labelColumn, boolean header) throws IOException {
         this.file = file;
-        if (!Files.isRegularFile(file)) {
+        Path path = new Path(file);
+        FileSystem fs = path.getFileSystem(conf);
+        if (!fs.isFile(path)) {
             throw new CoresetInputException(file + ": no such file; check --input.");
         }
         CsvParserSettings settings = new CsvParserSettings();
@@ -37,8 +41,8 @@ public final class CsvSource implements RawSource {
         settings.setIgnoreTrailingWhitespaces(true);
         settings.setSkipEmptyLines(true);
         parser = new CsvParser(settings);
-        InputStream in = Files.newInputStream(file);
-        if (file.getFileName().toString().endsWith(".gz")) {
+        InputStream in = fs.open(path, 1 << 16);
+        if (path.getName().endsWith(".gz")) {
             in = new GZIPInputStream(in, 1 << 16);
         }
         parser.beginParsing(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -116,7 +120,7 @@ public final class CsvSource implements RawSource {
 
     @Override
     public String name() {
-        return file.getFileName().toString();
+        return new Path(file).getName();
     }
 
     @Override

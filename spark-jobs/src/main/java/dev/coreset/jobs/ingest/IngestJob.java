@@ -303,7 +303,8 @@ public final class IngestJob {
                 }
             }
         } else {
-            try (CsvSource csv = new CsvSource(Path.of(o.input()), o.labelColumn(), o.header())) {
+            try (CsvSource csv = new CsvSource(o.input(), AtomicTableWriter.hadoopConf(spark), o.labelColumn(),
+                    o.header())) {
                 rows += stager.stage(limited(csv, o), 0, Tables.SPLIT_TRAIN, o.limit() > 0 ? o.limit() : -1);
             }
         }

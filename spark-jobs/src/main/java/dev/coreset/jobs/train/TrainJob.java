@@ -1,6 +1,7 @@
 package dev.coreset.jobs.train;
 
 import dev.coreset.jobs.image.ImageDecoding;
+import dev.coreset.jobs.io.DriverHadoopConf;
 import dev.coreset.jobs.io.StageRecord;
 import dev.coreset.jobs.io.StageSpec;
 import dev.coreset.jobs.io.WriteFailures;
@@ -110,7 +111,7 @@ public final class TrainJob {
         if (!splits.samples.equals(o.samples())) {
             throw new IllegalArgumentException("splits of " + splits.samples + " passed for " + o.samples());
         }
-        Configuration conf = new Configuration();
+        Configuration conf = DriverHadoopConf.create();
         AtomicPublisher publisher = new AtomicPublisher(conf);
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(o.out());
         publisher.checkTarget(target, o.overwrite());
@@ -135,8 +136,8 @@ public final class TrainJob {
             throw WriteFailures.rethrow(e, target);
         }
         boolean done = false;
-        try {
-            Path dir = Path.of(staging.toUri().getPath());
+        try (LocalRunDir local = LocalRunDir.of(staging, conf)) {
+            Path dir = local.dir();
             TrainingResult result;
             CrestSummary crest = null;
             if (o.crest() != null) {
@@ -150,6 +151,7 @@ public final class TrainJob {
             TrainingRun run = TrainingRun.write(dir, o.samples(), o.manifest(),
                     o.manifest() == null ? null : o.weights().name().toLowerCase(Locale.ROOT), subsetRows, result,
                     (System.nanoTime() - start) / 1e9, crest);
+            local.upload();
             stage.write(staging, conf);
             publisher.markSuccess(staging);
             publisher.publish(staging, target, o.overwrite());
