@@ -81,12 +81,25 @@ final class PipelineRuns {
     /** A tab-separated table of both runs' times, written to {@code file} and printed. */
     static void writeTimings(Path file, String localTitle, Map<String, Double> local, String clusterTitle,
                              Map<String, Double> cluster) throws IOException {
-        StringBuilder sb = new StringBuilder("stage\t" + localTitle + " s\t" + clusterTitle + " s\n");
-        Set<String> stages = new LinkedHashSet<>(local.keySet());
-        stages.addAll(cluster.keySet());
+        Map<String, Map<String, Double>> columns = new LinkedHashMap<>();
+        columns.put(localTitle, local);
+        columns.put(clusterTitle, cluster);
+        writeTimings(file, columns);
+    }
+
+    /** A tab-separated table, one column of seconds per run (title to times), written to {@code file} and printed. */
+    static void writeTimings(Path file, Map<String, Map<String, Double>> columns) throws IOException {
+        StringBuilder sb = new StringBuilder("stage");
+        columns.keySet().forEach(title -> sb.append('\t').append(title).append(" s"));
+        sb.append('\n');
+        Set<String> stages = new LinkedHashSet<>();
+        columns.values().forEach(t -> stages.addAll(t.keySet()));
         for (String s : stages) {
-            sb.append(String.format(Locale.ROOT, "%s\t%s\t%s%n", s, seconds(local.get(s)), seconds(cluster.get(s))));
+            sb.append(s);
+            columns.values().forEach(t -> sb.append('\t').append(seconds(t.get(s))));
+            sb.append('\n');
         }
+        Files.createDirectories(file.getParent());
         Files.writeString(file, sb);
         System.out.print(sb);
     }

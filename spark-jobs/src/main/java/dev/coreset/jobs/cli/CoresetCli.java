@@ -51,7 +51,16 @@ public final class CoresetCli implements Runnable {
         FailureLog.chooseFile();
         SignalStop.install(System.err);
         int code = execute(args);
+        if (code == 0 && inYarnClusterDriver()) {
+            return; // YARN's application master reports an application that calls System.exit, even 0, as failed
+        }
         System.exit(code);
+    }
+
+    /** The driver of a YARN cluster-mode application (the AM sets the submitted Spark conf as system properties). */
+    static boolean inYarnClusterDriver() {
+        return "yarn".equals(System.getProperty("spark.master"))
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs a command and returns its exit code without exiting the JVM (tests call this). */

@@ -21,24 +21,30 @@ public final class ReadFailures {
 
     /** As {@link #of(Throwable)}, with the fix that fits where the file came from. */
     public static CoresetInputException of(Throwable t, String remedy) {
+        // A file whose bytes no longer match its Hadoop .crc sidecar. Spark 4.2 wraps the ChecksumException in
+        // FAILED_READ_FILE (naming the file in "path"); 4.1 reported it bare (naming the file in its message).
+        Throwable checksum = null;
+        for (Throwable e = t; e != null && checksum == null; e = e.getCause()) {
+            if (e instanceof org.apache.hadoop.fs.ChecksumException) {
+                checksum = e;
+            }
+        }
         for (Throwable e = t; e != null; e = e.getCause()) {
             if (e instanceof SparkThrowable st && st.getCondition() != null
                     && st.getCondition().startsWith("FAILED_READ_FILE")) {
                 Map<String, String> params = st.getMessageParameters();
-                String path = params == null ? null : params.get("path");
-                return new CoresetInputException((path == null ? "an input file" : path)
+                String path = params == null || params.get("path") == null ? "an input file" : params.get("path");
+                return checksum != null ? checksumError(path, remedy, t) : new CoresetInputException(path
                         + ": cannot read it (" + deepest(e) + "); the file is truncated or corrupt, or not Parquet: "
                         + remedy + ".", t);
             }
         }
-        // A file whose bytes no longer match its Hadoop .crc sidecar: Spark reports it without FAILED_READ_FILE.
-        for (Throwable e = t; e != null; e = e.getCause()) {
-            if (e instanceof org.apache.hadoop.fs.ChecksumException) {
-                return new CoresetInputException(firstLine(e.getMessage()) + ": the file is corrupt (its bytes differ"
-                        + " from its .crc checksum): " + remedy + ".", t);
-            }
-        }
-        return null;
+        return checksum == null ? null : checksumError(firstLine(checksum.getMessage()), remedy, t);
+    }
+
+    private static CoresetInputException checksumError(String file, String remedy, Throwable t) {
+        return new CoresetInputException(file + ": the file is corrupt (its bytes differ from its .crc checksum): "
+                + remedy + ".", t);
     }
 
     private static String firstLine(String m) {
