@@ -79,13 +79,19 @@ class KilledProcessesIT {
         awaitNoExecutors();
         Submit.Running run = pipeline.start(held(DigitsPipeline.onCluster(cluster, events), holds, "score,select"), root);
         Map<String, Held> killed = new LinkedHashMap<>();
-        for (String site : List.of(TaskFaults.SCORE, TaskFaults.SELECT)) {
-            Held h = awaitHold(holds, site, run);
-            ProcessHandle executor = cluster.executors().stream().filter(p -> p.pid() == h.pid()).findFirst()
-                    .orElseThrow(() -> new AssertionError(site + ": pid " + h.pid() + " is not an executor JVM of the cluster"));
-            executor.destroyForcibly();
-            executor.onExit().get(30, TimeUnit.SECONDS);
-            killed.put(site, h);
+        try {
+            for (String site : List.of(TaskFaults.SCORE, TaskFaults.SELECT)) {
+                Held h = awaitHold(holds, site, run);
+                ProcessHandle executor = cluster.executors().stream().filter(p -> p.pid() == h.pid()).findFirst()
+                        .orElseThrow(() -> new AssertionError(site + ": pid " + h.pid() + " is not an executor JVM of the cluster"));
+                executor.destroyForcibly();
+                executor.onExit().get(30, TimeUnit.SECONDS);
+                killed.put(site, h);
+            }
+        } finally {
+            if (killed.size() < 2) {
+                StandaloneCluster.stop(run.process().toHandle()); // the test failed: do not leave the driver behind
+            }
         }
         Map<String, Double> times = DigitsPipeline.finished(pipeline.submit.await(run, DigitsPipeline.RUN_TIMEOUT));
         EventLog log = onlyLog(events);
@@ -109,9 +115,13 @@ class KilledProcessesIT {
         awaitNoExecutors();
         Submit.Running first = pipeline.start(held(DigitsPipeline.onCluster(cluster, it.resolve("events-killed-driver")),
                 holds, TaskFaults.SCORE), root);
-        awaitHold(holds, TaskFaults.SCORE, first);
-        assertFalse(litter(root).isEmpty(), "score's staging directory exists while its tasks run");
-        first.process().destroyForcibly();
+        try {
+            awaitHold(holds, TaskFaults.SCORE, first);
+            assertTrue(litter(root).stream().anyMatch(e -> e.startsWith(".scores.staging-")),
+                    "score's staging directory exists while its tasks run: " + litter(root));
+        } finally {
+            first.process().destroyForcibly();
+        }
         assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "the driver JVM ends on SIGKILL");
         assertEquals(137, first.process().exitValue(), "exit status of a SIGKILLed JVM");
         // The master ends the application when its driver goes; the second run then gets both workers' cores.
