@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coreset.schemas.ManifestMetadata;
-import dev.coreset.schemas.ManifestReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -23,13 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The distribution against a real HDFS (MiniDFSCluster in this JVM, {@link MiniHdfs}): the digits CSV is put into
- * HDFS, and ingest, train, score, a facility-location selection and CLD read and write only hdfs:// paths, once in
- * local mode and once on a standalone master with two workers (separate JVMs), each as one `coreset run`
- * submission; then `manifest validate` is submitted on the cluster's manifests. The local run names full hdfs://
+ * The distribution on a real Spark standalone cluster against a real HDFS: a MiniDFSCluster in this JVM
+ * ({@link MiniHdfs}), and a master and two workers (separate JVMs on 127.0.0.1, 1 core and 1 GB each). The digits
+ * CSV is put into HDFS, and ingest, train, score, a facility-location selection and CLD read and write only HDFS, as
+ * one `coreset run` application submitted with bin/coreset-submit, once in local mode and once on the cluster; then
+ * `manifest validate` is submitted on the cluster's facility-location manifest. The local run names full hdfs://
  * URIs, the cluster run plain paths that {@code --conf spark.hadoop.fs.defaultFS} resolves (train and manifest run
- * without a SparkSession and must honour it too). Both runs must give the same manifests, and nothing of either may
- * land on the local disk. Wall times go to target/it-hdfs/timings.txt.
+ * without a SparkSession and must honour it too). Both runs must give the same manifests, nothing of either may land
+ * on the local disk, and the cluster run's event log must show tasks of every Spark command on executors of both
+ * workers. Wall times of both runs go to target/it-hdfs/timings.txt (docs/BENCHMARKS.md).
  */
 class HdfsClusterIT {
     private static final String ROOT = "/coreset-hdfs-it";
@@ -38,18 +41,13 @@ class HdfsClusterIT {
 
     private static Path it;
     private static MiniHdfs hdfs;
-    private static Submit submit;
-    private static Path sparkHome;
+    private static PipelineRuns runs;
 
     @BeforeAll
     static void startHdfs() throws IOException {
-        // A sibling of StandaloneClusterIT's folder, which that test deletes first.
         it = Path.of(System.getProperty("coreset.it.dir")).resolveSibling("it-hdfs");
-        PipelineRuns.deleteTree(it);
+        runs = PipelineRuns.prepare(it);
         hdfs = MiniHdfs.start(it.resolve("hdfs-storage"));
-        sparkHome = StandaloneCluster.sparkHome(it.resolve("spark-home"), Path.of(System.getProperty("coreset.spark.classpath")));
-        submit = new Submit(Path.of(System.getProperty("coreset.dist")), sparkHome, it.resolve("logs"), Map.of(
-                "CORESET_DRIVER_MEMORY", "1g", "CORESET_DJL_CACHE_DIR", it.resolve("djl-cache").toString()));
     }
 
     @AfterAll
@@ -62,29 +60,31 @@ class HdfsClusterIT {
     @Test
     @Timeout(value = 25, unit = TimeUnit.MINUTES)
     void pipelineOnHdfsOnTwoWorkersEqualsLocalMode() throws Exception {
-        String input = hdfs.put(Path.of(System.getProperty("coreset.digits")), ROOT + "/input/digits.csv.gz");
+        String input = hdfs.put(runs.digits, ROOT + "/input/digits.csv.gz");
         Path pipeline = Path.of(HdfsClusterIT.class.getResource("/digits-hdfs-pipeline.yaml").toURI());
         String local = hdfs.path(ROOT + "/local");
         String cluster = hdfs.path(ROOT + "/cluster");
 
-        Map<String, Double> localTimes = PipelineRuns.run(submit, hdfsSettings(List.of("--master", "local[2]")), pipeline,
+        Map<String, Double> localTimes = runs.run(hdfsSettings(List.of("--master", "local[2]")), pipeline,
                 List.of("root=" + local, "input=" + input), 5);
+        Path events = it.resolve("events");
         Map<String, Double> clusterTimes;
+        List<Path> workerDirs;
         long start = System.nanoTime();
-        try (StandaloneCluster c = StandaloneCluster.start(sparkHome, it.resolve("cluster-processes"), 2, 1, "1g",
+        try (StandaloneCluster c = StandaloneCluster.start(runs.sparkHome, it.resolve("cluster-processes"), 2, 1, "1g",
                 Duration.ofMinutes(3))) {
             double startup = (System.nanoTime() - start) / 1e9;
-            List<String> args = hdfsSettings(PipelineRuns.standalone(c));
+            List<String> args = hdfsSettings(PipelineRuns.onCluster(c));
             args.addAll(List.of("--conf", "spark.hadoop.fs.defaultFS=" + hdfs.uri()));
-            clusterTimes = PipelineRuns.run(submit, args, pipeline, List.of("root=" + ROOT + "/cluster",
-                    "input=" + ROOT + "/input/digits.csv.gz"), 5);
+            clusterTimes = runs.run(PipelineRuns.withEventLog(args, events), pipeline,
+                    List.of("root=" + ROOT + "/cluster", "input=" + ROOT + "/input/digits.csv.gz"), 5);
             clusterTimes.put("cluster start (master + 2 workers)", startup);
-            for (String m : MANIFESTS) {
-                String manifest = ROOT + "/cluster/" + m;
-                Submit.Result v = submit.run(args, List.of("manifest", "validate", manifest), PipelineRuns.RUN_TIMEOUT);
-                assertEquals(0, v.exitCode(), "manifest validate " + m + ":\n" + v.tail());
-                assertTrue(Files.readString(v.log()).contains(manifest + ": valid manifest"), v.tail());
-            }
+            workerDirs = List.copyOf(c.workerDirs);
+            // One manifest is enough to show the SparkSession-less command resolves plain paths on HDFS.
+            String manifest = ROOT + "/cluster/fl";
+            Submit.Result v = runs.submit.run(args, List.of("manifest", "validate", manifest), PipelineRuns.RUN_TIMEOUT);
+            assertEquals(0, v.exitCode(), "manifest validate:\n" + v.tail());
+            assertTrue(Files.readString(v.log()).contains(manifest + ": valid manifest"), v.tail());
         }
         PipelineRuns.writeTimings(it.resolve("timings.txt"), "local[2] on HDFS", localTimes,
                 "standalone 2 workers on HDFS", clusterTimes);
@@ -101,14 +101,39 @@ class HdfsClusterIT {
         }
         // The same manifests in both modes, read back from HDFS.
         for (String m : MANIFESTS) {
-            List<String> localRows = PipelineRuns.manifestRows(local + "/" + m);
-            assertFalse(localRows.isEmpty(), m + ": empty manifest");
-            assertEquals(localRows, PipelineRuns.manifestRows(cluster + "/" + m), m + ": cluster manifest differs from local mode");
-            ManifestMetadata lm = ManifestReader.open(local + "/" + m).metadata();
-            ManifestMetadata cm = ManifestReader.open(cluster + "/" + m).metadata();
-            assertEquals(lm.source.fingerprint, cm.source.fingerprint, m + ": source fingerprint");
+            ManifestFiles.assertSameSelection(local + "/" + m, cluster + "/" + m, m + " on the cluster against local mode");
         }
         assertNothingLocal();
+        assertTasksOnBothWorkers(events, workerDirs);
+    }
+
+    /** One application; every Spark command in it ran tasks on executors of both workers. */
+    private static void assertTasksOnBothWorkers(Path events, List<Path> workerDirs) throws IOException {
+        List<EventLog> logs = EventLog.readAll(events);
+        assertEquals(1, logs.size(), "one application for the whole pipeline");
+        EventLog log = logs.get(0);
+        System.out.println("tasks per command and executor: " + log.tasksPerCommand());
+        for (String command : List.of("ingest", "score", "select")) {
+            Map<String, Integer> tasks = log.tasksPerCommand().getOrDefault(command, Map.of());
+            for (Path worker : workerDirs) {
+                Set<String> launched = executorsLaunched(worker, log.appId());
+                assertFalse(launched.isEmpty(), "no executor on " + worker.getFileName());
+                long n = launched.stream().mapToInt(e -> tasks.getOrDefault(e, 0)).sum();
+                assertTrue(n > 0, command + ": no task on " + worker.getFileName() + " (its executors " + launched
+                        + ", tasks per executor " + tasks + ")");
+            }
+        }
+    }
+
+    /** Executor ids a worker launched for an application: its work dir holds one folder per executor. */
+    private static Set<String> executorsLaunched(Path workerDir, String appId) throws IOException {
+        Path app = workerDir.resolve(appId);
+        if (!Files.isDirectory(app)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(app)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     /** A missing hdfs:// input is one line naming it, exit 2, no trace: for a Spark command and for ingest. */
@@ -116,13 +141,13 @@ class HdfsClusterIT {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void missingHdfsInputIsOneLineNamingIt() throws Exception {
         String missing = hdfs.path(ROOT + "/nowhere/scores");
-        Submit.Result select = submit.run(hdfsSettings(List.of("--master", "local[1]")), List.of("select", "--scores",
+        Submit.Result select = runs.submit.run(hdfsSettings(List.of("--master", "local[1]")), List.of("select", "--scores",
                 missing, "--method", "random", "--fraction", "0.1", "--out", hdfs.path(ROOT + "/nowhere/fl")),
                 PipelineRuns.RUN_TIMEOUT);
         assertOneLineError(select, missing);
 
         String csv = hdfs.path(ROOT + "/nowhere/digits.csv");
-        Submit.Result ingest = submit.run(hdfsSettings(List.of("--master", "local[1]")), List.of("ingest", "--format",
+        Submit.Result ingest = runs.submit.run(hdfsSettings(List.of("--master", "local[1]")), List.of("ingest", "--format",
                 "csv", "--input", csv, "--label-column", "-1", "--out", hdfs.path(ROOT + "/nowhere/samples")),
                 PipelineRuns.RUN_TIMEOUT);
         assertOneLineError(ingest, csv);

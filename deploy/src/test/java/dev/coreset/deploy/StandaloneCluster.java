@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * stopped by its pid, executors (the workers' children) first, in {@link #close} and from a shutdown hook.
  */
 final class StandaloneCluster implements AutoCloseable {
+    private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
     private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
     final Path sparkHome;
@@ -81,6 +82,12 @@ final class StandaloneCluster implements AutoCloseable {
 
     String masterUrl() {
         return "spark://127.0.0.1:" + masterPort;
+    }
+
+    /** The executor JVMs the workers started, running now: their children whose command line names the executor class. */
+    List<ProcessHandle> executors() {
+        return processes.stream().map(Process::toHandle).flatMap(ProcessHandle::descendants)
+                .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains(EXECUTOR_MAIN)).toList();
     }
 
     /** The environment every Spark process of the test gets: loopback only, the Scala version workers need. */

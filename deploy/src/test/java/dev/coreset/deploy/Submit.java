@@ -31,8 +31,17 @@ final class Submit {
         this.env = env;
     }
 
+    /** A submission still running: its process is the driver JVM (coreset-submit execs it in client mode). */
+    record Running(Process process, Path log, String command, long startNanos) {
+    }
+
     /** {@code coreset-submit sparkArgs -- command}; kills the submission (by pid) if it runs past the timeout. */
     Result run(List<String> sparkArgs, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return await(start(sparkArgs, command), timeout);
+    }
+
+    /** Starts {@code coreset-submit sparkArgs -- command} and returns at once. */
+    Running start(List<String> sparkArgs, List<String> command) throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(String.format("%02d-%s.log", ++count, command.get(0)));
         List<String> cmd = new ArrayList<>();
@@ -44,18 +53,23 @@ final class Submit {
         StandaloneCluster.sparkEnv(pb.environment(), sparkHome);
         pb.environment().putAll(env);
         long start = System.nanoTime();
-        Process p = pb.start();
+        return new Running(pb.start(), log, String.join(" ", command), start);
+    }
+
+    /** Waits for a submission to end; kills it (by pid) if it runs past the timeout. */
+    Result await(Running r, Duration timeout) throws InterruptedException {
+        Process p = r.process();
         try {
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 StandaloneCluster.stop(p.toHandle());
-                throw new IllegalStateException(String.join(" ", command) + " ran past " + timeout + ":\n"
-                        + StandaloneCluster.tail(log, 80));
+                throw new IllegalStateException(r.command() + " ran past " + timeout + ":\n"
+                        + StandaloneCluster.tail(r.log(), 80));
             }
         } finally {
             if (p.isAlive()) {
                 StandaloneCluster.stop(p.toHandle());
             }
         }
-        return new Result(p.exitValue(), (System.nanoTime() - start) / 1e9, log);
+        return new Result(p.exitValue(), (System.nanoTime() - r.startNanos()) / 1e9, r.log());
     }
 }

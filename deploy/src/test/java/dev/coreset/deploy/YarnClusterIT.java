@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.coreset.schemas.ManifestMetadata;
-import dev.coreset.schemas.ManifestReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,31 +42,21 @@ class YarnClusterIT {
     private static final Pattern APP_ID = Pattern.compile("application_\\d+_\\d+");
 
     private Path it;
-    private Path sparkHome;
     private Path local;
     private Path subset;
     private MiniHdfs hdfs;
     private MiniYarn yarn;
-    private Submit submit;
+    private PipelineRuns runs;
     private final Map<String, Map<String, Double>> timings = new LinkedHashMap<>();
 
     @BeforeAll
     void localRunThenClusters() throws Exception {
-        // A sibling of StandaloneClusterIT's folder, which that test deletes first.
         it = Path.of(System.getProperty("coreset.it.dir")).resolveSibling("it-yarn");
-        PipelineRuns.deleteTree(it);
-        Path dist = Path.of(System.getProperty("coreset.dist"));
-        sparkHome = StandaloneCluster.sparkHome(it.resolve("spark-home"), Path.of(System.getProperty("coreset.spark.classpath")));
-        Path input = Files.createDirectories(it.resolve("input")).resolve("digits.csv.gz");
-        Files.copy(Path.of(System.getProperty("coreset.digits")), input);
-        Path pipeline = dist.resolve("examples/digits-pipeline.yaml");
-        Map<String, String> env = new HashMap<>(Map.of("CORESET_DRIVER_MEMORY", "1g",
-                "CORESET_DJL_CACHE_DIR", it.resolve("djl-cache").toString()));
+        PipelineRuns localRuns = PipelineRuns.prepare(it);
 
         // Local mode first, without HADOOP_CONF_DIR: plain paths are local files.
-        local = Files.createDirectories(it.resolve("local"));
-        timings.put("local[2]", byStageName(PipelineRuns.run(new Submit(dist, sparkHome, it.resolve("logs-local"), env),
-                List.of("--master", "local[2]"), pipeline, List.of("root=" + local, "input=" + input), 5)));
+        local = it.resolve("local");
+        timings.put("local[2]", byStageName(localRuns.runDigits(List.of("--master", "local[2]"), local)));
 
         long start = System.nanoTime();
         hdfs = MiniHdfs.start(it.resolve("hdfs-storage"));
@@ -81,9 +64,11 @@ class YarnClusterIT {
         Path conf = hdfs.writeSiteFiles(it.resolve("hadoop-conf"));
         yarn.writeSiteFile(conf);
         timings.put("YARN client", new LinkedHashMap<>(Map.of("cluster start (HDFS + YARN)", (System.nanoTime() - start) / 1e9)));
-        env.put("HADOOP_CONF_DIR", conf.toString());
-        submit = new Submit(dist, sparkHome, it.resolve("logs"), env);
-        subset = scoreAndFacilityLocation(pipeline, it.resolve("score-select.json"));
+        runs = localRuns.withEnv("HADOOP_CONF_DIR", conf.toString(), "logs-yarn");
+        // Stages 3 and 4 of 5: score and facility location.
+        subset = PipelineRuns.stages(runs.digitsPipeline, 2, 4, it.resolve("score-select.json"));
+        assertEquals("facility-location", new ObjectMapper().readTree(subset.toFile()).path("stages").get(1)
+                .path("select").path("method").asText(), "the first select of " + runs.digitsPipeline);
     }
 
     @AfterAll
@@ -102,15 +87,14 @@ class YarnClusterIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void clientModeOnHdfsEqualsLocalMode() throws Exception {
         String root = copyInputsToHdfs("/client");
-        Path events = Files.createDirectories(it.resolve("events"));
+        Path events = it.resolve("events");
         List<String> args = new ArrayList<>(yarnArgs("client"));
         // Start tasks once both executors registered, so both get work; a local event log, by URI (the default
         // file system is HDFS now).
         args.addAll(List.of("--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s",
-                "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
-                "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false"));
-        timings.get("YARN client").putAll(byStageName(PipelineRuns.run(submit, args, subset, List.of("root=" + root), 2)));
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s"));
+        args = PipelineRuns.withEventLog(args, events);
+        timings.get("YARN client").putAll(byStageName(runs.run(args, subset, List.of("root=" + root), 2)));
 
         assertSameManifestAsLocal(root + "/fl", "client");
         // One YARN application; score and select ran their tasks on its executors, and both executors worked.
@@ -141,7 +125,7 @@ class YarnClusterIT {
         List<String> args = new ArrayList<>(PipelineRuns.COMMON);
         args.addAll(yarnArgs("cluster"));
         args.addAll(List.of("--files", subset.toString()));
-        Submit.Result r = submit.run(args, List.of("run", "--config", subset.getFileName().toString(), "--var", "root=" + root),
+        Submit.Result r = runs.submit.run(args, List.of("run", "--config", subset.getFileName().toString(), "--var", "root=" + root),
                 PipelineRuns.RUN_TIMEOUT);
         Matcher id = APP_ID.matcher(Files.readString(r.log(), StandardCharsets.ISO_8859_1));
         assertTrue(id.find(), "no application id in " + r.log() + ":\n" + r.tail());
@@ -167,7 +151,7 @@ class YarnClusterIT {
         return List.of("--master", "yarn", "--deploy-mode", deployMode,
                 "--num-executors", "2", "--executor-cores", "1", "--executor-memory", "512m",
                 // local: = this path on every node, so no submission zips and uploads SPARK_HOME/jars (400 MB).
-                "--conf", "spark.yarn.jars=local:" + sparkHome.resolve("jars") + "/*",
+                "--conf", "spark.yarn.jars=local:" + runs.sparkHome.resolve("jars") + "/*",
                 "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + javaHome, "--conf", "spark.executorEnv.JAVA_HOME=" + javaHome,
                 "--conf", "spark.yarn.maxAppAttempts=1", "--conf", "spark.hadoop.dfs.replication=1");
     }
@@ -179,15 +163,9 @@ class YarnClusterIT {
         return hdfs.path(dir);
     }
 
-    /** The manifest on HDFS has local mode's rows (id, label, weight), source fingerprint and budget. */
+    /** The manifest on HDFS selects what local mode's does. */
     private void assertSameManifestAsLocal(String manifest, String mode) {
-        List<String> expected = PipelineRuns.manifestRows(local.resolve("fl").toString());
-        assertFalse(expected.isEmpty(), "empty local manifest");
-        assertEquals(expected, PipelineRuns.manifestRows(manifest), mode + " mode manifest differs from local mode");
-        ManifestMetadata lm = ManifestReader.open(local.resolve("fl").toString()).metadata();
-        ManifestMetadata ym = ManifestReader.open(manifest).metadata();
-        assertEquals(lm.source.fingerprint, ym.source.fingerprint, mode + ": source fingerprint");
-        assertEquals(lm.budget.total, ym.budget.total, mode + ": budget");
+        ManifestFiles.assertSameSelection(local.resolve("fl").toString(), manifest, mode + " mode against local mode");
     }
 
     /** The AM container's stdout (the driver's console in cluster mode), from the NodeManager's log folder. */
@@ -200,23 +178,6 @@ class YarnClusterIT {
             return s.filter(p -> p.getFileName().toString().equals("stdout"))
                     .filter(p -> p.getParent().getFileName().toString().endsWith("_000001")).findFirst();
         }
-    }
-
-    /** The pipeline file's score stage and its first select (facility location) as JSON: the local run's options. */
-    private static Path scoreAndFacilityLocation(Path pipeline, Path out) throws IOException {
-        JsonNode all = new ObjectMapper(new YAMLFactory()).readTree(pipeline.toFile());
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode stages = json.createArrayNode();
-        for (JsonNode stage : all.path("stages")) {
-            if (stage.has("score") || (stage.has("select") && stages.size() == 1)) {
-                stages.add(stage);
-            }
-        }
-        assertEquals("facility-location", stages.get(1).path("select").path("method").asText(), "the first select of " + pipeline);
-        ObjectNode subset = json.createObjectNode();
-        subset.set("stages", stages);
-        json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), subset);
-        return out;
     }
 
     /** "stage 3 score" becomes "score", so runs of different stage lists line up; a second select is "select #2". */

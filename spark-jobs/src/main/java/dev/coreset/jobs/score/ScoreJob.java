@@ -396,7 +396,7 @@ public final class ScoreJob {
             pending.clear();
             pendingIndex = 0;
             if (!input.hasNext()) {
-                faults.maybeFail(); // test-only: after every row of the partition went out
+                faults.maybeInject(); // test-only: after every row of the partition went out
                 done = true;
                 if (counters != null) {
                     counters.taskNanos().add(System.nanoTime() - taskStart);

@@ -42,7 +42,7 @@ public final class CenterCosts {
             List<Assignment> partial = PartPoint.of(points, false)
                     .mapPartitions((Iterator<PartPoint> it) -> {
                         Iterator<Assignment> out = assignPartition(it, centersB.value());
-                        faults.maybeFail();
+                        faults.maybeInject();
                         return out;
                     }).collect();
             Map<String, Assignment> merged = new HashMap<>();

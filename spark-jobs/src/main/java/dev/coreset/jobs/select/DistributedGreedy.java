@@ -121,7 +121,7 @@ public final class DistributedGreedy {
                     int[] share = sharesB.value().get(PartPoint.key(label, part));
                     Points p = Points.sortedById(pts);
                     SelectionResult res = sel.select(p.rows, p.n, p.d, share[1], s * 31 + label * 1_000_003L + part);
-                    faults.maybeFail();
+                    faults.maybeInject();
                     List<Winner> out = new ArrayList<>(res.size());
                     for (int i = 0; i < res.size(); i++) {
                         int idx = res.indices()[i];
@@ -151,7 +151,7 @@ public final class DistributedGreedy {
                     }
                     int k = Math.min(budgetsCopy.get(label), w.size());
                     SelectionResult a = sel.select(rows, w.size(), d, k, s * 17 + label);
-                    faults.maybeFail();
+                    faults.maybeInject();
                     List<Candidate> out = new ArrayList<>();
                     for (int i = 0; i < a.size(); i++) {
                         Winner r = w.get(a.indices()[i]);
