@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Processes SIGKILLed in the middle of examples/digits-pipeline.yaml on a real standalone cluster (a master and two
  * 1-core workers, started once for the class), against an undisturbed run of all its stages on the same cluster.
- * The disturbed runs start from copies of that run's samples table and trained run and submit the rest of the
- * pipeline (score, facility location, random) as one `coreset run`:
+ * The disturbed runs start from copies of that run's outputs and submit the rest of the pipeline as one `coreset run`:
  * <ul>
- * <li>an executor JVM is killed while a score task runs, and another while a greedy-per-part task of facility
- * location runs: the run ends through Spark's retries and its manifests are byte-identical ({@link ManifestFiles});</li>
- * <li>the driver is killed while a greedy task runs, after score finished: the same command started again skips
- * score (ResumeGuard), runs both selections, publishes byte-identical manifests and leaves no staging directory.</li>
+ * <li>from its samples table and trained run, score and both selections, with an executor JVM killed while a score
+ * task runs and another while a greedy-per-part task of facility location runs: the run ends through Spark's
+ * retries and its manifests are byte-identical ({@link ManifestFiles});</li>
+ * <li>from its samples table, train, score and both selections, with the driver killed while a score task runs
+ * (score's staging directory exists): the same command started again skips train (ResumeGuard), runs the rest,
+ * publishes byte-identical manifests and leaves no staging directory behind.</li>
  * </ul>
  * "While a task runs" is made certain by the test-only hold of {@link TaskFaults} ({@value TaskFaults#HOLD}): the
  * first task at a site writes its executor's pid to a file and waits to be killed. The event log must show the lost
@@ -49,8 +50,9 @@ class KilledProcessesIT {
     private static PipelineRuns runs;
     private static StandaloneCluster cluster;
     private static Path undisturbed;
-    /** The pipeline's stages after train, reading ${root}/samples and ${root}/run as the whole pipeline does. */
-    private static Path scoreAndSelect;
+    /** The pipeline's stages after ingest, and after train; reading ${root}/samples and ${root}/run as the whole pipeline does. */
+    private static Path afterIngest;
+    private static Path afterTrain;
     private static Map<String, Double> undisturbedTimes;
 
     /** The task that holds at a site: its executor JVM's pid and Spark executor id. */
@@ -61,7 +63,8 @@ class KilledProcessesIT {
     static void clusterAndUndisturbedRun() throws Exception {
         it = Path.of(System.getProperty("coreset.it.dir")).resolveSibling("it-killed");
         runs = PipelineRuns.prepare(it);
-        scoreAndSelect = PipelineRuns.stages(runs.digitsPipeline, 2, 5, it.resolve("score-and-select.json"));
+        afterIngest = PipelineRuns.stages(runs.digitsPipeline, 1, 5, it.resolve("after-ingest.json"));
+        afterTrain = PipelineRuns.stages(runs.digitsPipeline, 2, 5, it.resolve("after-train.json"));
         cluster = StandaloneCluster.start(runs.sparkHome, it.resolve("cluster-processes"), 2, 1, "1g", Duration.ofMinutes(3));
         undisturbed = it.resolve("undisturbed");
         Path events = it.resolve("events-undisturbed");
@@ -80,12 +83,12 @@ class KilledProcessesIT {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void lostExecutorsInScoreAndGreedyRoundsGiveTheSameManifests() throws Exception {
-        Path root = fromUndisturbedSamplesAndRun("lost-executors");
+        Path root = fromUndisturbed("lost-executors", "samples", "run");
         Path holds = it.resolve("holds-executors");
         Path events = it.resolve("events-lost-executors");
         awaitNoExecutors();
-        Submit.Running run = start(held(PipelineRuns.withEventLog(PipelineRuns.onCluster(cluster), events), holds,
-                TaskFaults.SCORE + "," + TaskFaults.SELECT), root);
+        Submit.Running run = runs.start(held(PipelineRuns.withEventLog(PipelineRuns.onCluster(cluster), events), holds,
+                TaskFaults.SCORE + "," + TaskFaults.SELECT), afterTrain, List.of("root=" + root));
         Map<String, Held> killed = new LinkedHashMap<>();
         try {
             for (String site : List.of(TaskFaults.SCORE, TaskFaults.SELECT)) {
@@ -118,14 +121,15 @@ class KilledProcessesIT {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void runStartedAgainAfterAKilledDriverResumesAndPublishesTheSameManifests() throws Exception {
-        Path root = fromUndisturbedSamplesAndRun("killed-driver");
+        Path root = fromUndisturbed("killed-driver", "samples");
         Path holds = it.resolve("holds-driver");
         awaitNoExecutors();
-        Submit.Running first = start(held(PipelineRuns.onCluster(cluster), holds, TaskFaults.SELECT), root);
+        List<String> vars = List.of("root=" + root);
+        Submit.Running first = runs.start(held(PipelineRuns.onCluster(cluster), holds, TaskFaults.SCORE), afterIngest, vars);
         try {
-            awaitHold(holds, TaskFaults.SELECT, first);
-            assertTrue(litter(root).stream().anyMatch(e -> e.startsWith(".fl.staging-")),
-                    "facility location's staging directory exists while its tasks run: " + litter(root));
+            awaitHold(holds, TaskFaults.SCORE, first);
+            assertTrue(litter(root).stream().anyMatch(e -> e.startsWith(".scores.staging-")),
+                    "score's staging directory exists while its tasks run: " + litter(root));
         } finally {
             first.process().destroyForcibly();
         }
@@ -134,19 +138,19 @@ class KilledProcessesIT {
         // The master ends the application when its driver goes; the second run then gets both workers' cores.
         awaitNoExecutors();
 
-        Submit.Result again = runs.submit.await(start(PipelineRuns.onCluster(cluster), root), PipelineRuns.RUN_TIMEOUT);
-        PipelineRuns.finished(again, 3);
+        Submit.Result again = runs.submit.await(runs.start(PipelineRuns.onCluster(cluster), afterIngest, vars), PipelineRuns.RUN_TIMEOUT);
+        PipelineRuns.finished(again, 4);
         String console = Files.readString(again.log(), StandardCharsets.ISO_8859_1);
-        assertTrue(console.contains("score: skipped"), "score finished in the killed run and is skipped:\n" + again.tail());
-        assertFalse(console.contains("select: skipped"), "no selection finished in the killed run:\n" + again.tail());
+        assertTrue(console.contains("train: skipped"), "train finished in the killed run and is skipped:\n" + again.tail());
+        assertFalse(console.contains("score: skipped"), "score did not finish in the killed run:\n" + again.tail());
         assertSameManifests(root);
         assertEquals(List.of(), litter(root), "staging left after the resumed run");
     }
 
-    /** A root for a disturbed run holding copies (modification times kept) of the undisturbed run's samples and run. */
-    private static Path fromUndisturbedSamplesAndRun(String name) throws IOException {
+    /** A root for a disturbed run holding copies (modification times kept) of the undisturbed run's {@code outputs}. */
+    private static Path fromUndisturbed(String name, String... outputs) throws IOException {
         Path root = it.resolve(name);
-        for (String table : List.of("samples", "run")) {
+        for (String table : outputs) {
             Path from = undisturbed.resolve(table);
             try (Stream<Path> s = Files.walk(from)) {
                 for (Path p : s.toList()) {
@@ -160,10 +164,6 @@ class KilledProcessesIT {
             }
         }
         return root;
-    }
-
-    private static Submit.Running start(List<String> sparkArgs, Path root) throws IOException {
-        return runs.start(sparkArgs, scoreAndSelect, List.of("root=" + root));
     }
 
     /** The run's Spark options plus the test-only hold at {@code sites}, claimed through files in {@code holds}. */

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class YarnClusterIT {
-    private static final Pattern STAGE_DONE = Pattern.compile("== stage (\\d+) \\((\\w+)\\) done \\(([0-9.]+) s\\)");
     private static final Pattern APP_ID = Pattern.compile("application_\\d+_\\d+");
 
     private Path it;
@@ -56,7 +55,7 @@ class YarnClusterIT {
 
         // Local mode first, without HADOOP_CONF_DIR: plain paths are local files.
         local = it.resolve("local");
-        timings.put("local[2]", byStageName(localRuns.runDigits(List.of("--master", "local[2]"), local)));
+        timings.put("local[2]", localRuns.runDigits(List.of("--master", "local[2]"), local));
 
         long start = System.nanoTime();
         hdfs = MiniHdfs.start(it.resolve("hdfs-storage"));
@@ -94,7 +93,7 @@ class YarnClusterIT {
         args.addAll(List.of("--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s"));
         args = PipelineRuns.withEventLog(args, events);
-        timings.get("YARN client").putAll(byStageName(runs.run(args, subset, List.of("root=" + root), 2)));
+        timings.get("YARN client").putAll(runs.run(args, subset, List.of("root=" + root), 2));
 
         assertSameManifestAsLocal(root + "/fl", "client");
         // One YARN application; score and select ran their tasks on its executors, and both executors worked.
@@ -134,14 +133,10 @@ class YarnClusterIT {
         assertEquals(0, r.exitCode(), "yarn cluster submission failed (" + r.log() + "):\n" + r.tail() + "\ndriver stdout:\n" + driver);
         assertEquals("SUCCEEDED", yarn.finalStatus(id.group()), "YARN says " + yarn.applications());
 
-        Map<String, Double> times = new LinkedHashMap<>();
-        Matcher m = STAGE_DONE.matcher(driver);
-        while (m.find()) {
-            times.put("stage " + m.group(1) + " " + m.group(2), Double.parseDouble(m.group(3)));
-        }
+        Map<String, Double> times = PipelineRuns.stageTimes(driver);
         assertEquals(2, times.size(), "stages done in the driver's stdout: " + driver);
-        times.put("submission (JVM, Spark and executor start-up included)", r.seconds());
-        timings.put("YARN cluster", byStageName(times));
+        times.put(PipelineRuns.SUBMISSION, r.seconds());
+        timings.put("YARN cluster", times);
         assertSameManifestAsLocal(root + "/fl", "cluster");
     }
 
@@ -178,15 +173,5 @@ class YarnClusterIT {
             return s.filter(p -> p.getFileName().toString().equals("stdout"))
                     .filter(p -> p.getParent().getFileName().toString().endsWith("_000001")).findFirst();
         }
-    }
-
-    /** "stage 3 score" becomes "score", so runs of different stage lists line up; a second select is "select #2". */
-    private static Map<String, Double> byStageName(Map<String, Double> times) {
-        Map<String, Double> named = new LinkedHashMap<>();
-        times.forEach((k, v) -> {
-            String name = k.startsWith("stage ") ? k.substring(k.indexOf(' ', 6) + 1) : k;
-            named.put(named.containsKey(name) ? name + " #2" : name, v);
-        });
-        return named;
     }
 }
