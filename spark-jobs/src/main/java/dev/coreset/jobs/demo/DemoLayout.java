@@ -46,6 +46,16 @@ public record DemoLayout(Path root) {
         return noise(noise).resolve("samples");
     }
 
+    /** The ingested samples before copies are injected (demo --duplicates). */
+    public Path ingested(String noise) {
+        return noise(noise).resolve("samples-ingested");
+    }
+
+    /** The duplicate flags `coreset dedup` writes (demo --duplicates). */
+    public Path duplicates(String noise) {
+        return noise(noise).resolve("duplicates");
+    }
+
     public Path proxy(String noise) {
         return noise(noise).resolve("proxy");
     }
