@@ -56,6 +56,11 @@ public record DemoLayout(Path root) {
         return noise(noise).resolve("duplicates");
     }
 
+    /** The train rows' features as a user embeddings table (demo --dedup-on pixels). */
+    public Path pixels(String noise) {
+        return noise(noise).resolve("pixels");
+    }
+
     public Path proxy(String noise) {
         return noise(noise).resolve("proxy");
     }

@@ -148,7 +148,7 @@ public final class DemoReport {
     List<String> duplicateLines() {
         List<String> lines = new ArrayList<>();
         for (DemoResults.Duplicates d : results.duplicates) {
-            lines.add(String.format(Locale.ROOT, "%s: %d copies injected (%d exact, %d near); dedup (epsilon %.4f)"
+            lines.add(String.format(Locale.ROOT, "%s: %d copies injected (%d exact, %d near); dedup (epsilon %.2g)"
                             + " flagged %d, %d of them an original-copy pair: precision %.3f, recall %.3f (exact %d/%d,"
                             + " near %d/%d)", d.noise(), d.injected(), d.injectedExact(), d.injected() - d.injectedExact(),
                     d.epsilon(), d.flagged(), d.right(), d.precision(), d.recall(), d.caughtExact(), d.injectedExact(),

@@ -1,9 +1,12 @@
 package dev.coreset.jobs.demo;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.coreset.jobs.train.ManifestSubset;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.jobs.train.TrainJob;
 import dev.coreset.jobs.train.TrainingRun;
+import dev.coreset.schemas.Tables;
 import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.scoring.train.CheckpointPolicy;
 import dev.coreset.scoring.train.TrainOptions;
@@ -17,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -144,12 +148,32 @@ public final class DemoRunner {
      */
     private void dedup(DemoNoise noise) {
         double target = plan.duplicates() / (1 + plan.duplicates());
-        String key = StageKey.of("dedup").after(scoresKey.get(noise)).with("targetFraction", target).toString();
-        dedupKey.put(noise, key);
+        boolean pixels = plan.dedupOn().equals(DemoPlan.DEDUP_ON_PIXELS);
+        List<String> input;
+        StageKey key = StageKey.of("dedup").with("targetFraction", target).with("on", plan.dedupOn());
+        if (pixels) {
+            Path table = layout.pixels(noise.tag());
+            String pkey = StageKey.of("pixels").after(samplesKey.get(noise)).toString();
+            // A train-only view: a user embeddings table is read as train rows, so val and test must not be in it.
+            stage(noise, "pixels", "train features", table, pkey, () -> spark.read()
+                    .parquet(layout.samples(noise.tag()).toString()).filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN))
+                    .select(Tables.SAMPLE_ID, Tables.LABEL, Tables.FEATURES)
+                    .write().mode(SaveMode.Overwrite).parquet(table.toString()));
+            input = List.of("--embeddings", table.toString(), "--id-column", "sample_id", "--label-column", "label",
+                    "--embedding-column", "features");
+            key.after(pkey);
+        } else {
+            input = List.of("--scores", layout.scores(noise.tag()).toString());
+            key.after(scoresKey.get(noise));
+        }
+        dedupKey.put(noise, key.toString());
         Path out = layout.duplicates(noise.tag());
-        cli(noise, "dedup", "target " + String.format(Locale.ROOT, "%.3f", target), out, key, List.of("dedup",
-                "--scores", layout.scores(noise.tag()).toString(), "--target-fraction", String.valueOf(target),
-                "--out", out.toString(), "--overwrite", "--no-progress"));
+        List<String> args = new ArrayList<>(List.of("dedup"));
+        args.addAll(input);
+        args.addAll(List.of("--target-fraction", String.valueOf(target), "--out", out.toString(), "--overwrite",
+                "--no-progress"));
+        cli(noise, "dedup", plan.dedupOn() + ", target " + String.format(Locale.ROOT, "%.3f", target), out,
+                key.toString(), args);
     }
 
     /** Under --duplicates every coreset has the same size per class (a share of the injected train split). */
