@@ -151,6 +151,17 @@ class DemoDuplicatesTest {
         assertEquals(0, picked.join(flagged, Tables.SAMPLE_ID).count());
         assertEquals(3, r.runs.size());
         assertTrue(run.out().contains("copies injected"), run.out());
+
+        // The same folder deduplicated on pixels: only dedup and what follows it run again; every exact copy is caught.
+        CliRun pixels = CliRun.of("demo", "--quick", "--dataset", "csv:" + tmp.resolve("digits.csv.gz"), "--noise", "0",
+                "--methods", "random,random-dedup", "--duplicates", "0.2", "--dedup-on", "pixels", "--proxy-epochs", "2",
+                "--train-epochs", "3", "--out", out.toString(), "--no-progress");
+        assertEquals(0, pixels.exitCode(), pixels.err());
+        assertTrue(pixels.err().lines().anyMatch(l -> l.matches("\\[\\s*\\d+\\] clean\\s+proxy.*reused.*")), pixels.err());
+        DemoResults p = Json.MAPPER.readValue(out.resolve("results.json").toFile(), DemoResults.class);
+        DemoResults.Duplicates pd = p.duplicates.get(0);
+        assertEquals(pd.injectedExact(), pd.caughtExact(), pd.toString());
+        assertEquals(d.injected(), pd.injected());
     }
 
     @Test
