@@ -51,13 +51,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--train-epochs", description = "Epochs of the full-data runs (default 6); coresets train as many"
             + " optimizer steps, and their equal-epochs accuracy is read at this epoch.")
     Integer trainEpochs;
+    @Option(names = "--duplicates", description = "Inject this share of the train split as copies (a third exact, the"
+            + " rest shifted by one pixel with a little noise), run coreset dedup on the scores, and give every coreset"
+            + " the same size per class; compare e.g. --methods random,random-dedup,dual,dual-dedup (default 0: none).")
+    Double duplicates;
+    @Option(names = "--dedup-on", description = "With --duplicates: what dedup compares, scores (the proxy's"
+            + " logits-grad embeddings, default) or pixels (the train rows' features).")
+    String dedupOn;
     @Mixin
     SparkOptions sparkOptions;
 
     @Override
     public Integer call() {
         DemoPlan plan = quick ? DemoPlan.quick(dataset, testFraction) : DemoPlan.standard(dataset, testFraction);
-        plan = plan.with(noise, methods, fractions, seeds, limit, proxyEpochs, trainEpochs);
+        plan = plan.with(noise, methods, fractions, seeds, limit, proxyEpochs, trainEpochs, duplicates, dedupOn);
         DemoLayout layout = new DemoLayout(out.toAbsolutePath().normalize());
         DemoFolder.prepare(layout, plan, fresh);
         System.err.println("demo: " + plan.describe() + " -> " + layout.root());

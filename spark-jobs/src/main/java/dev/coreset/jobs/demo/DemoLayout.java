@@ -46,6 +46,21 @@ public record DemoLayout(Path root) {
         return noise(noise).resolve("samples");
     }
 
+    /** The ingested samples before copies are injected (demo --duplicates). */
+    public Path ingested(String noise) {
+        return noise(noise).resolve("samples-ingested");
+    }
+
+    /** The duplicate flags `coreset dedup` writes (demo --duplicates). */
+    public Path duplicates(String noise) {
+        return noise(noise).resolve("duplicates");
+    }
+
+    /** The train rows' features as a user embeddings table (demo --dedup-on pixels). */
+    public Path pixels(String noise) {
+        return noise(noise).resolve("pixels");
+    }
+
     public Path proxy(String noise) {
         return noise(noise).resolve("proxy");
     }

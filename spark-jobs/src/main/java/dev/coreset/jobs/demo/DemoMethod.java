@@ -31,7 +31,11 @@ public enum DemoMethod {
     DUAL_E8("dual-e8", "dual", false, "--dual-exponent", "8"),
     DUAL_E16("dual-e16", "dual", false, "--dual-exponent", "16"),
     /** D2-Pruning on the logits-grad embedding with AUM difficulty, hard cut auto (select --method d2). */
-    D2("d2", "d2", false);
+    D2("d2", "d2", false),
+    /** Stratified random among the samples `coreset dedup` leaves (demo --duplicates only). */
+    RANDOM_DEDUP("random-dedup", "random", false),
+    /** DUAL (exponent 4) among the samples `coreset dedup` leaves (demo --duplicates only). */
+    DUAL_DEDUP("dual-dedup", "dual", false);
 
     /** The standard plan's methods: the baselines, the methods that lost to random before, and the new ones. */
     private static final List<DemoMethod> STANDARD = List.of(RANDOM, RANDOM_FILTERED, FACILITY_LOCATION,
@@ -57,6 +61,11 @@ public enum DemoMethod {
     /** Selects after dropping the samples `coreset noise` flagged (select --exclude). */
     public boolean filtered() {
         return filtered;
+    }
+
+    /** Selects after dropping the duplicates `coreset dedup` flagged (select --exclude). */
+    public boolean deduplicated() {
+        return this == RANDOM_DEDUP || this == DUAL_DEDUP;
     }
 
     public String cliName() {
@@ -85,8 +94,9 @@ public enum DemoMethod {
         return STANDARD.stream().map(DemoMethod::cliName).toList();
     }
 
+    /** Every method that runs on any data (the -dedup ones need demo --duplicates). */
     public static List<String> cliNames() {
-        return Arrays.stream(values()).map(DemoMethod::cliName).toList();
+        return Arrays.stream(values()).filter(m -> !m.deduplicated()).map(DemoMethod::cliName).toList();
     }
 
     public static DemoMethod parse(String name) {
@@ -96,6 +106,6 @@ public enum DemoMethod {
             }
         }
         throw new CoresetInputException("--methods: unknown method '" + name + "'; use "
-                + String.join(", ", cliNames()) + ".");
+                + String.join(", ", Arrays.stream(values()).map(DemoMethod::cliName).toList()) + ".");
     }
 }

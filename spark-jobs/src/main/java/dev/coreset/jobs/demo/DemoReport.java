@@ -140,6 +140,32 @@ public final class DemoReport {
         }
         lines.add(String.format(Locale.ROOT, "shared cost not in 'select s': proxy training and scoring %.1f s in all;"
                 + " demo wall time %.1f s", proxyAndScore, results.wallSeconds));
+        lines.addAll(duplicateLines());
+        return lines;
+    }
+
+    /** demo --duplicates: what dedup caught, and how many injected copies each method's coresets hold. */
+    List<String> duplicateLines() {
+        List<String> lines = new ArrayList<>();
+        for (DemoResults.Duplicates d : results.duplicates) {
+            lines.add(String.format(Locale.ROOT, "%s: %d copies injected (%d exact, %d near); dedup (epsilon %.2g)"
+                            + " flagged %d, %d of them an original-copy pair: precision %.3f, recall %.3f (exact %d/%d,"
+                            + " near %d/%d)", d.noise(), d.injected(), d.injectedExact(), d.injected() - d.injectedExact(),
+                    d.epsilon(), d.flagged(), d.right(), d.precision(), d.recall(), d.caughtExact(), d.injectedExact(),
+                    d.caughtNear(), d.injected() - d.injectedExact()));
+            java.util.Map<String, long[]> byMethod = new java.util.TreeMap<>();
+            for (DemoResults.Coreset c : results.coresets) {
+                if (c.noise().equals(d.noise())) {
+                    long[] sum = byMethod.computeIfAbsent(c.method() + " " + pct(c.fraction(), 0), k -> new long[3]);
+                    sum[0] += c.injected();
+                    sum[1] += c.rows();
+                    sum[2]++;
+                }
+            }
+            byMethod.forEach((m, sum) -> lines.add(String.format(Locale.ROOT, "%s %s: %.1f injected copies in a coreset"
+                    + " of %.0f rows (%.1f%%, mean over %d coreset(s))", d.noise(), m, (double) sum[0] / sum[2],
+                    (double) sum[1] / sum[2], 100.0 * sum[0] / sum[1], sum[2])));
+        }
         return lines;
     }
 

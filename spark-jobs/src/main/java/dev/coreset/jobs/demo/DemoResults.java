@@ -44,11 +44,32 @@ public final class DemoResults {
         }
     }
 
-    /** What a coreset holds: samples per class and how many of them carry a flipped label. */
+    /**
+     * What a coreset holds: samples per class, how many of them carry a flipped label and how many are injected copies
+     * (demo --duplicates; 0 otherwise).
+     */
     public record Coreset(@JsonProperty("noise") String noise, @JsonProperty("method") String method,
                           @JsonProperty("fraction") double fraction, @JsonProperty("seed") Integer seed,
                           @JsonProperty("rows") long rows, @JsonProperty("classCounts") List<Long> classCounts,
-                          @JsonProperty("noisy") long noisy) {
+                          @JsonProperty("noisy") long noisy, @JsonProperty("injected") long injected) {
+    }
+
+    /**
+     * What `coreset dedup` caught of the injected copies (demo --duplicates). A flag is right when the flagged item and
+     * the item it was kept against are an original and its copy (either way round); each copy makes one such pair, so
+     * recall is right flags over copies. {@code caughtExact}/{@code caughtNear}: right flags per kind of copy.
+     */
+    public record Duplicates(@JsonProperty("noise") String noise, @JsonProperty("injected") long injected,
+                             @JsonProperty("injectedExact") long injectedExact, @JsonProperty("flagged") long flagged,
+                             @JsonProperty("right") long right, @JsonProperty("caughtExact") long caughtExact,
+                             @JsonProperty("caughtNear") long caughtNear, @JsonProperty("epsilon") double epsilon) {
+        public double precision() {
+            return flagged == 0 ? Double.NaN : (double) right / flagged;
+        }
+
+        public double recall() {
+            return injected == 0 ? Double.NaN : (double) right / injected;
+        }
     }
 
     /** The train split of one noise level: samples per class and flipped labels. */
@@ -81,6 +102,8 @@ public final class DemoResults {
     public List<Dataset> datasets = Collections.synchronizedList(new ArrayList<>());
     @JsonProperty("flags")
     public List<Flags> flags = Collections.synchronizedList(new ArrayList<>());
+    @JsonProperty("duplicates")
+    public List<Duplicates> duplicates = Collections.synchronizedList(new ArrayList<>());
     @JsonProperty("wallSeconds")
     public double wallSeconds;
 

@@ -1,9 +1,12 @@
 package dev.coreset.jobs.demo;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.coreset.jobs.train.ManifestSubset;
 import dev.coreset.jobs.train.SamplesTableInfo;
 import dev.coreset.jobs.train.TrainJob;
 import dev.coreset.jobs.train.TrainingRun;
+import dev.coreset.schemas.Tables;
 import dev.coreset.scoring.model.ModelSpec;
 import dev.coreset.scoring.train.CheckpointPolicy;
 import dev.coreset.scoring.train.TrainOptions;
@@ -17,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -48,6 +52,8 @@ public final class DemoRunner {
     private final Map<DemoNoise, String> posteriorKey = new HashMap<>();
     private final Map<DemoNoise, String> dynamicsKey = new HashMap<>();
     private final Map<DemoNoise, String> flagsKey = new HashMap<>();
+    private final Map<DemoNoise, String> dedupKey = new HashMap<>();
+    private final Map<String, Long> perClass = new HashMap<>();
     private final Map<Path, String> coresetKey = new HashMap<>();
     private final Map<Path, Double> coresetSeconds = new HashMap<>();
 
@@ -68,6 +74,9 @@ public final class DemoRunner {
         trainProxies();
         for (DemoNoise noise : plan.noiseSettings()) {
             score(noise);
+            if (plan.duplicates() > 0) {
+                dedup(noise);
+            }
             if (plan.methods().contains(DemoMethod.FACILITY_LOCATION_POSTERIOR.cliName())) {
                 scorePosterior(noise);
             }
@@ -83,6 +92,9 @@ public final class DemoRunner {
             String noise = n.tag();
             results.datasets.add(measures.dataset(noise, layout.samples(noise)));
             results.flags.add(measures.flags(noise, layout.samples(noise), layout.flags(noise)));
+            if (plan.duplicates() > 0) {
+                results.duplicates.add(measures.duplicates(noise, layout.samples(noise), layout.duplicates(noise)));
+            }
             for (double fraction : plan.fractions()) {
                 for (String name : plan.methods()) {
                     DemoMethod m = DemoMethod.parse(name);
@@ -108,8 +120,8 @@ public final class DemoRunner {
             k.with("noiseKind", noise.kind().cliName());
         }
         String key = k.toString();
-        samplesKey.put(noise, key);
-        Path out = layout.samples(noise.tag());
+        boolean inject = plan.duplicates() > 0;
+        Path out = inject ? layout.ingested(noise.tag()) : layout.samples(noise.tag());
         List<String> args = new ArrayList<>(data.ingestArgs(plan.testFraction()));
         args.addAll(List.of("--val-fraction", "0.1", "--label-noise", num(noise.rate()), "--noise-kind",
                 noise.kind().cliName(), "--seed", String.valueOf(PROXY_SEED), "--out", out.toString(), "--overwrite",
@@ -118,6 +130,60 @@ public final class DemoRunner {
             args.addAll(List.of("--limit", String.valueOf(plan.limit())));
         }
         cli(noise, "ingest", noise.tag(), out, key, args);
+        if (!inject) {
+            samplesKey.put(noise, key);
+            return;
+        }
+        String ikey = StageKey.of("inject").after(key).with("duplicates", plan.duplicates()).with("seed", PROXY_SEED)
+                .toString();
+        samplesKey.put(noise, ikey);
+        Path samples = layout.samples(noise.tag());
+        stage(noise, "inject", Math.round(plan.duplicates() * 100) + "% copies", samples, ikey,
+                () -> DemoDuplicates.inject(spark, out.toString(), samples.toString(), plan.duplicates(), PROXY_SEED));
+    }
+
+    /**
+     * SemDeDup on the proxy's last-checkpoint embeddings, told to remove the injected share of the train split (a
+     * train-side quantity: the test split is never read); what it catches is measured against the copies' sources.
+     */
+    private void dedup(DemoNoise noise) {
+        double target = plan.duplicates() / (1 + plan.duplicates());
+        boolean pixels = plan.dedupOn().equals(DemoPlan.DEDUP_ON_PIXELS);
+        List<String> input;
+        StageKey key = StageKey.of("dedup").with("targetFraction", target).with("on", plan.dedupOn());
+        if (pixels) {
+            Path table = layout.pixels(noise.tag());
+            String pkey = StageKey.of("pixels").after(samplesKey.get(noise)).toString();
+            // A train-only view: a user embeddings table is read as train rows, so val and test must not be in it.
+            stage(noise, "pixels", "train features", table, pkey, () -> spark.read()
+                    .parquet(layout.samples(noise.tag()).toString()).filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN))
+                    .select(Tables.SAMPLE_ID, Tables.LABEL, Tables.FEATURES)
+                    .write().mode(SaveMode.Overwrite).parquet(table.toString()));
+            input = List.of("--embeddings", table.toString(), "--id-column", "sample_id", "--label-column", "label",
+                    "--embedding-column", "features");
+            key.after(pkey);
+        } else {
+            input = List.of("--scores", layout.scores(noise.tag()).toString());
+            key.after(scoresKey.get(noise));
+        }
+        dedupKey.put(noise, key.toString());
+        Path out = layout.duplicates(noise.tag());
+        List<String> args = new ArrayList<>(List.of("dedup"));
+        args.addAll(input);
+        args.addAll(List.of("--target-fraction", String.valueOf(target), "--out", out.toString(), "--overwrite",
+                "--no-progress"));
+        cli(noise, "dedup", plan.dedupOn() + ", target " + String.format(Locale.ROOT, "%.3f", target), out,
+                key.toString(), args);
+    }
+
+    /** Under --duplicates every coreset has the same size per class (a share of the injected train split). */
+    private List<String> sizeArgs(String tag, double fraction) {
+        if (plan.duplicates() == 0) {
+            return List.of("--fraction", num(fraction));
+        }
+        long k = perClass.computeIfAbsent(tag + "/" + fraction, x -> DemoDuplicates.perClass(spark,
+                layout.samples(tag).toString(), fraction));
+        return List.of("--per-class", String.valueOf(k));
     }
 
     private void trainProxies() {
@@ -211,7 +277,8 @@ public final class DemoRunner {
             String upstream = posterior ? posteriorKey.get(noise) : scoresKey.get(noise);
             Path out = layout.coreset(tag, method, fraction, seed);
             List<String> args = new ArrayList<>(List.of("select", "--scores", scores.toString(), "--method",
-                    method.selectMethod(), "--fraction", num(fraction), "--seed", String.valueOf(s)));
+                    method.selectMethod(), "--seed", String.valueOf(s)));
+            args.addAll(sizeArgs(tag, fraction));
             StageKey key = StageKey.of("select").after(upstream).with("method", method.selectMethod())
                     .with("fraction", fraction).with("seed", s);
             if (method == DemoMethod.EL2N) {
@@ -237,6 +304,13 @@ public final class DemoRunner {
             if (method.filtered()) {
                 args.addAll(List.of("--exclude", layout.flags(tag).toString()));
                 key.after(flagsKey.get(noise));
+            }
+            if (method.deduplicated()) {
+                args.addAll(List.of("--exclude", layout.duplicates(tag).toString()));
+                key.after(dedupKey.get(noise));
+            }
+            if (plan.duplicates() > 0) {
+                key.with("size", sizeArgs(tag, fraction));
             }
             args.addAll(List.of("--out", out.toString(), "--overwrite", "--no-progress"));
             double seconds = cli(noise, "select", method.cliName() + " " + DemoPlan.fractionTag(fraction)

@@ -66,7 +66,7 @@ class DemoTest {
     @Test
     void everyMethodTrainedOnExactlyItsCoresetAndFullDataOnTheWholeSplit() {
         DemoLayout layout = new DemoLayout(out);
-        assertEquals(2 * (1 + DemoMethod.values().length), results.runs.size());
+        assertEquals(2 * (1 + DemoMethod.cliNames().size()), results.runs.size());
         for (DemoResults.Run run : results.runs) {
             DemoResults.Dataset data = results.datasets.stream().filter(d -> d.noise().equals(run.noise())).findFirst()
                     .orElseThrow();
