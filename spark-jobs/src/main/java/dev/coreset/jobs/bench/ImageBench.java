@@ -80,7 +80,7 @@ public final class ImageBench {
                     new ImageOptions(null, null, null, null, null, false)));
             double ingestImages = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
-            new IngestJob(spark).run(new IngestJob.Options(IngestJob.Format.IDX, images, labels, null, null, null,
+            new IngestJob(spark).run(new IngestJob.Options(IngestJob.Format.IDX, images.toString(), labels.toString(), null, null, null,
                     null, false, null, null, 0.1, 0, o.seed(), 0, floatTable, true, 0, o.rows(), null, null));
             double ingestFloats = (System.nanoTime() - t0) / 1e9;
 
@@ -132,7 +132,7 @@ public final class ImageBench {
     /** Fashion-MNIST's first {@code rows} training images as 8-bit gray PNGs in DIR/&lt;label&gt;/NNNNN.png. */
     private static long writePngs(Path images, Path labels, int rows, Path dir) throws IOException {
         long bytes = 0;
-        try (IdxSource idx = new IdxSource(images, labels)) {
+        try (IdxSource idx = new IdxSource(images.toString(), labels.toString(), new Configuration())) {
             RawRow row;
             for (int i = 0; i < rows && (row = idx.next()) != null; i++) {
                 int side = (int) Math.round(Math.sqrt(row.features().length));

@@ -5,7 +5,6 @@ import dev.coreset.jobs.io.AtomicTableWriter;
 import dev.coreset.jobs.io.ResumeGuard;
 import dev.coreset.jobs.ingest.ImageOptions;
 import dev.coreset.jobs.ingest.TokenOptions;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,14 +23,14 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--format", required = true, description = "idx | csv | parquet | images")
     String format;
 
-    @Option(names = "--train-images", description = "IDX images of the training set (.gz or plain).")
-    Path trainImages;
+    @Option(names = "--train-images", description = "IDX images of the training set (.gz or plain; a local, hdfs:// or s3a:// path).")
+    String trainImages;
     @Option(names = "--train-labels", description = "IDX labels of the training set.")
-    Path trainLabels;
+    String trainLabels;
     @Option(names = "--test-images", description = "IDX images kept as the test split.")
-    Path testImages;
+    String testImages;
     @Option(names = "--test-labels", description = "IDX labels of the test split.")
-    Path testLabels;
+    String testLabels;
 
     @Option(names = "--input", description = "CSV file (csv), Parquet file/directory (parquet), or a folder of"
             + " class folders DIR/<class>/*.png|jpg|jpeg, or DIR/train/<class>/ plus DIR/test/<class>/ (images).")

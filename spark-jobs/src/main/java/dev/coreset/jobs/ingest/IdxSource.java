@@ -6,20 +6,22 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Reads an IDX image file and its label file together (the MNIST / Fashion-MNIST format), gzipped or
- * plain: pixels are unsigned bytes scaled to [0,1], one image flattened row-major per sample.
+ * plain: pixels are unsigned bytes scaled to [0,1], one image flattened row-major per sample. Read on the driver
+ * through Hadoop's file systems, so the files may be local or on HDFS / S3.
  */
 public final class IdxSource implements RawSource {
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
 
-    private final Path imagesFile;
-    private final Path labelsFile;
+    private final String imagesFile;
+    private final String labelsFile;
     private final DataInputStream images;
     private final DataInputStream labels;
     private final int count;
@@ -27,11 +29,19 @@ public final class IdxSource implements RawSource {
     private final byte[] buffer;
     private long row;
 
-    public IdxSource(Path imagesFile, Path labelsFile) throws IOException {
+    public IdxSource(String imagesFile, String labelsFile, Configuration conf) throws IOException {
         this.imagesFile = imagesFile;
         this.labelsFile = labelsFile;
-        this.images = open(imagesFile);
-        this.labels = open(labelsFile);
+        this.images = open(imagesFile, conf);
+        DataInputStream opened = null;
+        try {
+            opened = open(labelsFile, conf);
+        } finally {
+            if (opened == null) {
+                images.close();
+            }
+        }
+        this.labels = opened;
         int imagesMagic = readHeaderInt(images, imagesFile);
         if (imagesMagic != IMAGES_MAGIC) {
             throw new CoresetInputException(String.format("%s: not an IDX image file (magic 0x%08x, expected 0x%08x); "
@@ -57,12 +67,14 @@ public final class IdxSource implements RawSource {
         this.buffer = new byte[pixels];
     }
 
-    private static DataInputStream open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+    private static DataInputStream open(String file, Configuration conf) throws IOException {
+        Path path = new Path(file);
+        FileSystem fs = path.getFileSystem(conf);
+        if (!fs.isFile(path)) {
             throw new CoresetInputException(file + ": no such file; check the path (Fashion-MNIST: "
                     + "apt-get install dataset-fashion-mnist puts it under /usr/share/datasets/fashion-mnist).");
         }
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        InputStream in = new BufferedInputStream(fs.open(path, 1 << 16), 1 << 16);
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();
@@ -73,7 +85,7 @@ public final class IdxSource implements RawSource {
         return new DataInputStream(in);
     }
 
-    private static int readHeaderInt(DataInputStream in, Path file) throws IOException {
+    private static int readHeaderInt(DataInputStream in, String file) throws IOException {
         try {
             return in.readInt();
         } catch (EOFException e) {
@@ -110,7 +122,7 @@ public final class IdxSource implements RawSource {
 
     @Override
     public String name() {
-        return imagesFile.getFileName().toString();
+        return new Path(imagesFile).getName();
     }
 
     @Override

@@ -17,7 +17,6 @@ import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.TableInfo;
 import dev.coreset.schemas.Tables;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +46,7 @@ public final class IngestJob {
     public enum Format { IDX, CSV, PARQUET, IMAGES }
 
     /** Every ingest parameter; recorded in the table's side file. */
-    public record Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+    public record Options(Format format, String trainImages, String trainLabels, String testImages, String testLabels,
                           String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                           double valFraction, double labelNoise, long seed, int numClasses, String out,
                           boolean overwrite, double testFraction, long limit, NoiseKind noiseKind,
@@ -57,7 +56,7 @@ public final class IngestJob {
         }
 
         /** Without token options. */
-        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+        public Options(Format format, String trainImages, String trainLabels, String testImages, String testLabels,
                        String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                        double valFraction, double labelNoise, long seed, int numClasses, String out,
                        boolean overwrite, double testFraction, long limit, NoiseKind noiseKind, ImageOptions images) {
@@ -72,7 +71,7 @@ public final class IngestJob {
         }
 
         /** Without image options. */
-        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+        public Options(Format format, String trainImages, String trainLabels, String testImages, String testLabels,
                        String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                        double valFraction, double labelNoise, long seed, int numClasses, String out,
                        boolean overwrite, double testFraction, long limit, NoiseKind noiseKind) {
@@ -92,7 +91,7 @@ public final class IngestJob {
         }
 
         /** Uniform noise (the kind before --noise-kind existed). */
-        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+        public Options(Format format, String trainImages, String trainLabels, String testImages, String testLabels,
                        String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                        double valFraction, double labelNoise, long seed, int numClasses, String out,
                        boolean overwrite, double testFraction, long limit) {
@@ -102,7 +101,7 @@ public final class IngestJob {
         }
 
         /** Without a test fraction (inputs with their own test file, or none). */
-        public Options(Format format, Path trainImages, Path trainLabels, Path testImages, Path testLabels,
+        public Options(Format format, String trainImages, String trainLabels, String testImages, String testLabels,
                        String input, String labelColumn, boolean header, String featuresColumn, String idColumn,
                        double valFraction, double labelNoise, long seed, int numClasses, String out,
                        boolean overwrite) {
@@ -155,7 +154,7 @@ public final class IngestJob {
                 ImageIngest.stageFolder(folder, new RawStager(conf, rawDir), conf, o.limit());
                 raw = spark.read().parquet(rawDir.toString());
             } else {
-                inputName = o.format() == Format.IDX ? o.trainImages().toString() : o.input();
+                inputName = o.format() == Format.IDX ? o.trainImages() : o.input();
                 stageDriverSources(o, new RawStager(conf, rawDir), inputName);
                 raw = spark.read().parquet(rawDir.toString());
             }
@@ -292,13 +291,13 @@ public final class IngestJob {
     private void stageDriverSources(Options o, RawStager stager, String inputName) throws IOException {
         long rows = 0;
         if (o.format() == Format.IDX) {
-            try (IdxSource train = new IdxSource(o.trainImages(), o.trainLabels())) {
+            try (IdxSource train = new IdxSource(o.trainImages(), o.trainLabels(), AtomicTableWriter.hadoopConf(spark))) {
                 LOG.info("reading {} training images of {} pixels from {}", train.count(), train.featureCount(),
                         o.trainImages());
                 rows += stager.stage(limited(train, o), 0, Tables.SPLIT_TRAIN, expected(train.count(), o));
             }
             if (o.testImages() != null) {
-                try (IdxSource test = new IdxSource(o.testImages(), o.testLabels())) {
+                try (IdxSource test = new IdxSource(o.testImages(), o.testLabels(), AtomicTableWriter.hadoopConf(spark))) {
                     rows += stager.stage(limited(test, o), 1, Tables.SPLIT_TEST, expected(test.count(), o));
                 }
             }
@@ -458,12 +457,12 @@ public final class IngestJob {
         }
         p.put("seed", o.seed());
         if (o.trainImages() != null) {
-            p.put("trainImages", o.trainImages().toString());
-            p.put("trainLabels", o.trainLabels().toString());
+            p.put("trainImages", o.trainImages());
+            p.put("trainLabels", o.trainLabels());
         }
         if (o.testImages() != null) {
-            p.put("testImages", o.testImages().toString());
-            p.put("testLabels", o.testLabels().toString());
+            p.put("testImages", o.testImages());
+            p.put("testLabels", o.testLabels());
         }
         if (o.input() != null) {
             p.put("input", o.input());

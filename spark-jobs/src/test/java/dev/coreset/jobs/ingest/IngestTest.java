@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.Fixtures;
 import dev.coreset.jobs.SparkTestSession;
+import dev.coreset.jobs.score.ElsewhereFileSystem;
 import dev.coreset.schemas.SparkSchemas;
 import dev.coreset.schemas.Tables;
 import java.nio.file.Files;
@@ -56,6 +57,30 @@ class IngestTest {
         assertEquals("test", df.filter(col("sample_id").equalTo(testId)).first().getAs("split"));
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
         assertTrue(Files.exists(out.resolve("_coreset_table.json")));
+    }
+
+    /** IDX files are read through Hadoop's file systems, as on a cluster where they sit on HDFS or S3. */
+    @Test
+    void idxIngestReadsThroughHadoopFileSystems() throws Exception {
+        Path[] train = Fixtures.idx(tmp, "train", 30, 3, 3, true);
+        ElsewhereFileSystem.register(spark.sparkContext().hadoopConfiguration());
+        String scheme = ElsewhereFileSystem.SCHEME + "://";
+        Path local = tmp.resolve("local");
+        Path remote = tmp.resolve("remote");
+        assertEquals(0, CliRun.of("ingest", "--format", "idx", "--train-images", train[0].toString(),
+                "--train-labels", train[1].toString(), "--out", local.toString()).exitCode());
+        CliRun run = CliRun.of("ingest", "--format", "idx", "--train-images", scheme + train[0],
+                "--train-labels", scheme + train[1], "--out", remote.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        Dataset<Row> a = read(local).select("sample_id", "label", "split", "features");
+        Dataset<Row> b = read(remote).select("sample_id", "label", "split", "features");
+        assertEquals(30, b.count());
+        assertEquals(0, a.except(b).count());
+        CliRun missing = CliRun.of("ingest", "--format", "idx", "--train-images", scheme + tmp.resolve("nope.gz"),
+                "--train-labels", scheme + train[1], "--out", tmp.resolve("none").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.errorLine().contains("nope.gz: no such file"), missing.errorLine());
+        assertFalse(Files.exists(tmp.resolve("none")));
     }
 
     @Test
