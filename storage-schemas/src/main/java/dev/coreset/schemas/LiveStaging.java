@@ -21,7 +21,8 @@ public final class LiveStaging {
     private LiveStaging() {
     }
 
-    static synchronized void add(Path staging, Configuration conf) throws IOException {
+    /** Registers a directory this run is writing; also used for work directories outside the output's staging. */
+    public static synchronized void add(Path staging, Configuration conf) throws IOException {
         if (closed) {
             throw new IOException("this process is stopping; not starting " + staging);
         }
@@ -29,7 +30,7 @@ public final class LiveStaging {
     }
 
     /** Published or discarded; once stopping, kept so {@link #removeAll} still reports what this run left. */
-    static synchronized void forget(Path staging) {
+    public static synchronized void forget(Path staging) {
         if (!closed) {
             LIVE.remove(staging);
         }
