@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <p>No n x n matrix is ever built; similarities are computed on demand by {@link BlockKernel}. Four things
  * keep re-evaluations cheap:
  * <ol>
- *   <li>Groups: the points are split into G groups ({@link PointGroups}, about {@value #GROUP_SIZE} points each)
+ *   <li>Groups: the points are split into G groups ({@link PointGroups}, about {@value #GROUP_SIZE} points each,
+ *   at most {@value #MAX_GROUP_SIZE})
  *   and gain(c) = sum over groups g of partial_g(c), summed in ascending g.</li>
  *   <li>Pruning: point i can only gain from c if dist(i, c) &lt; reach_i, with reach_i = C - cur[i] (Euclidean)
  *   or sqrt(-ln(cur[i]) / gamma) (RBF); group g is skipped when dist(c, center_g) - radius_g &gt;= max_{i in g}
