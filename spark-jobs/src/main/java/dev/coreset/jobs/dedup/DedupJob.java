@@ -56,6 +56,7 @@ public final class DedupJob {
     private static final Logger LOG = LoggerFactory.getLogger(DedupJob.class);
     static final double DEFAULT_EPSILON = 0.01;
     private static final int HISTOGRAM_BINS = 10;
+    private static final long BROADCAST_IDS = 4_000_000;
 
     /**
      * @param epsilon        null with a target fraction (or for the default)
@@ -157,7 +158,10 @@ public final class DedupJob {
             StructType schema = SparkSchemas.structType(Tables.DUPLICATE_FLAGS);
             Dataset<Row> exactFlags = spark.createDataFrame(exact, schema);
             long exactCount = exactFlags.count();
-            Dataset<Row> remaining = points.join(exactFlags.select(col(Tables.SAMPLE_ID).as("id")), "id", "left_anti");
+            Dataset<Row> exactIds = exactFlags.select(col(Tables.SAMPLE_ID).as("id"));
+            // Up to a few million exact copies, their ids (8 bytes each) are broadcast: the points stay where they are.
+            Dataset<Row> remaining = points.join(exactCount <= BROADCAST_IDS ? broadcast(exactIds) : exactIds, "id",
+                    "left_anti");
 
             ProgressListener.stage(spark, "dedup: k-means");
             Map<Integer, Long> groupSizes = counts(remaining.groupBy("group").count());
@@ -205,6 +209,8 @@ public final class DedupJob {
                     .filter(p -> admit.admits(p.laterId(), p.similarity(), seed))))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cachedRdds.add(near);
+            // Computed here, under its own stage name (--verbose, progress), not lazily inside the write.
+            near.count();
             Dataset<Row> flags = exactFlags.union(spark.createDataFrame(near, schema));
 
             ProgressListener.stage(spark, "dedup: write flags");

@@ -1,5 +1,6 @@
 package dev.coreset.jobs.dedup;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -32,7 +33,8 @@ final class ExactPass {
     static JavaRDD<Row> flags(Dataset<Row> points) {
         Dataset<Row> hashed = points.withColumn(HASH, xxhash64(col("group"), col(CONTENT)));
         Dataset<Row> shared = hashed.groupBy("group", HASH).count().filter(col("count").gt(1)).drop("count");
-        Dataset<Row> suspects = hashed.join(shared, scala.jdk.javaapi.CollectionConverters
+        // The shared buckets are few (12 bytes each): broadcast them, so the rows and their content are not shuffled.
+        Dataset<Row> suspects = hashed.join(broadcast(shared), scala.jdk.javaapi.CollectionConverters
                 .asScala(List.of("group", HASH)).toSeq());
         JavaRDD<Row> keyed = suspects.select(col(HASH), col("id"), col("label"), col("group"), col("key"),
                 col(CONTENT)).javaRDD();
