@@ -109,6 +109,69 @@ class DedupSamplesTest {
         assertEquals(found.size(), exactFlags("named").size());
     }
 
+    /**
+     * A CSV of 300 digits plus 10 repeated lines, ingested as features: the exact pairs are those of equal feature
+     * vectors (the injected ones, and any the digits hold themselves), found by comparing every pair here.
+     */
+    @Test
+    void equalFeatureVectorsAreExactCopies() throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                Files.newInputStream(dev.coreset.jobs.Fixtures.digitsCsv(Files.createDirectories(tmp.resolve("csv"))))),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            in.lines().limit(300).forEach(lines::add);
+        }
+        for (int i = 0; i < 10; i++) {
+            lines.add(lines.get(i * 29 + 5));
+        }
+        Path csv = Files.write(tmp.resolve("csv/digits-copies.csv"), lines);
+        Path table = tmp.resolve("csv-samples");
+        CliRun ingest = CliRun.of("ingest", "--format", "csv", "--input", csv.toString(), "--label-column", "-1",
+                "--out", table.toString(), "--no-progress");
+        assertEquals(0, ingest.exitCode(), ingest.err());
+        Map<Long, List<Float>> features = new HashMap<>();
+        List<Row> rows = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(4);
+        for (Row s : SparkTestSession.get().read().parquet(table.toString())
+                .select(Tables.SAMPLE_ID, Tables.LABEL, Tables.FEATURES).orderBy(Tables.SAMPLE_ID).collectAsList()) {
+            features.put(s.getLong(0), s.getList(2));
+            float[] v = new float[8];
+            for (int t = 0; t < v.length; t++) {
+                v[t] = (float) r.nextGaussian();
+            }
+            rows.add(RowFactory.create(s.getLong(0), s.getInt(1), v));
+        }
+        Path vectors = tmp.resolve("csv-embeddings");
+        StructType schema = new StructType().add("sample_id", DataTypes.LongType).add("label", DataTypes.IntegerType)
+                .add("embedding", DataTypes.createArrayType(DataTypes.FloatType));
+        SparkTestSession.get().createDataFrame(rows, schema).write().parquet(vectors.toString());
+        // Brute force: each row's duplicate is the smallest earlier id with equal features and label.
+        Map<Long, Long> expected = new HashMap<>();
+        List<Long> ids = features.keySet().stream().sorted().toList();
+        Map<Long, Integer> label = new HashMap<>();
+        rows.forEach(row -> label.put(row.getLong(0), row.getInt(1)));
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (features.get(ids.get(i)).equals(features.get(ids.get(j)))
+                        && label.get(ids.get(i)).equals(label.get(ids.get(j)))) {
+                    expected.put(ids.get(i), ids.get(j));
+                    break;
+                }
+            }
+        }
+        assertTrue(expected.size() >= 10, "the 10 repeated lines at least: " + expected);
+
+        CliRun run = CliRun.of("dedup", "--embeddings", vectors.toString(), "--samples", table.toString(),
+                "--epsilon", "0.001", "--out", tmp.resolve("on-features").toString(), "--no-progress");
+        assertEquals(0, run.exitCode(), run.err());
+        Map<Long, Long> found = new HashMap<>();
+        for (Row f : exactFlags("on-features")) {
+            found.put(f.getLong(f.fieldIndex(Tables.SAMPLE_ID)), f.getLong(f.fieldIndex(Tables.KEPT_ID)));
+        }
+        assertEquals(expected, found);
+        assertTrue(run.out().contains(" exact (on features)"), run.out());
+    }
+
     @Test
     void aMissingColumnOrTableIsRefusedInOneLine() throws Exception {
         Path previous = tmp.resolve("previous");
