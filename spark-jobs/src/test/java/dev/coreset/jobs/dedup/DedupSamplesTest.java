@@ -56,22 +56,31 @@ class DedupSamplesTest {
         assertEquals(0, ingest.exitCode(), ingest.err());
 
         Map<String, Long> idOf = new HashMap<>();
+        for (Row s : SparkTestSession.get().read().parquet(samples.toString()).select(Tables.SAMPLE_ID, Tables.SOURCE)
+                .collectAsList()) {
+            idOf.put(s.getString(1), s.getLong(0));
+        }
+        copyOf.forEach((copy, original) -> injected.add(Set.of(idOf.get(copy), idOf.get(original))));
+        embeddings = tmp.resolve("embeddings");
+        randomEmbeddings(samples, embeddings, 3);
+    }
+
+    /** One seeded random vector (d 16) per row of the samples table, with its id and label: no two equal or near. */
+    private static List<Row> randomEmbeddings(Path samplesTable, Path out, long seed) {
         List<Row> rows = new ArrayList<>();
-        SplittableRandom r = new SplittableRandom(3);
-        for (Row s : SparkTestSession.get().read().parquet(samples.toString())
-                .select(Tables.SAMPLE_ID, Tables.LABEL, Tables.SOURCE).orderBy(Tables.SAMPLE_ID).collectAsList()) {
-            idOf.put(s.getString(2), s.getLong(0));
+        SplittableRandom r = new SplittableRandom(seed);
+        for (Row s : SparkTestSession.get().read().parquet(samplesTable.toString())
+                .select(Tables.SAMPLE_ID, Tables.LABEL).orderBy(Tables.SAMPLE_ID).collectAsList()) {
             float[] v = new float[16];
             for (int t = 0; t < v.length; t++) {
                 v[t] = (float) r.nextGaussian();
             }
             rows.add(RowFactory.create(s.getLong(0), s.getInt(1), v));
         }
-        copyOf.forEach((copy, original) -> injected.add(Set.of(idOf.get(copy), idOf.get(original))));
-        embeddings = tmp.resolve("embeddings");
         StructType schema = new StructType().add("sample_id", DataTypes.LongType).add("label", DataTypes.IntegerType)
                 .add("embedding", DataTypes.createArrayType(DataTypes.FloatType));
-        SparkTestSession.get().createDataFrame(rows, schema).repartition(2).write().parquet(embeddings.toString());
+        SparkTestSession.get().createDataFrame(rows, schema).repartition(2).write().parquet(out.toString());
+        return rows;
     }
 
     private static CliRun dedup(String out, String... options) {
@@ -130,21 +139,12 @@ class DedupSamplesTest {
                 "--out", table.toString(), "--no-progress");
         assertEquals(0, ingest.exitCode(), ingest.err());
         Map<Long, List<Float>> features = new HashMap<>();
-        List<Row> rows = new ArrayList<>();
-        SplittableRandom r = new SplittableRandom(4);
-        for (Row s : SparkTestSession.get().read().parquet(table.toString())
-                .select(Tables.SAMPLE_ID, Tables.LABEL, Tables.FEATURES).orderBy(Tables.SAMPLE_ID).collectAsList()) {
-            features.put(s.getLong(0), s.getList(2));
-            float[] v = new float[8];
-            for (int t = 0; t < v.length; t++) {
-                v[t] = (float) r.nextGaussian();
-            }
-            rows.add(RowFactory.create(s.getLong(0), s.getInt(1), v));
+        for (Row s : SparkTestSession.get().read().parquet(table.toString()).select(Tables.SAMPLE_ID, Tables.FEATURES)
+                .collectAsList()) {
+            features.put(s.getLong(0), s.getList(1));
         }
         Path vectors = tmp.resolve("csv-embeddings");
-        StructType schema = new StructType().add("sample_id", DataTypes.LongType).add("label", DataTypes.IntegerType)
-                .add("embedding", DataTypes.createArrayType(DataTypes.FloatType));
-        SparkTestSession.get().createDataFrame(rows, schema).write().parquet(vectors.toString());
+        List<Row> rows = randomEmbeddings(table, vectors, 4);
         // Brute force: each row's duplicate is the smallest earlier id with equal features and label.
         Map<Long, Long> expected = new HashMap<>();
         List<Long> ids = features.keySet().stream().sorted().toList();
