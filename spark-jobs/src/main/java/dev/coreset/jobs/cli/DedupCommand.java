@@ -31,7 +31,8 @@ public final class DedupCommand implements Callable<Integer> {
             + " (default 0.01 unless --target-fraction).")
     Double epsilon;
     @Option(names = "--target-fraction", description = "Flag about this share of the rows instead: the epsilon is"
-            + " derived (SemDeDup's rule; the kept-only rule may flag a little less).")
+            + " derived (SemDeDup's rule; the kept-only rule may flag a little less; items tied at the cut go by a"
+            + " seeded hash of their id, so identical embeddings do not overshoot). The summary prints the share reached.")
     Double targetFraction;
     @Option(names = "--keep", defaultValue = "easy", description = "Which item of a group stays: easy (nearest its"
             + " cluster's centre), hard (farthest), random, or score:COLUMN (highest value). Default ${DEFAULT-VALUE}.")
