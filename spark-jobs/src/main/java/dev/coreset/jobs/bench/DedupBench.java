@@ -65,7 +65,7 @@ public final class DedupBench {
             MemoryPeak peak = MemoryPeak.start();
             long t0 = System.nanoTime();
             DedupJob.Summary s = new DedupJob(spark).run(new DedupJob.Options(null, table, null, null, epsilon, null,
-                    "easy", "class", null, partitionSize, seed, out, false));
+                    "easy", "class", null, partitionSize, seed, out, false, null, null));
             double seconds = (System.nanoTime() - t0) / 1e9;
             long heap = peak.stop().heapBytes();
 

@@ -56,15 +56,19 @@ public final class DedupJob {
     private static final Logger LOG = LoggerFactory.getLogger(DedupJob.class);
     static final double DEFAULT_EPSILON = 0.01;
     private static final int HISTOGRAM_BINS = 10;
+    private static final long BROADCAST_IDS = 4_000_000;
 
     /**
      * @param epsilon        null with a target fraction (or for the default)
      * @param targetFraction share of the rows to flag (exact and near together); epsilon is then derived
      * @param clusters       k-means clusters per scope group, or null for one per --partition-size points
+     * @param samples        the samples table, read only for an exact pass on its features or image bytes
+     * @param exactOn        embedding, features or image; null: the samples' content with --samples, else embedding
      */
     public record Options(String scores, String embeddings, EmbeddingsTable.Columns columns, String checkpoint,
                           Double epsilon, Double targetFraction, String keep, String scope, Integer clusters,
-                          int partitionSize, long seed, String out, boolean overwrite) {
+                          int partitionSize, long seed, String out, boolean overwrite, String samples,
+                          String exactOn) {
         public Options {
             columns = columns == null ? EmbeddingsTable.Columns.DEFAULTS : columns;
             keep = keep == null ? "easy" : keep;
@@ -76,12 +80,19 @@ public final class DedupJob {
         }
     }
 
-    public static final StageSpec STAGE = StageSpec.of("dedup", Options.class).inputs("scores", "embeddings")
+    public static final StageSpec STAGE = StageSpec.of("dedup", Options.class).inputs("scores", "embeddings", "samples")
             .outputs("out").spread("columns");
 
-    /** What a run found; {@code histogram}: near duplicates per similarity bin over [1 - epsilon, 1]. */
+    /**
+     * What a run found; {@code histogram}: near duplicates per similarity bin over [1 - epsilon, 1];
+     * {@code exactOn}: what the exact pass compared (embedding, features or image).
+     */
     public record Summary(long rows, long exact, long near, double epsilon, Map<Integer, long[]> perClass,
-                          long[] histogram, int clusters, long largestCluster, int tasks, double seconds) {
+                          long[] histogram, int clusters, long largestCluster, int tasks, double seconds,
+                          String exactOn) {
+        public double fraction() {
+            return (double) (exact + near) / Math.max(1, rows);
+        }
     }
 
     private final SparkSession spark;
@@ -118,6 +129,7 @@ public final class DedupJob {
             throw new CoresetInputException("--scope " + o.scope() + " is not class or global.");
         }
         KeepPolicy.parse(o.keep());
+        ExactContent.checkOption(o.exactOn(), o.samples());
     }
 
     public Summary run(Options o) {
@@ -137,12 +149,19 @@ public final class DedupJob {
 
             ProgressListener.stage(spark, "dedup: exact");
             Dataset<Row> points = points(rows, o, keep);
-            JavaRDD<Row> exact = ExactPass.flags(points).persist(StorageLevel.MEMORY_AND_DISK());
+            String exactOn = ExactContent.resolve(spark, o.exactOn(), o.samples());
+            Dataset<Row> exactInput = exactOn.equals(ExactContent.EMBEDDING)
+                    ? points.withColumn(ExactPass.CONTENT, col("embedding"))
+                    : ExactContent.join(spark, points, o.samples(), exactOn, o.input());
+            JavaRDD<Row> exact = ExactPass.flags(exactInput).persist(StorageLevel.MEMORY_AND_DISK());
             cachedRdds.add(exact);
             StructType schema = SparkSchemas.structType(Tables.DUPLICATE_FLAGS);
             Dataset<Row> exactFlags = spark.createDataFrame(exact, schema);
             long exactCount = exactFlags.count();
-            Dataset<Row> remaining = points.join(exactFlags.select(col(Tables.SAMPLE_ID).as("id")), "id", "left_anti");
+            Dataset<Row> exactIds = exactFlags.select(col(Tables.SAMPLE_ID).as("id"));
+            // Up to a few million exact copies, their ids (8 bytes each) are broadcast: the points stay where they are.
+            Dataset<Row> remaining = points.join(exactCount <= BROADCAST_IDS ? broadcast(exactIds) : exactIds, "id",
+                    "left_anti");
 
             ProgressListener.stage(spark, "dedup: k-means");
             Map<Integer, Long> groupSizes = counts(remaining.groupBy("group").count());
@@ -173,16 +192,25 @@ public final class DedupJob {
                     + " (largest {} pairs)", n, exactCount, clusterSizes.size(), largest, plan.taskCount(),
                     2 * o.partitionSize(), plan.largestTaskPairs());
 
-            double epsilon = o.epsilon() != null ? o.epsilon() : DEFAULT_EPSILON;
+            ShareCutoff.Cut cut = ShareCutoff.Cut.atLeast(NearDuplicates.threshold(
+                    o.epsilon() != null ? o.epsilon() : DEFAULT_EPSILON));
             if (o.targetFraction() != null) {
                 ProgressListener.stage(spark, "dedup: epsilon for the target fraction");
-                epsilon = epsilonFor(rankedPoints, planB, o.targetFraction(), n, exactCount, o.input());
+                cut = cutFor(rankedPoints, planB, o, n, exactCount);
             }
+            // The cut similarity can be 1 (identical directions): epsilon 0, ties limited by the cut's hash.
+            double epsilon = cut == ShareCutoff.Cut.NONE ? 0 : Math.max(0, 1 - (double) cut.similarity());
+            float threshold = cut == ShareCutoff.Cut.NONE ? 1f : cut.similarity();
             ProgressListener.stage(spark, "dedup: near pairs");
-            float threshold = NearDuplicates.threshold(epsilon);
-            JavaRDD<Row> near = resolve(PairTasks.pairs(rankedPoints, planB, threshold))
+            ShareCutoff.Cut admit = cut;
+            long seed = o.seed();
+            JavaRDD<Row> near = (cut == ShareCutoff.Cut.NONE ? JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .<Row>emptyRDD() : resolve(PairTasks.pairs(rankedPoints, planB, threshold)
+                    .filter(p -> admit.admits(p.laterId(), p.similarity(), seed))))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cachedRdds.add(near);
+            // Computed here, under its own stage name (--verbose, progress), not lazily inside the write.
+            near.count();
             Dataset<Row> flags = exactFlags.union(spark.createDataFrame(near, schema));
 
             ProgressListener.stage(spark, "dedup: write flags");
@@ -197,6 +225,10 @@ public final class DedupJob {
             if (o.targetFraction() != null) {
                 info.parameters.put("targetFraction", o.targetFraction());
             }
+            info.parameters.put("exactOn", exactOn);
+            if (o.samples() != null) {
+                info.parameters.put("samples", o.samples());
+            }
             info.parameters.put("keep", keep.toString());
             info.parameters.put("scope", o.scope());
             info.parameters.put("partitionSize", o.partitionSize());
@@ -206,6 +238,7 @@ public final class DedupJob {
             info.summary.put("rows", n);
             info.summary.put("exact", exactCount);
             info.summary.put("near", nearCount);
+            info.summary.put("fraction", (double) (exactCount + nearCount) / Math.max(1, n));
             info.summary.put("clusters", clusterSizes.size());
             info.summary.put("largestCluster", largest);
             info.summary.put("histogram", Arrays.stream(histogram).boxed().toList());
@@ -223,7 +256,7 @@ public final class DedupJob {
             writer.write(flags.orderBy(Tables.SAMPLE_ID).coalesce(1), o.out(), o.overwrite(),
                     Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
             return new Summary(n, exactCount, nearCount, epsilon, perClass, histogram, clusterSizes.size(), largest,
-                    plan.taskCount(), (System.nanoTime() - start) / 1e9);
+                    plan.taskCount(), (System.nanoTime() - start) / 1e9, exactOn);
         } finally {
             cached.forEach(Dataset::unpersist);
             cachedRdds.forEach(JavaRDD::unpersist);
@@ -297,39 +330,31 @@ public final class DedupJob {
         });
     }
 
-    private double epsilonFor(JavaRDD<DedupPoint> ranked, Broadcast<ChunkPlan> plan, double fraction, long n,
-                              long exact, String input) {
-        long wanted = (long) Math.ceil(fraction * n) - exact;
-        long remaining = n - exact;
+    /**
+     * The cut at which SemDeDup's any-earlier rule flags the target share (exact copies included): every item's
+     * highest similarity to an earlier item reduced per item on the executors, the cut found by {@link ShareCutoff}
+     * (no per-row collect). Exact copies always go; when they alone reach the share, no near duplicate does.
+     */
+    private static ShareCutoff.Cut cutFor(JavaRDD<DedupPoint> ranked, Broadcast<ChunkPlan> plan, Options o, long n,
+                                          long exact) {
+        long wanted = (long) Math.ceil(o.targetFraction() * n) - exact;
         if (wanted <= 0) {
-            LOG.info("dedup: {} exact copies already reach the target fraction {}; near duplicates at the smallest"
-                    + " epsilon {}", exact, fraction, NearDuplicates.MIN_EPSILON);
-            return NearDuplicates.MIN_EPSILON;
+            LOG.info("dedup: {} exact copies already reach the target fraction {}; no near duplicates flagged", exact,
+                    o.targetFraction());
+            return ShareCutoff.Cut.NONE;
         }
-        List<float[]> parts = PairTasks.maxEarlier(ranked, plan).mapToPair(t -> t).reduceByKey(Math::max).values()
-                .mapPartitions(it -> {
-                    List<Float> all = new ArrayList<>();
-                    it.forEachRemaining(all::add);
-                    float[] a = new float[all.size()];
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] = all.get(i);
-                    }
-                    return List.of(a).iterator();
-                }).collect();
-        float[] all = new float[(int) remaining];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
+        JavaRDD<Tuple2<Long, Float>> perItem = PairTasks.maxEarlier(ranked, plan).mapToPair(t -> t)
+                .reduceByKey(Math::max).map(t -> t);
+        ShareCutoff.Cut cut = ShareCutoff.find(perItem, wanted, o.seed());
+        if (cut == null || !(cut.similarity() > 0)) {
+            throw new CoresetInputException(o.input() + ": no epsilon in (0, 1) flags " + o.targetFraction()
+                    + " of the rows (too few similar pairs inside the clusters); pass a smaller --target-fraction or"
+                    + " an --epsilon.");
         }
-        double eps = NearDuplicates.epsilonForCount(Arrays.copyOf(all, at), (int) Math.min(wanted, at));
-        if (Double.isNaN(eps)) {
-            throw new CoresetInputException(input + ": no epsilon in (0, 1) flags " + fraction + " of the rows (too few"
-                    + " similar pairs inside the clusters); pass a smaller --target-fraction or an --epsilon.");
-        }
-        LOG.info("dedup: epsilon {} for target fraction {} ({} near duplicates wanted by SemDeDup's any-earlier rule;"
-                + " the kept-only rule flags at most that many)", eps, fraction, wanted);
-        return eps;
+        LOG.info("dedup: cut at similarity {} for target fraction {} ({} near duplicates wanted by SemDeDup's"
+                + " any-earlier rule; items tied at the cut go by a seeded hash of their id; the kept-only rule flags"
+                + " at most that many)", cut.similarity(), o.targetFraction(), wanted);
+        return cut;
     }
 
     /** One task per cluster: its pairs to {@link GreedyKeep}, whose duplicates become flag rows. */
@@ -379,7 +404,8 @@ public final class DedupJob {
 
     private static long[] histogram(Dataset<Row> flags, float threshold) {
         long[] h = new long[HISTOGRAM_BINS];
-        double width = (1 - (double) threshold) / HISTOGRAM_BINS;
+        // A cut at similarity 1 (identical directions) leaves no range: one narrow bin width keeps them in bin 0.
+        double width = Math.max(1 - (double) threshold, 1e-7) / HISTOGRAM_BINS;
         Column bin = least(lit(HISTOGRAM_BINS - 1), greatest(lit(0),
                 floor(col(Tables.SIMILARITY).minus(threshold).divide(width)).cast("int")));
         for (Row r : flags.filter(col(Tables.KIND).equalTo(Tables.KIND_NEAR)).groupBy(bin.as("bin")).count()
@@ -391,7 +417,7 @@ public final class DedupJob {
 
     private static void logHistogram(long[] h, float threshold, long near) {
         long max = Arrays.stream(h).max().orElse(0);
-        double width = (1 - (double) threshold) / h.length;
+        double width = Math.max(1 - (double) threshold, 1e-7) / h.length;
         StringBuilder sb = new StringBuilder("dedup: similarity of the " + near + " near duplicates to their kept item");
         for (int b = 0; b < h.length; b++) {
             int bar = max == 0 ? 0 : (int) Math.round(40.0 * h[b] / max);
