@@ -68,9 +68,12 @@ public final class DistributedGreedy {
             // Every class fits in one part: its three rounds run in one task, one job for all classes.
             return new OnePartClasses(spark, selector, seed).run(PartPoint.of(selectable, false), classSizes, budgets);
         }
+        // The points alone, cached for the k-means sample, its cluster counts and the parts below.
+        Dataset<Row> cached = selectable.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> withPart = parts == PartsMode.KMEANS
-                ? GreeDiParts.kmeans(spark, selectable, classSizes, partsPerClass, partitionSize, seed)
-                : GreeDiParts.random(selectable, partsPerClass, seed);
+                ? GreeDiParts.kmeans(spark, cached, classSizes, partsPerClass, partitionSize, seed)
+                : GreeDiParts.random(cached, partsPerClass, seed);
 
         // Computed once (k-means parts: a nearest-center pass per row) and read by the three passes below.
         withPart = withPart.select(Tables.SAMPLE_ID, Tables.LABEL, GreeDiParts.PART, Tables.EMBEDDING)
@@ -79,6 +82,7 @@ public final class DistributedGreedy {
             return rounds(withPart, classSizes, budgets);
         } finally {
             withPart.unpersist();
+            cached.unpersist();
         }
     }
 
