@@ -60,7 +60,7 @@ class SelectJobCountTest {
                 }
             }
         }
-        StructType schema = SparkSchemas.structType(Tables.SCORES);
+        StructType schema = SparkSchemas.structType(Tables.SCORES, List.of(Tables.EMBEDDING));
         spark.createDataFrame(rows, schema).repartition(3).write().parquet(dir.toString());
     }
 
