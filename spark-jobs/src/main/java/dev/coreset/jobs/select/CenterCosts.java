@@ -41,7 +41,7 @@ public final class CenterCosts {
         try {
             List<Assignment> partial = PartPoint.of(points, false)
                     .mapPartitions((Iterator<PartPoint> it) -> {
-                        Iterator<Assignment> out = assignPartition(it, centersB.value());
+                        Iterator<Assignment> out = assign(it, centersB.value());
                         faults.maybeInject();
                         return out;
                     }).collect();
@@ -55,7 +55,8 @@ public final class CenterCosts {
         }
     }
 
-    private static Iterator<Assignment> assignPartition(Iterator<PartPoint> it, Map<Integer, Centers[]> centers) {
+    /** The statistics of points in the given order against their class's center sets, one per class and set. */
+    static Iterator<Assignment> assign(Iterator<PartPoint> it, Map<Integer, Centers[]> centers) {
         Map<Integer, float[]> buffers = new HashMap<>();
         Map<Integer, Integer> fill = new HashMap<>();
         Map<String, Assignment> acc = new HashMap<>();

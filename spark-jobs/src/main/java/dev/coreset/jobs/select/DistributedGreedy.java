@@ -64,9 +64,16 @@ public final class DistributedGreedy {
         classSizes.forEach((c, n) -> partsPerClass.put(c, (int) Math.max(1, (n + partitionSize - 1) / partitionSize)));
         Dataset<Row> selectable = points.filter(col(Tables.LABEL).isin(budgets.entrySet().stream()
                 .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toArray()));
+        if (budgets.entrySet().stream().allMatch(e -> e.getValue() <= 0 || partsPerClass.get(e.getKey()) <= 1)) {
+            // Every class fits in one part: its three rounds run in one task, one job for all classes.
+            return new OnePartClasses(spark, selector, seed).run(PartPoint.of(selectable, false), classSizes, budgets);
+        }
+        // The points alone, cached for the k-means sample, its cluster counts and the parts below.
+        Dataset<Row> cached = selectable.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> withPart = parts == PartsMode.KMEANS
-                ? GreeDiParts.kmeans(spark, selectable, classSizes, partsPerClass, partitionSize, seed)
-                : GreeDiParts.random(selectable, partsPerClass, seed);
+                ? GreeDiParts.kmeans(spark, cached, classSizes, partsPerClass, partitionSize, seed)
+                : GreeDiParts.random(cached, partsPerClass, seed);
 
         // Computed once (k-means parts: a nearest-center pass per row) and read by the three passes below.
         withPart = withPart.select(Tables.SAMPLE_ID, Tables.LABEL, GreeDiParts.PART, Tables.EMBEDDING)
@@ -75,6 +82,7 @@ public final class DistributedGreedy {
             return rounds(withPart, classSizes, budgets);
         } finally {
             withPart.unpersist();
+            cached.unpersist();
         }
     }
 
@@ -95,7 +103,7 @@ public final class DistributedGreedy {
             int i = 0;
             for (var e : sizes.entrySet()) {
                 int bp = (int) b[i++];
-                int ap = (int) Math.min(e.getValue(), Math.max(bp, (long) Math.ceil(OVERSAMPLE * bp)));
+                int ap = oversampled(bp, e.getValue());
                 shares.put(PartPoint.key(label, e.getKey()), new int[] {bp, ap, 0});
                 bySize.add(new long[] {e.getValue(), label, e.getKey()});
                 unionSizes.merge(label, (long) ap, Long::sum);
@@ -116,18 +124,9 @@ public final class DistributedGreedy {
         TaskFaults faults = TaskFaults.at(spark, TaskFaults.SELECT);
         JavaRDD<Winner> winners = TaskPartitioner.perTask(PartPoint.of(withPart, true),
                 p -> sharesB.value().get(p.key())[2], bySize.size(), pts -> {
-                    int label = pts.get(0).getLabel();
-                    int part = pts.get(0).getPart();
-                    int[] share = sharesB.value().get(PartPoint.key(label, part));
-                    Points p = Points.sortedById(pts);
-                    SelectionResult res = sel.select(p.rows, p.n, p.d, share[1], s * 31 + label * 1_000_003L + part);
-                    faults.maybeInject();
-                    List<Winner> out = new ArrayList<>(res.size());
-                    for (int i = 0; i < res.size(); i++) {
-                        int idx = res.indices()[i];
-                        out.add(new Winner(label, part, i, i < share[0], p.ids[idx], p.vector(idx), res.gains()[i]));
-                    }
-                    return out.iterator();
+                    int[] share = sharesB.value().get(PartPoint.key(pts.get(0).getLabel(), pts.get(0).getPart()));
+                    return partPicks(sel, s, faults, share, Points.sortedById(pts), pts.get(0).getLabel(),
+                            pts.get(0).getPart()).iterator();
                 });
 
         // Round 2: greedy on the union of each class's winners (A); B = each part's share prefix. One task per
@@ -141,30 +140,8 @@ public final class DistributedGreedy {
         }
         Map<Integer, Integer> budgetsCopy = new HashMap<>(budgets);
         List<Candidate> candidates = TaskPartitioner.perTask(winners, w -> classTask.get(w.label()),
-                classOrder.size(), (List<Winner> w) -> {
-                    int label = w.get(0).label();
-                    w.sort(Comparator.comparingInt(Winner::part).thenComparingInt(Winner::pos));
-                    int d = w.get(0).embedding().length;
-                    float[] rows = new float[w.size() * d];
-                    for (int i = 0; i < w.size(); i++) {
-                        System.arraycopy(w.get(i).embedding(), 0, rows, i * d, d);
-                    }
-                    int k = Math.min(budgetsCopy.get(label), w.size());
-                    SelectionResult a = sel.select(rows, w.size(), d, k, s * 17 + label);
-                    faults.maybeInject();
-                    List<Candidate> out = new ArrayList<>();
-                    for (int i = 0; i < a.size(); i++) {
-                        Winner r = w.get(a.indices()[i]);
-                        out.add(new Candidate(label, 0, i, r.id(), r.embedding(), a.gains()[i]));
-                    }
-                    int pos = 0;
-                    for (Winner r : w) {
-                        if (r.inShare()) {
-                            out.add(new Candidate(label, 1, pos++, r.id(), r.embedding(), r.gain()));
-                        }
-                    }
-                    return out.iterator();
-                }).collect();
+                classOrder.size(), (List<Winner> w) -> merge(sel, s, faults, budgetsCopy.get(w.get(0).label()), w)
+                        .iterator()).collect();
 
         // Candidates per class: [0] = A (merge), [1] = B (part prefixes).
         Map<Integer, Centers[]> centers = new TreeMap<>();
@@ -181,24 +158,63 @@ public final class DistributedGreedy {
         List<ClassResult> results = new ArrayList<>();
         for (var e : centers.entrySet()) {
             int label = e.getKey();
-            Assignment a = merged.get(label + "/0");
-            Assignment b = merged.get(label + "/1");
-            boolean useB = b != null && b.ids == e.getValue()[1].ids.length && e.getValue()[1].ids.length
-                    == e.getValue()[0].ids.length && better(b, a);
-            Centers chosen = e.getValue()[useB ? 1 : 0];
-            Assignment ca = useB ? b : a;
-            results.add(new ClassResult(label, chosen.ids, chosen.gains, ca.counts, ca.cost, ca.radius,
-                    useB ? "parts" : "merge", useB ? a.cost : (b == null ? Double.NaN : b.cost)));
+            results.add(choose(label, e.getValue(), merged.get(label + "/0"), merged.get(label + "/1"), selector.method()));
         }
         sharesB.destroy();
         return results;
     }
 
-    private boolean better(Assignment b, Assignment a) {
-        if (selector.method() == SelectMethod.KCENTER) {
-            return b.radius < a.radius;
+    /** a_p: a part's picks for its share b_p of the budget, oversampled, at most its size. */
+    static int oversampled(int bp, long partSize) {
+        return (int) Math.min(partSize, Math.max(bp, (long) Math.ceil(OVERSAMPLE * bp)));
+    }
+
+    /** Round 1 in one part's task: a_p = share[1] greedy picks of the part's points (sorted by id), the first b_p in share. */
+    static List<Winner> partPicks(PartSelector sel, long seed, TaskFaults faults, int[] share, Points p, int label,
+                                  int part) {
+        SelectionResult res = sel.select(p.rows, p.n, p.d, share[1], seed * 31 + label * 1_000_003L + part);
+        faults.maybeInject();
+        List<Winner> out = new ArrayList<>(res.size());
+        for (int i = 0; i < res.size(); i++) {
+            int idx = res.indices()[i];
+            out.add(new Winner(label, part, i, i < share[0], p.ids[idx], p.vector(idx), res.gains()[i]));
         }
-        return b.cost < a.cost;
+        return out;
+    }
+
+    /** Round 2 in one class's task: candidate A, greedy for the budget on all winners; B, each part's share prefix. */
+    static List<Candidate> merge(PartSelector sel, long seed, TaskFaults faults, int budget, List<Winner> w) {
+        int label = w.get(0).label();
+        w.sort(Comparator.comparingInt(Winner::part).thenComparingInt(Winner::pos));
+        int d = w.get(0).embedding().length;
+        float[] rows = new float[w.size() * d];
+        for (int i = 0; i < w.size(); i++) {
+            System.arraycopy(w.get(i).embedding(), 0, rows, i * d, d);
+        }
+        SelectionResult a = sel.select(rows, w.size(), d, Math.min(budget, w.size()), seed * 17 + label);
+        faults.maybeInject();
+        List<Candidate> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            Winner r = w.get(a.indices()[i]);
+            out.add(new Candidate(label, 0, i, r.id(), r.embedding(), a.gains()[i]));
+        }
+        int pos = 0;
+        for (Winner r : w) {
+            if (r.inShare()) {
+                out.add(new Candidate(label, 1, pos++, r.id(), r.embedding(), r.gain()));
+            }
+        }
+        return out;
+    }
+
+    /** Round 3's choice for one class: B (the part prefixes) only when it is complete and strictly better than A. */
+    static ClassResult choose(int label, Centers[] sets, Assignment a, Assignment b, SelectMethod method) {
+        boolean useB = b != null && b.ids == sets[1].ids.length && sets[1].ids.length == sets[0].ids.length
+                && (method == SelectMethod.KCENTER ? b.radius < a.radius : b.cost < a.cost);
+        Centers chosen = sets[useB ? 1 : 0];
+        Assignment ca = useB ? b : a;
+        return new ClassResult(label, chosen.ids, chosen.gains, ca.counts, ca.cost, ca.radius,
+                useB ? "parts" : "merge", useB ? a.cost : (b == null ? Double.NaN : b.cost));
     }
 
     /** A part's pick: its class, part, position in the part's greedy order, whether within b_p, the point. */

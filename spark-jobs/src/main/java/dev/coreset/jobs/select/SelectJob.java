@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.budget.BudgetModes;
 import dev.coreset.jobs.budget.ClassDifficulty;
 import dev.coreset.jobs.ingest.SplitAndNoise;
-import dev.coreset.jobs.io.Fingerprints;
 import dev.coreset.jobs.io.Lineage;
 import dev.coreset.jobs.io.ManifestWriter;
 import dev.coreset.jobs.io.StageRecord;
@@ -108,7 +107,10 @@ public final class SelectJob {
         Dataset<Row> input = o.embeddings() == null
                 ? TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score")
                 : EmbeddingsTable.read(spark, o.embeddings(), o.columns());
-        Selection s = select(input, o);
+        // --checkpoint last from the footers (an embeddings table has checkpoint 0 only): no Spark job for it.
+        Integer lastHint = o.embeddings() != null ? Integer.valueOf(0)
+                : LastCheckpoint.fromFooters(o.scores(), dev.coreset.jobs.io.AtomicTableWriter.hadoopConf(spark));
+        Selection s = select(input, o, lastHint);
         ManifestMetadata meta = manifestMetadata(o, s);
         meta.parameters.put(Lineage.INPUTS, o.embeddings() == null
                 ? Lineage.fromScores(o.scores(), s.source(), spark.sparkContext().hadoopConfiguration())
@@ -126,6 +128,11 @@ public final class SelectJob {
      * messages; {@code o.out()} is not used.
      */
     public Selection select(Dataset<Row> scores, Options o) {
+        return select(scores, o, null);
+    }
+
+    /** @param lastHint the input's last checkpoint if known without a query (null: the query finds it) */
+    private Selection select(Dataset<Row> scores, Options o, Integer lastHint) {
         checkOptions(o);
         boolean scored = Arrays.asList(scores.schema().fieldNames()).contains(Tables.LOSS);
         if (!scored) {
@@ -133,7 +140,8 @@ public final class SelectJob {
         }
         InputNaming names = InputNaming.of(o, scored);
         Dataset<Row> train = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN));
-        int checkpoint = resolveCheckpoint(train, o, names);
+        Integer guess = guessCheckpoint(o.checkpoint(), lastHint);
+        int checkpoint = guess != null ? guess : resolveCheckpoint(train, o, names);
         Dataset<Row> at = train.filter(col(Tables.CHECKPOINT).equalTo(checkpoint));
         if (o.method().needsEmbedding() && !Arrays.asList(scores.schema().fieldNames()).contains(Tables.EMBEDDING)) {
             throw new CoresetInputException(o.scores() + ": no 'embedding' column, which --method " + o.method().cliName()
@@ -148,15 +156,25 @@ public final class SelectJob {
             at = at.drop(Tables.EL2N).join(EarlyEl2n.mean(train, el2nCheckpoints, o.scores()), Tables.SAMPLE_ID);
         }
         Dataset<Row> flags = o.exclude() == null ? null : TableInputs.readIds(spark, o.exclude(), "--exclude");
-        at = at.cache();
+        // The greedy methods read the rows three times at most (checks, duplicate ids, points) and cache only the
+        // points they keep reading (DistributedGreedy); the others rank the cached rows.
+        if (!o.method().greedy()) {
+            at = at.cache();
+        }
         try {
-            ScoresRowChecks.check(at, o.method(), names, scored);
+            ScoresRowChecks.Counts counts = ScoresRowChecks.check(at, o.method(), names, scored);
+            if (guess != null && counts.fingerprint().rows() == 0) {
+                // No train row at the guessed checkpoint: the query names the ones there are, or finds the last.
+                return select(scores, o, resolveCheckpoint(train, o, names));
+            }
             // Flagged samples leave before budgets; the manifest's source fingerprint stays that of all train rows.
             Dataset<Row> candidates = flags == null ? at : TableInputs.withoutIds(at, flags);
             ProgressListener.stage(spark, "select: budgets");
-            Map<Integer, Long> sizes = new TreeMap<>();
-            for (Row r : candidates.groupBy(Tables.LABEL).count().collectAsList()) {
-                sizes.put(r.getInt(0), r.getLong(1));
+            Map<Integer, Long> sizes = flags == null ? counts.perLabel() : new TreeMap<>();
+            if (flags != null) {
+                for (Row r : candidates.groupBy(Tables.LABEL).count().collectAsList()) {
+                    sizes.put(r.getInt(0), r.getLong(1));
+                }
             }
             Map<Integer, Integer> budgets = budgets(candidates, sizes, o, names);
             Dataset<Row> selected;
@@ -180,7 +198,7 @@ public final class SelectJob {
             } else {
                 selected = ranked(candidates, budgets, o);
             }
-            Fingerprint fp = Fingerprints.of(at);
+            Fingerprint fp = counts.fingerprint();
             Map<String, Object> recorded = new TreeMap<>();
             if (o.exclude() != null) {
                 recorded.put("exclude", o.exclude());
@@ -190,8 +208,10 @@ public final class SelectJob {
                 recorded.put("el2nCheckpoints", el2nCheckpoints);
             }
             recorded.putAll(methodRecord);
-            // Materialized before the cached candidates go: callers write or keep the rows after this returns.
-            return new Selection(selected.localCheckpoint(), checkpoint, budgets, cost, fp, recorded);
+            // Materialized before the cached candidates go: callers write or keep the rows after this returns
+            // (a greedy selection's rows are on the driver already).
+            return new Selection(selected.isLocal() ? selected : selected.localCheckpoint(), checkpoint, budgets, cost,
+                    fp, recorded);
         } finally {
             at.unpersist();
         }
@@ -264,6 +284,18 @@ public final class SelectJob {
         if (BudgetModes.parse(o.budgetMode()) == BudgetMode.DIFFICULTY) {
             throw new CoresetInputException(o.input() + ": --budget-mode difficulty weighs classes by their loss, which"
                     + " a table of embeddings and labels does not have; use proportional or uniform, or pass --scores.");
+        }
+    }
+
+    /** --checkpoint as a number, or the hint for last; null when only the query can tell (or refuse). */
+    private static Integer guessCheckpoint(String checkpoint, Integer lastHint) {
+        if (checkpoint == null || checkpoint.equals("last")) {
+            return lastHint;
+        }
+        try {
+            return Integer.parseInt(checkpoint);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
