@@ -68,7 +68,9 @@ final class PipelineRuns {
         Path digits = Files.createDirectories(dir.resolve("input")).resolve("digits.csv.gz");
         Files.copy(Path.of(System.getProperty("coreset.digits")), digits);
         return new PipelineRuns(dir, sparkHome, digits, Path.of(System.getProperty("coreset.dist")), Map.of(
-                "CORESET_DRIVER_MEMORY", "1g", "CORESET_DJL_CACHE_DIR", dir.resolve("djl-cache").toString()), "logs");
+                "CORESET_DRIVER_MEMORY", "1g", "CORESET_DJL_CACHE_DIR", dir.resolve("djl-cache").toString(),
+                "CORESET_DRIVER_JAVA_OPTS", StandaloneCluster.QUICK_JVM, "CORESET_EXECUTOR_JAVA_OPTS", StandaloneCluster.QUICK_JVM),
+                "logs");
     }
 
     /** The same directory and SPARK_HOME, submissions with {@code name=value} also in their environment, logs in {@code logs}. */

@@ -91,6 +91,7 @@ class YarnClusterIT {
         // Start tasks once both executors registered, so both get work; a local event log, by URI (the default
         // file system is HDFS now).
         args.addAll(List.of("--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.yarn.am.extraJavaOptions=" + StandaloneCluster.QUICK_JVM,
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s"));
         args = PipelineRuns.withEventLog(args, events);
         timings.get("YARN client").putAll(runs.run(args, subset, List.of("root=" + root), 2));
