@@ -80,6 +80,20 @@ final class PipelineRuns {
         return new PipelineRuns(dir, sparkHome, digits, dist, more, logs);
     }
 
+    /**
+     * The distribution's native jars as {@code local:} URIs (CORESET_NATIVE_JARS), for nodes that share this disk: a
+     * YARN application then neither uploads the 110 MB PyTorch jar to HDFS staging nor localizes it per container.
+     */
+    String nativeJarsOnEveryNode() throws IOException {
+        try (Stream<Path> s = Files.list(dist.resolve("lib/native"))) {
+            List<String> jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().map(p -> "local:" + p.toAbsolutePath()).toList();
+            if (jars.isEmpty()) {
+                throw new IllegalStateException("no native jar in " + dist.resolve("lib/native"));
+            }
+            return String.join(",", jars);
+        }
+    }
+
     /** Spark options for a client-mode run on {@code cluster}'s two 1-core workers: one 512m executor on each. */
     static List<String> onCluster(StandaloneCluster cluster) {
         return List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
