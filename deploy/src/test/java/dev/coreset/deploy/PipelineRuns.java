@@ -68,7 +68,9 @@ final class PipelineRuns {
         Path digits = Files.createDirectories(dir.resolve("input")).resolve("digits.csv.gz");
         Files.copy(Path.of(System.getProperty("coreset.digits")), digits);
         return new PipelineRuns(dir, sparkHome, digits, Path.of(System.getProperty("coreset.dist")), Map.of(
-                "CORESET_DRIVER_MEMORY", "1g", "CORESET_DJL_CACHE_DIR", dir.resolve("djl-cache").toString()), "logs");
+                "CORESET_DRIVER_MEMORY", "1g", "CORESET_DJL_CACHE_DIR", dir.resolve("djl-cache").toString(),
+                "CORESET_DRIVER_JAVA_OPTS", StandaloneCluster.QUICK_JVM, "CORESET_EXECUTOR_JAVA_OPTS", StandaloneCluster.QUICK_JVM),
+                "logs");
     }
 
     /** The same directory and SPARK_HOME, submissions with {@code name=value} also in their environment, logs in {@code logs}. */
@@ -76,6 +78,20 @@ final class PipelineRuns {
         Map<String, String> more = new HashMap<>(env);
         more.put(name, value);
         return new PipelineRuns(dir, sparkHome, digits, dist, more, logs);
+    }
+
+    /**
+     * The distribution's native jars as {@code local:} URIs (CORESET_NATIVE_JARS), for nodes that share this disk: a
+     * YARN application then neither uploads the 110 MB PyTorch jar to HDFS staging nor localizes it per container.
+     */
+    String nativeJarsOnEveryNode() throws IOException {
+        try (Stream<Path> s = Files.list(dist.resolve("lib/native"))) {
+            List<String> jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().map(p -> "local:" + p.toAbsolutePath()).toList();
+            if (jars.isEmpty()) {
+                throw new IllegalStateException("no native jar in " + dist.resolve("lib/native"));
+            }
+            return String.join(",", jars);
+        }
     }
 
     /** Spark options for a client-mode run on {@code cluster}'s two 1-core workers: one 512m executor on each. */

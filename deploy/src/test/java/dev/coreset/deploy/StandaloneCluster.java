@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  */
 final class StandaloneCluster implements AutoCloseable {
     private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+    /**
+     * The C1 compiler only, for every JVM an IT starts (daemons, drivers, executors): each lives for one small run,
+     * mostly class loading and Spark start-up, where C2's compiler threads only compete for the two cores.
+     */
+    static final String QUICK_JVM = "-XX:TieredStopAtLevel=1";
     private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
     final Path sparkHome;
@@ -99,7 +104,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private void launch(Path log, String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-cp",
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", QUICK_JVM, "-cp",
                 sparkHome.resolve("conf") + ":" + sparkHome.resolve("jars") + "/*", mainClass));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -63,7 +63,8 @@ class YarnClusterIT {
         Path conf = hdfs.writeSiteFiles(it.resolve("hadoop-conf"));
         yarn.writeSiteFile(conf);
         timings.put("YARN client", new LinkedHashMap<>(Map.of("cluster start (HDFS + YARN)", (System.nanoTime() - start) / 1e9)));
-        runs = localRuns.withEnv("HADOOP_CONF_DIR", conf.toString(), "logs-yarn");
+        runs = localRuns.withEnv("HADOOP_CONF_DIR", conf.toString(), "logs-yarn")
+                .withEnv("CORESET_NATIVE_JARS", localRuns.nativeJarsOnEveryNode(), "logs-yarn");
         // Stages 3 and 4 of 5: score and facility location.
         subset = PipelineRuns.stages(runs.digitsPipeline, 2, 4, it.resolve("score-select.json"));
         assertEquals("facility-location", new ObjectMapper().readTree(subset.toFile()).path("stages").get(1)
@@ -91,6 +92,7 @@ class YarnClusterIT {
         // Start tasks once both executors registered, so both get work; a local event log, by URI (the default
         // file system is HDFS now).
         args.addAll(List.of("--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.yarn.am.extraJavaOptions=" + StandaloneCluster.QUICK_JVM,
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=180s"));
         args = PipelineRuns.withEventLog(args, events);
         timings.get("YARN client").putAll(runs.run(args, subset, List.of("root=" + root), 2));
@@ -140,7 +142,7 @@ class YarnClusterIT {
         assertSameManifestAsLocal(root + "/fl", "cluster");
     }
 
-    /** Submission settings of both modes: two 1-core 512m executors; Spark's jars are already on the node. */
+    /** Submission settings of both modes: two 1-core 512m executors; Spark's jars (and the native jar) are already on the node. */
     private List<String> yarnArgs(String deployMode) {
         String javaHome = System.getProperty("java.home");
         return List.of("--master", "yarn", "--deploy-mode", deployMode,

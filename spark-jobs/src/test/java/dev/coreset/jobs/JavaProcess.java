@@ -50,13 +50,16 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mainClass} with a 1 GB heap, this JVM's --add-opens/--add-modules flags and -D settings,
+     * Starts {@code mainClass} with a 1 GB heap, the C1 compiler only, this JVM's --add-opens/--add-modules flags and -D settings,
      * the extra JVM options and the arguments; stdout and stderr merged.
      */
     public static JavaProcess start(Path workDir, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
+        // C1 only: these JVMs live for one short command, mostly class loading and Spark start-up, where C2's
+        // compiler threads only compete for the two cores (measured: docs/BENCHMARKS.md, CI time).
+        cmd.add("-XX:TieredStopAtLevel=1");
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-") || a.startsWith("-Dai.djl") || a.startsWith("-DDJL")) {
                 cmd.add(a);
