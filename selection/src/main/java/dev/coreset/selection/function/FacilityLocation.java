@@ -13,8 +13,7 @@ import java.util.Arrays;
  * <p>No n x n matrix is ever built; similarities are computed on demand by {@link BlockKernel}. Four things
  * keep re-evaluations cheap:
  * <ol>
- *   <li>Groups: the points are split into G groups ({@link PointGroups}, about {@value #GROUP_SIZE} points each,
- *   at most {@value #MAX_GROUP_SIZE})
+ *   <li>Groups: the points are split into G groups ({@link PointGroups}, about {@value #GROUP_SIZE} points each)
  *   and gain(c) = sum over groups g of partial_g(c), summed in ascending g.</li>
  *   <li>Pruning: point i can only gain from c if dist(i, c) &lt; reach_i, with reach_i = C - cur[i] (Euclidean)
  *   or sqrt(-ln(cur[i]) / gamma) (RBF); group g is skipped when dist(c, center_g) - radius_g &gt;= max_{i in g}
@@ -53,11 +52,6 @@ public final class FacilityLocation implements SetFunction {
     private static final int L = GroupSums.L;
     static final int BATCH = 64;
     static final int GROUP_SIZE = 192;
-    /**
-     * Groups larger than this are split: a group of up to {@value #SYMMETRIC_MAX_GROUP} keeps the symmetric
-     * all-candidates pass (and the fused first pass) available, and big groups prune badly.
-     */
-    static final int MAX_GROUP_SIZE = GroupSums.SUM_BLOCK;
     /** Points per parallel task in a batched evaluation: about 256 KB of panels at d = 64. */
     private static final int CHUNK = 1024;
     /** Largest group for which {@link #gainsOfAll} uses the symmetric pass: one sum block (see columnPartials). */
@@ -142,11 +136,7 @@ public final class FacilityLocation implements SetFunction {
         this.n = pts.size();
         long maxGroups = Math.max(1, memoBytes / 4 * 3 / (20L * Math.max(1, n)));
         int targetSize = (int) Math.max(GROUP_SIZE, (n + maxGroups - 1) / maxGroups);
-        // A dense region would otherwise make one huge group, which prunes badly and rules out the symmetric pass.
-        this.groups = prunable
-                ? PointGroups.build(pts, targetSize, Math.max(targetSize, MAX_GROUP_SIZE),
-                        (int) Math.min(Integer.MAX_VALUE, maxGroups), workers)
-                : PointGroups.build(pts, n + 1, workers);
+        this.groups = prunable ? PointGroups.build(pts, targetSize, workers) : PointGroups.build(pts, n + 1, workers);
         this.groupCount = groups.count();
         int largest = 0;
         for (int g = 0; g < groupCount; g++) largest = Math.max(largest, groups.end(g) - groups.start(g));

@@ -12,8 +12,6 @@ import dev.coreset.selection.kernel.Workers;
  */
 public final class PointGroups {
     private static final int LLOYD_ROUNDS = 4;
-    /** Points per group in the sample the Lloyd rounds run on. */
-    static final int SAMPLE_PER_GROUP = 32;
 
     private final int[] order;
     private final int[] start;
@@ -28,21 +26,22 @@ public final class PointGroups {
     }
 
     public static PointGroups build(PointSet pts, int targetSize, Workers workers) {
-        return build(pts, targetSize, Integer.MAX_VALUE, Integer.MAX_VALUE, workers);
-    }
-
-    /**
-     * Like {@link #build(PointSet, int, Workers)}, and no group holds more than {@code maxSize} points: a larger one
-     * (a dense region, such as the many near-zero gradients of well-learnt samples) is split by the same k-means on
-     * its own points, or, where that cannot separate them (duplicates), into runs of its points in index order.
-     * Splits stop before the groups would number more than {@code maxGroups}.
-     */
-    public static PointGroups build(PointSet pts, int targetSize, int maxSize, int maxGroups, Workers workers) {
         int n = pts.size();
         int d = pts.dim();
         int g = Math.max(1, n / Math.max(1, targetSize));
-        int[] assign = lloyd(pts, g, workers);
-        g = splitLarge(pts, assign, g, targetSize, maxSize, maxGroups, workers);
+        int[] assign = new int[n];
+        if (g > 1) {
+            float[] c = new float[g * d];
+            for (int j = 0; j < g; j++) {
+                System.arraycopy(pts.rows(), (int) ((long) j * n / g) * d, c, j * d, d);
+            }
+            double[] dist = new double[n];
+            for (int round = 0; round < LLOYD_ROUNDS; round++) {
+                NearestCenterAssigner.bruteForce(c, g, d, workers).assign(pts.rows(), n, assign, dist);
+                c = means(pts, assign, g, c);
+            }
+            NearestCenterAssigner.bruteForce(c, g, d, workers).assign(pts.rows(), n, assign, dist);
+        }
         // Counting sort by group keeps the original order inside a group; empty groups vanish.
         int[] count = new int[g];
         for (int a : assign) count[a]++;
@@ -77,66 +76,6 @@ public final class PointGroups {
             radius[j] = r;
         }
         return new PointGroups(order, start, PointSet.of(centers, groups, d), radius);
-    }
-
-    /**
-     * Each point's group among g (all 0 when g = 1): {@value #LLOYD_ROUNDS} Lloyd rounds from evenly spaced rows on an
-     * evenly spaced sample of {@value #SAMPLE_PER_GROUP} x g points, then every point to its nearest center.
-     */
-    private static int[] lloyd(PointSet pts, int g, Workers workers) {
-        int n = pts.size();
-        int d = pts.dim();
-        int[] assign = new int[n];
-        if (g > 1) {
-            float[] c = new float[g * d];
-            for (int j = 0; j < g; j++) {
-                System.arraycopy(pts.rows(), (int) ((long) j * n / g) * d, c, j * d, d);
-            }
-            // The centers move on an evenly spaced sample (the groups only steer pruning); every point is assigned.
-            int sampleSize = (int) Math.min(n, (long) SAMPLE_PER_GROUP * g);
-            int[] rowsOf = new int[sampleSize];
-            for (int i = 0; i < sampleSize; i++) rowsOf[i] = (int) ((long) i * n / sampleSize);
-            PointSet sample = sampleSize == n ? pts : pts.subset(rowsOf);
-            int[] sampleAssign = new int[sampleSize];
-            double[] dist = new double[n];
-            for (int round = 0; round < LLOYD_ROUNDS; round++) {
-                NearestCenterAssigner.bruteForce(c, g, d, workers).assign(sample.rows(), sampleSize, sampleAssign, dist);
-                c = means(sample, sampleAssign, g, c);
-            }
-            NearestCenterAssigner.bruteForce(c, g, d, workers).assign(pts.rows(), n, assign, dist);
-        }
-        return assign;
-    }
-
-    /**
-     * Splits every group of more than maxSize points into about size / targetSize new ones (labels g, g+1, ...);
-     * returns the new number of labels.
-     */
-    private static int splitLarge(PointSet pts, int[] assign, int g, int targetSize, int maxSize, int maxGroups,
-                                  Workers workers) {
-        int[] count = new int[g];
-        for (int a : assign) count[a]++;
-        int labels = g;
-        for (int j = 0; j < g; j++) {
-            if (count[j] <= maxSize) continue;
-            int[] members = new int[count[j]];
-            int m = 0;
-            for (int i = 0; i < assign.length; i++) if (assign[i] == j) members[m++] = i;
-            int parts = (m + targetSize - 1) / targetSize;
-            if ((long) labels + parts - 1 > maxGroups) break;
-            int[] sub = lloyd(pts.subset(members), parts, workers);
-            int[] subCount = new int[parts];
-            for (int s : sub) subCount[s]++;
-            int largest = 0;
-            for (int c : subCount) largest = Math.max(largest, c);
-            if (largest > maxSize) {
-                // k-means could not separate them: consecutive runs of equal size.
-                for (int i = 0; i < m; i++) sub[i] = (int) ((long) i * parts / m);
-            }
-            for (int i = 0; i < m; i++) assign[members[i]] = sub[i] == 0 ? j : labels + sub[i] - 1;
-            labels += parts - 1;
-        }
-        return labels;
     }
 
     private static float[] means(PointSet pts, int[] assign, int g, float[] previous) {
