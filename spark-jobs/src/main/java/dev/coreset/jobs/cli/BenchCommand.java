@@ -559,15 +559,6 @@ public final class BenchCommand implements Runnable {
             description = "One squared-distance block (q queries x n points) on one thread: the selection kernel vs "
                     + "MLlib's BLAS (netlib sgemm) vs MLlib DenseMatrix.multiply.")
     static final class Blas implements Callable<Integer> {
-        @Option(names = "--scores", description = "Also time the kernel on this scores table's train embeddings.")
-        String scores;
-        @Option(names = "--checkpoint", description = "--scores: the checkpoint (default: the last).")
-        Integer checkpoint;
-        @Option(names = "--samples", description = "Also time the kernel on this samples table's features, projected.")
-        String samples;
-        @Option(names = "--project", defaultValue = "64", description = "--samples: projection dimension (default"
-                + " ${DEFAULT-VALUE}).")
-        int project;
         @Option(names = "--n", defaultValue = "20000")
         int n;
         @Option(names = "--q", defaultValue = "256")
