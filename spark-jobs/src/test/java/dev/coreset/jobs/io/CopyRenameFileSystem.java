@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
@@ -31,6 +32,8 @@ public final class CopyRenameFileSystem extends LocalDiskUnderScheme {
     public static final String SCHEME = "copyrename";
     public static final String MID_COPY = "rename-mid-copy";
     public static final String BEFORE_DELETE = "rename-before-delete";
+    /** Renames of coreset staging directories in this JVM, so a test can check that pointer mode made none. */
+    public static final AtomicInteger STAGING_RENAMES = new AtomicInteger();
 
     @Override
     public String getScheme() {
@@ -43,6 +46,9 @@ public final class CopyRenameFileSystem extends LocalDiskUnderScheme {
             return false;
         }
         boolean staging = AtomicPublisher.isStaging(src);
+        if (staging) {
+            STAGING_RENAMES.incrementAndGet();
+        }
         copy(src, dst, staging, new boolean[1]);
         if (staging) {
             TestHooks.pauseAt(BEFORE_DELETE, dst);

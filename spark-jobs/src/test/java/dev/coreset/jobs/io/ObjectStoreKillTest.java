@@ -122,15 +122,27 @@ class ObjectStoreKillTest {
     @Test
     void pointerModeNeverRenamesAnOutput() throws Exception {
         Path m = tmp.resolve("m");
-        List<String> args = new ArrayList<>(select(m, 4, AS_OBJECT_STORE));
-        args.addAll(List.of("--master", "local[1]"));
-        // Paused (and then timed out) if the run renamed a staging directory.
-        try (JavaProcess p = JavaProcess.start(tmp, List.of("-D" + TestHooks.PAUSE_AT + "="
-                + CopyRenameFileSystem.MID_COPY), CoresetCli.class.getName(), args)) {
-            assertEquals(0, p.waitFor(300), p.output());
-            assertFalse(p.output().contains(TestHooks.PAUSED), p.output());
-        }
+        int before = CopyRenameFileSystem.STAGING_RENAMES.get();
+        publishHere(m, 4);
+        publishHere(m, 5);
+        assertEquals(before, CopyRenameFileSystem.STAGING_RENAMES.get(), "no staging directory was renamed");
         validates(m, ManifestReader.open(onStore(current(m))).validate().rows());
+    }
+
+    @Test
+    void theRenameCounterSeesARenameModePublication() throws Exception {
+        // The control for the test above: the same select in rename mode on the same store renames its staging.
+        var hadoop = dev.coreset.jobs.SparkTestSession.get().sparkContext().hadoopConfiguration();
+        int before = CopyRenameFileSystem.STAGING_RENAMES.get();
+        hadoop.set(PublishMode.KEY, "rename");
+        try {
+            CliRun run = CliRun.of(select(tmp.resolve("r"), 4, "spark.hadoop." + PublishMode.KEY + "=rename")
+                    .toArray(String[]::new));
+            assertEquals(0, run.exitCode(), run.err());
+        } finally {
+            hadoop.unset(PublishMode.KEY);
+        }
+        assertTrue(CopyRenameFileSystem.STAGING_RENAMES.get() > before, "rename mode renamed its staging directory");
     }
 
     @Test
