@@ -7,6 +7,7 @@ import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.SoftwareVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import dev.coreset.jobs.progress.CommandProfile;
 import org.apache.spark.sql.SparkSession;
@@ -47,14 +48,22 @@ public final class CoresetCli implements Runnable {
         new CommandLine(this).usage(System.err);
     }
 
+    private static volatile boolean commandReturned;
+
     public static void main(String[] args) {
         FailureLog.chooseFile();
         SignalStop.install(System.err);
         int code = execute(args);
+        commandReturned = true;
         if (code == 0 && inYarnClusterDriver()) {
             return; // YARN's application master reports an application that calls System.exit, even 0, as failed
         }
         System.exit(code);
+    }
+
+    /** Whether main's command has returned: a JVM that exits before it was ended by another thread. */
+    static boolean commandReturned() {
+        return commandReturned;
     }
 
     /** The driver of a YARN cluster-mode application (the AM sets the submitted Spark conf as system properties). */
@@ -72,6 +81,16 @@ public final class CoresetCli implements Runnable {
                 // The command failed because a signal is stopping the JVM (its jobs were cancelled): the stop's
                 // own line says what happened.
                 return EXIT_INTERNAL;
+            }
+            Optional<String> outOfMemory = FatalExit.outOfMemory(ex);
+            if (outOfMemory.isPresent()) {
+                // In local mode Spark's handler is ending the JVM too: print once, whichever comes first.
+                Optional<Path> log = FailureLog.record("out of memory", ex);
+                if (FatalExit.claim()) {
+                    err.println(FatalExit.outOfMemoryLine(outOfMemory.get(), List.of(), log));
+                    err.flush();
+                }
+                return FatalExit.EXIT_OUT_OF_MEMORY;
             }
             Throwable cause = rootInputCause(ex);
             if (cause instanceof CoresetInputException) {

@@ -45,4 +45,10 @@ public final class FailureLog {
         String file = System.getProperty(FILE_PROPERTY);
         return file != null && Files.isRegularFile(Path.of(file)) ? Optional.of(Path.of(file)) : Optional.empty();
     }
+
+    /** This run's log file, when one was written. */
+    public static Optional<Path> file() {
+        String file = System.getProperty(FILE_PROPERTY);
+        return file != null && Files.isRegularFile(Path.of(file)) ? Optional.of(Path.of(file)) : Optional.empty();
+    }
 }

@@ -13,7 +13,8 @@ import sun.misc.Signal;
  * SIGTERM (a scheduler's timeout) and SIGINT (Ctrl-C) stop a command cleanly: the JVM exits with 143 / 130 as it
  * would anyway, but first this run's unpublished staging directories are removed and one line says what was
  * stopped (once the SparkContext is stopped and this JVM's tasks have ended). Failures the stop causes in the command itself (jobs cancelled, a summary count after publication) are
- * not errors: {@link #signal} tells the CLI to stay quiet. A second signal ends the JVM at once.
+ * not errors: {@link #signal} tells the CLI to stay quiet. A second signal ends the JVM at once. The same hook
+ * reports a JVM that another thread ended while the command ran ({@link FatalExit}).
  */
 final class SignalStop {
     /**
@@ -36,6 +37,12 @@ final class SignalStop {
             if (signal != null) {
                 LocalTasks.awaitNone(TASKS_WAIT);
                 err.println(message(signal, LiveStaging.removeAll()));
+                err.flush();
+            } else if (!CoresetCli.commandReturned() && FatalExit.claim()) {
+                // No signal, the command never returned nor reported: another thread exited (Spark, on a fatal task
+                // error). Spark's own hook has stopped the context by now, so its tasks no longer write.
+                LiveStaging.stop();
+                err.println(FatalExit.exitLine(FailureLog.file(), LiveStaging.removeAll()));
                 err.flush();
             }
         }, REMOVE_STAGING_PRIORITY);

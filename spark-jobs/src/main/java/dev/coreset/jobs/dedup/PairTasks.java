@@ -1,6 +1,7 @@
 package dev.coreset.jobs.dedup;
 
 import dev.coreset.jobs.select.TaskPartitioner;
+import dev.coreset.schemas.TestHooks;
 import dev.coreset.selection.dedup.Edges;
 import dev.coreset.selection.dedup.PairScan;
 import dev.coreset.selection.kernel.PointSet;
@@ -29,6 +30,7 @@ final class PairTasks {
 
     static JavaRDD<Pair> pairs(JavaRDD<DedupPoint> ranked, Broadcast<ChunkPlan> plan, float threshold) {
         return run(ranked, plan, (task, earlier, later) -> {
+            TestHooks.outOfMemoryAt(TestHooks.DEDUP_PAIRS);
             Edges edges = new Edges();
             new PairScan(later.set, later.base, earlier.set, earlier.base).edges(threshold, edges);
             List<Pair> out = new ArrayList<>(edges.size());

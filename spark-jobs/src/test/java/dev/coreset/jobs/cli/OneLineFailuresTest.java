@@ -6,6 +6,7 @@ import dev.coreset.jobs.CliRun;
 import dev.coreset.jobs.JavaProcess;
 import dev.coreset.jobs.PipelineFixture;
 import dev.coreset.schemas.StagingOwner;
+import dev.coreset.schemas.TestHooks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What a user's console shows when an unattended run fails, in a real {@code coreset} JVM (bin/coreset's main):
  * a truncated input is one error line with no stack trace (Spark's task-failure logging goes to the log file);
  * SIGTERM in the middle of a scoring stage is one line and exit 143, and leaves no staging directory. The next
- * run removes staging whose owner is gone, and only that.
+ * run removes staging whose owner is gone, and only that. A task's OutOfMemoryError, which ends a local-mode JVM from
+ * Spark's own handler, is one line that says how to give it memory.
  */
 class OneLineFailuresTest {
     @TempDir
@@ -30,8 +32,13 @@ class OneLineFailuresTest {
     private final PipelineFixture fixture = PipelineFixture.get();
 
     private JavaProcess coreset(Path log, String... args) {
-        return JavaProcess.start(tmp, List.of("-D" + FailureLog.FILE_PROPERTY + "=" + log), CoresetCli.class.getName(),
-                List.of(args));
+        return coreset(log, List.of(), args);
+    }
+
+    private JavaProcess coreset(Path log, List<String> jvmOptions, String... args) {
+        List<String> options = new ArrayList<>(List.of("-D" + FailureLog.FILE_PROPERTY + "=" + log));
+        options.addAll(jvmOptions);
+        return JavaProcess.start(tmp, options, CoresetCli.class.getName(), List.of(args));
     }
 
     private static long stackLines(String output) {
@@ -93,6 +100,26 @@ class OneLineFailuresTest {
     }
 
     /** Waits until a scoring task has opened its output in the staging directory (the stage is under way). */
+    @Test
+    void aTaskOutOfMemoryInLocalModeIsOneLineThatSaysHowToGiveItMemory() throws Exception {
+        // Spark's handler ends a local-mode JVM on a task's OutOfMemoryError (exit 52) before the command can report.
+        Path out = tmp.resolve("flags");
+        Path log = tmp.resolve("oom.log");
+        try (JavaProcess p = coreset(log, List.of("-D" + TestHooks.OUT_OF_MEMORY_AT + "=" + TestHooks.DEDUP_PAIRS),
+                "dedup", "--scores", fixture.scores.toString(), "--out", out.toString(), "--master", "local[1]",
+                "--no-progress")) {
+            assertEquals(52, p.waitFor(300), p.output());
+            assertEquals(0, stackLines(p.output()), p.output());
+            List<String> errors = p.output().lines().filter(l -> l.startsWith("error: ")).toList();
+            assertEquals(1, errors.size(), p.output());
+            assertTrue(errors.get(0).startsWith("error: a Spark task ran out of memory"
+                    + " (java.lang.OutOfMemoryError: Java heap space"), errors.get(0));
+            assertTrue(errors.get(0).contains("-Xmx") && errors.get(0).contains("Full trace: " + log), errors.get(0));
+        }
+        assertFalse(Files.exists(out), "nothing published");
+        assertEquals(List.of(), staging(out), "no staging left");
+    }
+
     private static void awaitTaskWriting(Path out, JavaProcess p) throws Exception {
         for (int i = 0; i < 1200; i++) {
             for (Path s : staging(out)) {
