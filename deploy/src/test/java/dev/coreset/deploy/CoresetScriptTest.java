@@ -1,0 +1,121 @@
+package dev.coreset.deploy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/coreset's class-data archive, on the packaged build (this module's tests run after spark-jobs is packaged): a
+ * command's first run saves one and says so, later runs use it silently with the same output, CORESET_CDS=off and a
+ * jar older than its classes (after a bare compile) go without. The test's own JAVA_OPTS give it its own archive.
+ */
+class CoresetScriptTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path CDS = ROOT.resolve("spark-jobs/target/cds");
+    private final String javaOpts = "-Xmx256m -Dcoreset.test.cds=" + UUID.randomUUID();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run coreset(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of("/bin/bash", ROOT.resolve("bin/coreset")
+                .toString()), Stream.of(args)).toList());
+        pb.environment().put("JAVA_OPTS", javaOpts);
+        pb.environment().putAll(env);
+        Path out = tmp.resolve("out-" + UUID.randomUUID());
+        Path err = tmp.resolve("err-" + UUID.randomUUID());
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/coreset did not end");
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private List<Path> archives() throws IOException {
+        if (!Files.isDirectory(CDS)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(CDS)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("help-")).toList();
+        }
+    }
+
+    @AfterEach
+    void removeTheTestsArchive() throws IOException {
+        // Archives of other JAVA_OPTS (a user's) stay; this test's are the ones made during it.
+        for (Path p : archives()) {
+            if (Files.getLastModifiedTime(p).toMillis() >= started) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private final long started = System.currentTimeMillis() - 1000;
+
+    @Test
+    void theFirstRunSavesTheArchiveAndLaterRunsUseItWithTheSameOutput() throws Exception {
+        List<Path> before = archives();
+        Run first = coreset(Map.of(), "help", "select");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.err().contains("coreset: first 'help' run since the build"), first.err());
+        List<Path> made = archives().stream().filter(p -> !before.contains(p)).toList();
+        assertEquals(1, made.size(), "one archive: " + archives());
+        assertTrue(made.get(0).getFileName().toString().endsWith(".jsa"), made.toString());
+        assertTrue(Files.size(made.get(0)) > 0);
+
+        Run second = coreset(Map.of(), "help", "select");
+        assertEquals(0, second.exitCode(), second.err());
+        assertFalse(second.err().contains("first 'help' run"), second.err());
+        assertFalse((second.out() + second.err()).contains("cds"), "no class-data messages: " + second.err());
+        assertEquals(first.out(), second.out());
+        assertTrue(second.out().contains("Usage: coreset select"), second.out());
+
+        Run off = coreset(Map.of("CORESET_CDS", "off"), "help", "select");
+        assertEquals(first.out(), off.out());
+        assertFalse(off.err().contains("first 'help' run"), off.err());
+        try (Stream<Path> s = Files.list(CDS)) {
+            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written archive");
+        }
+    }
+
+    @Test
+    void aJarOlderThanItsClassesIsNotUsed() throws Exception {
+        // After a bare compile the classes folder is newer than the jar: run from the folders, no archive.
+        Path classFile;
+        try (Stream<Path> s = Files.walk(ROOT.resolve("spark-jobs/target/classes"))) {
+            classFile = s.filter(p -> p.toString().endsWith("CoresetCli.class")).findFirst().orElseThrow();
+        }
+        FileTime was = Files.getLastModifiedTime(classFile);
+        try {
+            Files.setLastModifiedTime(classFile, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            Run run = coreset(Map.of(), "help", "select");
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("Usage: coreset select"), run.out());
+            assertFalse(run.err().contains("first 'help' run"), run.err());
+            assertEquals(List.of(), archives().stream().filter(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).toMillis() >= started;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList());
+        } finally {
+            Files.setLastModifiedTime(classFile, was);
+        }
+    }
+}
