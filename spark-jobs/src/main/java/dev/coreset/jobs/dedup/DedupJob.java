@@ -139,7 +139,10 @@ public final class DedupJob {
         AtomicTableWriter writer = new AtomicTableWriter(spark);
         writer.checkTarget(o.out(), o.overwrite());
         StageRecord stage = STAGE.record(o, AtomicTableWriter.hadoopConf(spark));
-        Dataset<Row> rows = read(o, keep).persist(StorageLevel.MEMORY_AND_DISK());
+        // On local disk, not in the heap: at 10M x 64 with a 4 GB heap the in-memory columnar cache of these rows
+        // filled the heap and a task died of OutOfMemoryError; at 1M the disk costs no time (page cache) and a
+        // quarter of the peak heap (docs/BENCHMARKS.md).
+        Dataset<Row> rows = read(o, keep).persist(StorageLevel.DISK_ONLY());
         List<Dataset<?>> cached = new ArrayList<>(List.of(rows));
         List<JavaRDD<?>> cachedRdds = new ArrayList<>();
         try {
@@ -181,7 +184,7 @@ public final class DedupJob {
             ProgressListener.stage(spark, "dedup: ranks");
             Dataset<Row> ranked = spark.createDataFrame(assigned, DedupPoint.class)
                     .withColumn("rank", row_number().over(Window.partitionBy("cluster").orderBy("key", "id")).minus(1))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .persist(StorageLevel.DISK_ONLY()); // as the rows: every vector again
             cached.add(ranked);
             Map<Integer, Long> clusterSizes = counts(ranked.groupBy("cluster").count());
             ChunkPlan plan = new ChunkPlan(clusterSizes, o.partitionSize());
