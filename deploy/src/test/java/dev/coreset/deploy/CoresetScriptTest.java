@@ -85,11 +85,33 @@ class CoresetScriptTest {
         assertEquals(first.out(), second.out());
         assertTrue(second.out().contains("Usage: coreset select"), second.out());
 
+        // A rebuilt jar: the JVM would ignore the archive, so the next run saves a new one in its place.
+        Path jar = jar("spark-jobs");
+        FileTime built = Files.getLastModifiedTime(jar);
+        try {
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            Run rebuilt = coreset(Map.of(), "help", "select");
+            assertEquals(0, rebuilt.exitCode(), rebuilt.err());
+            assertTrue(rebuilt.err().contains("coreset: first 'help' run since the build"), rebuilt.err());
+            assertEquals(first.out(), rebuilt.out());
+            assertEquals(made, archives().stream().filter(p -> !before.contains(p)).toList(), "replaced in place");
+            assertTrue(Files.getLastModifiedTime(made.get(0)).toMillis() >= System.currentTimeMillis() - 120_000);
+        } finally {
+            Files.setLastModifiedTime(jar, built);
+        }
+
         Run off = coreset(Map.of("CORESET_CDS", "off"), "help", "select");
         assertEquals(first.out(), off.out());
         assertFalse(off.err().contains("first 'help' run"), off.err());
         try (Stream<Path> s = Files.list(CDS)) {
             assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written archive");
+        }
+    }
+
+    private static Path jar(String module) throws IOException {
+        try (Stream<Path> s = Files.list(ROOT.resolve(module).resolve("target"))) {
+            return s.filter(p -> p.getFileName().toString().matches(module + "-[0-9].*[0-9T]\\.jar")).findFirst()
+                    .orElseThrow();
         }
     }
 
