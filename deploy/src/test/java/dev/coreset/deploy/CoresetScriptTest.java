@@ -58,10 +58,29 @@ class CoresetScriptTest {
     @AfterEach
     void removeTheTestsArchive() throws IOException {
         // Archives of other JAVA_OPTS (a user's) stay; this test's are the ones made during it.
+        for (Path p : madeDuringTest()) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private List<Path> madeDuringTest() throws IOException {
+        List<Path> made = new java.util.ArrayList<>();
         for (Path p : archives()) {
             if (Files.getLastModifiedTime(p).toMillis() >= started) {
-                Files.deleteIfExists(p);
+                made.add(p);
             }
+        }
+        return made;
+    }
+
+    /** `coreset help select` while {@code file} looks a minute newer than it is (a rebuild, a compile). */
+    private Run helpWithNewer(Path file) throws Exception {
+        FileTime was = Files.getLastModifiedTime(file);
+        try {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            return coreset(Map.of(), "help", "select");
+        } finally {
+            Files.setLastModifiedTime(file, was);
         }
     }
 
@@ -86,19 +105,12 @@ class CoresetScriptTest {
         assertTrue(second.out().contains("Usage: coreset select"), second.out());
 
         // A rebuilt jar: the JVM would ignore the archive, so the next run saves a new one in its place.
-        Path jar = jar("spark-jobs");
-        FileTime built = Files.getLastModifiedTime(jar);
-        try {
-            Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-            Run rebuilt = coreset(Map.of(), "help", "select");
-            assertEquals(0, rebuilt.exitCode(), rebuilt.err());
-            assertTrue(rebuilt.err().contains("coreset: first 'help' run since the build"), rebuilt.err());
-            assertEquals(first.out(), rebuilt.out());
-            assertEquals(made, archives().stream().filter(p -> !before.contains(p)).toList(), "replaced in place");
-            assertTrue(Files.getLastModifiedTime(made.get(0)).toMillis() >= System.currentTimeMillis() - 120_000);
-        } finally {
-            Files.setLastModifiedTime(jar, built);
-        }
+        Run rebuilt = helpWithNewer(jar("spark-jobs"));
+        assertEquals(0, rebuilt.exitCode(), rebuilt.err());
+        assertTrue(rebuilt.err().contains("coreset: first 'help' run since the build"), rebuilt.err());
+        assertEquals(first.out(), rebuilt.out());
+        assertEquals(made, archives().stream().filter(p -> !before.contains(p)).toList(), "replaced in place");
+        assertTrue(Files.getLastModifiedTime(made.get(0)).toMillis() >= System.currentTimeMillis() - 120_000);
 
         Run off = coreset(Map.of("CORESET_CDS", "off"), "help", "select");
         assertEquals(first.out(), off.out());
@@ -122,22 +134,10 @@ class CoresetScriptTest {
         try (Stream<Path> s = Files.walk(ROOT.resolve("spark-jobs/target/classes"))) {
             classFile = s.filter(p -> p.toString().endsWith("CoresetCli.class")).findFirst().orElseThrow();
         }
-        FileTime was = Files.getLastModifiedTime(classFile);
-        try {
-            Files.setLastModifiedTime(classFile, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-            Run run = coreset(Map.of(), "help", "select");
-            assertEquals(0, run.exitCode(), run.err());
-            assertTrue(run.out().contains("Usage: coreset select"), run.out());
-            assertFalse(run.err().contains("first 'help' run"), run.err());
-            assertEquals(List.of(), archives().stream().filter(p -> {
-                try {
-                    return Files.getLastModifiedTime(p).toMillis() >= started;
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList());
-        } finally {
-            Files.setLastModifiedTime(classFile, was);
-        }
+        Run run = helpWithNewer(classFile);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("Usage: coreset select"), run.out());
+        assertFalse(run.err().contains("first 'help' run"), run.err());
+        assertEquals(List.of(), madeDuringTest());
     }
 }
