@@ -42,8 +42,7 @@ public final class FailureLog {
         // Not a static field: that would start log4j before chooseFile sets the file name.
         Logger log = LoggerFactory.getLogger(FailureLog.class);
         log.error(what, failure);
-        String file = System.getProperty(FILE_PROPERTY);
-        return file != null && Files.isRegularFile(Path.of(file)) ? Optional.of(Path.of(file)) : Optional.empty();
+        return file();
     }
 
     /** This run's log file, when one was written. */
