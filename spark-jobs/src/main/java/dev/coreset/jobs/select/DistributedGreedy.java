@@ -60,11 +60,10 @@ public final class DistributedGreedy {
      * @param budgets class label to k_c (classes absent or with 0 are skipped)
      */
     public List<ClassResult> run(Dataset<Row> points, Map<Integer, Long> classSizes, Map<Integer, Integer> budgets) {
-        Map<Integer, Integer> partsPerClass = new TreeMap<>();
-        classSizes.forEach((c, n) -> partsPerClass.put(c, (int) Math.max(1, (n + partitionSize - 1) / partitionSize)));
+        Map<Integer, Integer> partsPerClass = partsPerClass(classSizes, partitionSize);
         Dataset<Row> selectable = points.filter(col(Tables.LABEL).isin(budgets.entrySet().stream()
                 .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toArray()));
-        if (budgets.entrySet().stream().allMatch(e -> e.getValue() <= 0 || partsPerClass.get(e.getKey()) <= 1)) {
+        if (everyClassFitsOnePart(classSizes, budgets, partitionSize)) {
             // Every class fits in one part: its three rounds run in one task, one job for all classes.
             return new OnePartClasses(spark, selector, seed).run(PartPoint.of(selectable, false), classSizes, budgets);
         }
@@ -84,6 +83,18 @@ public final class DistributedGreedy {
             withPart.unpersist();
             cached.unpersist();
         }
+    }
+
+    private static Map<Integer, Integer> partsPerClass(Map<Integer, Long> classSizes, int partitionSize) {
+        Map<Integer, Integer> parts = new TreeMap<>();
+        classSizes.forEach((c, n) -> parts.put(c, (int) Math.max(1, (n + partitionSize - 1) / partitionSize)));
+        return parts;
+    }
+
+    /** Whether every class with a budget has at most {@code partitionSize} points (GreeDi is then one part each). */
+    static boolean everyClassFitsOnePart(Map<Integer, Long> classSizes, Map<Integer, Integer> budgets, int partitionSize) {
+        Map<Integer, Integer> parts = partsPerClass(classSizes, partitionSize);
+        return budgets.entrySet().stream().allMatch(e -> e.getValue() <= 0 || parts.get(e.getKey()) <= 1);
     }
 
     private List<ClassResult> rounds(Dataset<Row> withPart, Map<Integer, Long> classSizes, Map<Integer, Integer> budgets) {

@@ -61,8 +61,9 @@ final class OnePartClasses {
         return results;
     }
 
-    private static ClassResult oneClass(PartSelector sel, long seed, TaskFaults faults, Map<Integer, Integer> budgets,
-                                        List<PartPoint> pts) {
+    /** GreeDi's three rounds on every point of one class (any order: they are sorted by id here). */
+    static ClassResult oneClass(PartSelector sel, long seed, TaskFaults faults, Map<Integer, Integer> budgets,
+                                List<PartPoint> pts) {
         int label = pts.get(0).getLabel();
         int k = budgets.get(label);
         Points p = Points.sortedById(pts);

@@ -6,9 +6,12 @@ import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
 import dev.coreset.schemas.Tables;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,38 +44,50 @@ public final class ScoresRowChecks {
     record Counts(Map<Integer, Long> perLabel, Fingerprint fingerprint) {
     }
 
-    /** @param scored whether the rows carry a loss column (a user's embeddings table does not) */
-    static Counts check(Dataset<Row> at, SelectMethod method, InputNaming names, boolean scored) {
-        List<String> problems = new ArrayList<>();
-        List<String> fixes = new ArrayList<>();
-        List<Column> conditions = new ArrayList<>();
-        problems.add("column '" + names.id() + "' is null");
-        fixes.add(names.idFix());
-        conditions.add(col(Tables.SAMPLE_ID).isNull());
-        problems.add("column '" + names.label() + "' " + names.labelProblem());
-        fixes.add(names.labelFix());
-        conditions.add(col(Tables.LABEL).isNull().or(col(Tables.LABEL).lt(0)));
+    /**
+     * One row check: what is wrong, the fix, the column it reads, the condition as a Spark column and the same test
+     * on a collected value (null included), so both paths name the same problem and the same first offender.
+     */
+    private record Check(String problem, String fix, String column, Column condition, Predicate<Object> fails) {
+    }
+
+    /** The checks the method needs, in the order their failures are reported. */
+    private static List<Check> checks(SelectMethod method, InputNaming names, boolean scored) {
+        List<Check> checks = new ArrayList<>();
+        checks.add(new Check("column '" + names.id() + "' is null", names.idFix(), Tables.SAMPLE_ID,
+                col(Tables.SAMPLE_ID).isNull(), v -> v == null));
+        checks.add(new Check("column '" + names.label() + "' " + names.labelProblem(), names.labelFix(), Tables.LABEL,
+                col(Tables.LABEL).isNull().or(col(Tables.LABEL).lt(0)), v -> v == null || ((Number) v).intValue() < 0));
         if (scored) {
-            problems.add("column 'loss' is NaN, infinite or null");
-            fixes.add("re-score with a model that does not diverge.");
-            conditions.add(nonFinite(col(Tables.LOSS)));
+            checks.add(new Check("column 'loss' is NaN, infinite or null", "re-score with a model that does not diverge.",
+                    Tables.LOSS, nonFinite(col(Tables.LOSS)), ScoresRowChecks::nonFinite));
             String scoreColumn = method.scoreColumn();
             if (scoreColumn != null && !scoreColumn.equals(Tables.LOSS) && !scoreColumn.equals("forgetting")) {
-                problems.add("column '" + scoreColumn + "' is NaN, infinite or null");
-                fixes.add("re-score with a model that does not diverge.");
-                conditions.add(nonFinite(col(scoreColumn)));
+                checks.add(new Check("column '" + scoreColumn + "' is NaN, infinite or null",
+                        "re-score with a model that does not diverge.", scoreColumn, nonFinite(col(scoreColumn)),
+                        ScoresRowChecks::nonFinite));
             }
         }
         if (method.needsEmbedding()) {
-            problems.add("column '" + names.embedding() + "' " + names.embeddingProblem());
-            fixes.add(names.embeddingFix());
-            conditions.add(col(Tables.EMBEDDING).isNull()
-                    .or(exists(col(Tables.EMBEDDING), x -> nonFinite(x))));
+            checks.add(new Check("column '" + names.embedding() + "' " + names.embeddingProblem(), names.embeddingFix(),
+                    Tables.EMBEDDING, col(Tables.EMBEDDING).isNull().or(exists(col(Tables.EMBEDDING), x -> nonFinite(x))),
+                    v -> v == null || asList(v).stream().anyMatch(ScoresRowChecks::nonFinite)));
         }
+        return checks;
+    }
+
+    /** The columns {@link #checkCollected} reads, for the caller's collect. */
+    static Column[] columns(SelectMethod method, InputNaming names, boolean scored) {
+        return checks(method, names, scored).stream().map(c -> col(c.column())).distinct().toArray(Column[]::new);
+    }
+
+    /** @param scored whether the rows carry a loss column (a user's embeddings table does not) */
+    static Counts check(Dataset<Row> at, SelectMethod method, InputNaming names, boolean scored) {
+        List<Check> checks = checks(method, names, scored);
         List<Column> aggs = new ArrayList<>();
-        for (Column c : conditions) {
-            aggs.add(sum(when(c, 1L).otherwise(0L)));
-            aggs.add(min(when(c, col(Tables.SAMPLE_ID))));
+        for (Check c : checks) {
+            aggs.add(sum(when(c.condition(), 1L).otherwise(0L)));
+            aggs.add(min(when(c.condition(), col(Tables.SAMPLE_ID))));
         }
         if (method.needsEmbedding()) {
             aggs.add(min(size(col(Tables.EMBEDDING))));
@@ -87,7 +102,7 @@ public final class ScoresRowChecks {
         List<Row> perLabel = at.groupBy(Tables.LABEL)
                 .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).collectAsList();
         // Column i + 1 of a row: aggs.get(i) (column 0 is the label).
-        for (int i = 0; i < conditions.size(); i++) {
+        for (int i = 0; i < checks.size(); i++) {
             long count = 0;
             Long first = null;
             for (Row r : perLabel) {
@@ -96,21 +111,13 @@ public final class ScoresRowChecks {
                     first = r.getLong(2 * i + 2);
                 }
             }
-            if (count > 0) {
-                // The first offender by id; a null id has none to name.
-                String where = first == null ? "" : " at " + names.id() + " " + first;
-                throw new CoresetInputException(names.table() + ": " + problems.get(i) + where
-                        + (count > 1 ? " (first of " + count + " rows)" : "") + "; " + fixes.get(i));
-            }
+            failIfAny(checks.get(i), count, first, names);
         }
-        int base = 2 * conditions.size() + 1;
+        int base = 2 * checks.size() + 1;
         if (method.needsEmbedding() && !perLabel.isEmpty()) {
             int lo = perLabel.stream().mapToInt(r -> r.getInt(base)).min().getAsInt();
             int hi = perLabel.stream().mapToInt(r -> r.getInt(base + 1)).max().getAsInt();
-            if (lo != hi || lo <= 0) {
-                throw new CoresetInputException(names.table() + ": column '" + names.embedding()
-                        + "' is ragged or empty (lengths " + lo + ".." + hi + "); " + names.raggedFix());
-            }
+            failIfRagged(lo, hi, names);
         }
         Row dup = at.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1)).agg(min(Tables.SAMPLE_ID)).first();
         if (!dup.isNullAt(0)) {
@@ -126,6 +133,81 @@ public final class ScoresRowChecks {
             hash += (r.getLong(counted + 1) << 32) + r.getLong(counted + 2);
         }
         return new Counts(sizes, new Fingerprint(rows, hash));
+    }
+
+    /**
+     * The same checks, in the same order and with the same messages, on rows already on the driver (collected with
+     * {@link #columns}): a small table's selection then needs no Spark job for them.
+     */
+    static Counts checkCollected(List<Row> rows, SelectMethod method, InputNaming names, boolean scored) {
+        for (Check c : checks(method, names, scored)) {
+            int at = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(c.column());
+            int idAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.SAMPLE_ID);
+            long count = 0;
+            Long first = null;
+            for (Row r : rows) {
+                if (c.fails().test(r.get(at))) {
+                    count++;
+                    if (!r.isNullAt(idAt) && (first == null || r.getLong(idAt) < first)) {
+                        first = r.getLong(idAt);
+                    }
+                }
+            }
+            failIfAny(c, count, first, names);
+        }
+        if (method.needsEmbedding() && !rows.isEmpty()) {
+            int at = rows.get(0).fieldIndex(Tables.EMBEDDING);
+            int lo = Integer.MAX_VALUE;
+            int hi = Integer.MIN_VALUE;
+            for (Row r : rows) {
+                int n = r.getList(at).size();
+                lo = Math.min(lo, n);
+                hi = Math.max(hi, n);
+            }
+            failIfRagged(lo, hi, names);
+        }
+        Set<Long> seen = new HashSet<>();
+        Long duplicate = null;
+        Map<Integer, Long> sizes = new TreeMap<>();
+        Fingerprint fp = Fingerprint.empty();
+        int idAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.SAMPLE_ID);
+        int labelAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.LABEL);
+        for (Row r : rows) {
+            long id = r.getLong(idAt);
+            if (!seen.add(id) && (duplicate == null || id < duplicate)) {
+                duplicate = id;
+            }
+            sizes.merge(r.getInt(labelAt), 1L, Long::sum);
+            fp = fp.add(id, r.getInt(labelAt));
+        }
+        if (duplicate != null) {
+            throw new CoresetInputException(names.duplicate(duplicate));
+        }
+        return new Counts(sizes, fp);
+    }
+
+    private static void failIfAny(Check c, long count, Long first, InputNaming names) {
+        if (count > 0) {
+            // The first offender by id; a null id has none to name.
+            String where = first == null ? "" : " at " + names.id() + " " + first;
+            throw new CoresetInputException(names.table() + ": " + c.problem() + where
+                    + (count > 1 ? " (first of " + count + " rows)" : "") + "; " + c.fix());
+        }
+    }
+
+    private static void failIfRagged(int lo, int hi, InputNaming names) {
+        if (lo != hi || lo <= 0) {
+            throw new CoresetInputException(names.table() + ": column '" + names.embedding()
+                    + "' is ragged or empty (lengths " + lo + ".." + hi + "); " + names.raggedFix());
+        }
+    }
+
+    private static boolean nonFinite(Object v) {
+        return v == null || !Double.isFinite(((Number) v).doubleValue());
+    }
+
+    private static List<?> asList(Object v) {
+        return v instanceof List<?> l ? l : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) v);
     }
 
     private static Column nonFinite(Column c) {

@@ -107,10 +107,10 @@ public final class SelectJob {
         Dataset<Row> input = o.embeddings() == null
                 ? TableInputs.read(spark, o.scores(), Tables.SCORES, "--scores", "coreset score")
                 : EmbeddingsTable.read(spark, o.embeddings(), o.columns());
-        // --checkpoint last from the footers (an embeddings table has checkpoint 0 only): no Spark job for it.
-        Integer lastHint = o.embeddings() != null ? Integer.valueOf(0)
-                : LastCheckpoint.fromFooters(o.scores(), dev.coreset.jobs.io.AtomicTableWriter.hadoopConf(spark));
-        Selection s = select(input, o, lastHint);
+        // --checkpoint last and the table's size from the footers (an embeddings table has checkpoint 0 only).
+        TableFooters footers = TableFooters.read(o.input(), dev.coreset.jobs.io.AtomicTableWriter.hadoopConf(spark));
+        Integer lastHint = o.embeddings() != null ? Integer.valueOf(0) : footers == null ? null : footers.lastCheckpoint();
+        Selection s = select(input, o, lastHint, footers);
         ManifestMetadata meta = manifestMetadata(o, s);
         meta.parameters.put(Lineage.INPUTS, o.embeddings() == null
                 ? Lineage.fromScores(o.scores(), s.source(), spark.sparkContext().hadoopConfiguration())
@@ -128,11 +128,15 @@ public final class SelectJob {
      * messages; {@code o.out()} is not used.
      */
     public Selection select(Dataset<Row> scores, Options o) {
-        return select(scores, o, null);
+        return select(scores, o, null, null);
     }
 
-    /** @param lastHint the input's last checkpoint if known without a query (null: the query finds it) */
-    private Selection select(Dataset<Row> scores, Options o, Integer lastHint) {
+    /**
+     * @param lastHint the input's last checkpoint if known without a query (null: the query finds it)
+     * @param footers  the input table's footers (null: a DataFrame, or unknown), which say whether it is small
+     *                 enough to check and select on the driver ({@link DriverGreedy})
+     */
+    private Selection select(Dataset<Row> scores, Options o, Integer lastHint, TableFooters footers) {
         checkOptions(o);
         boolean scored = Arrays.asList(scores.schema().fieldNames()).contains(Tables.LOSS);
         if (!scored) {
@@ -162,10 +166,15 @@ public final class SelectJob {
             at = at.cache();
         }
         try {
-            ScoresRowChecks.Counts counts = ScoresRowChecks.check(at, o.method(), names, scored);
+            // A small table's greedy selection: its candidate rows on the driver in one job, checked there.
+            List<Row> collected = o.method().greedy() && flags == null && DriverGreedy.fits(spark, footers)
+                    ? at.select(ScoresRowChecks.columns(o.method(), names, scored)).collectAsList() : null;
+            ScoresRowChecks.Counts counts = collected != null
+                    ? ScoresRowChecks.checkCollected(collected, o.method(), names, scored)
+                    : ScoresRowChecks.check(at, o.method(), names, scored);
             if (guess != null && counts.fingerprint().rows() == 0) {
                 // No train row at the guessed checkpoint: the query names the ones there are, or finds the last.
-                return select(scores, o, resolveCheckpoint(train, o, names));
+                return select(scores, o, resolveCheckpoint(train, o, names), footers);
             }
             // Flagged samples leave before budgets; the manifest's source fingerprint stays that of all train rows.
             Dataset<Row> candidates = flags == null ? at : TableInputs.withoutIds(at, flags);
@@ -191,8 +200,11 @@ public final class SelectJob {
                 methodRecord = d.recorded();
             } else if (o.method().greedy()) {
                 PartSelector selector = new PartSelector(o.method(), o.optimizer(), o.epsilon(), o.cacheBytes());
-                List<DistributedGreedy.ClassResult> results = new DistributedGreedy(spark, selector, o.partitionSize(),
-                        o.seed(), o.parts()).run(candidates.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
+                List<DistributedGreedy.ClassResult> results = collected != null && !collected.isEmpty()
+                        && DistributedGreedy.everyClassFitsOnePart(sizes, budgets, o.partitionSize())
+                        ? DriverGreedy.run(spark, selector, o.seed(), collected, budgets)
+                        : new DistributedGreedy(spark, selector, o.partitionSize(), o.seed(), o.parts())
+                                .run(candidates.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING), sizes, budgets);
                 selected = toRows(results);
                 cost = results.stream().mapToDouble(DistributedGreedy.ClassResult::kMedoidCost).sum();
             } else {

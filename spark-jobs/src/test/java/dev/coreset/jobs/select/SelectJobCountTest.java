@@ -34,6 +34,12 @@ class SelectJobCountTest {
      */
     static final int ONE_PART_SELECT_JOBS = 8;
 
+    /**
+     * The same select of a small table on the driver ({@link DriverGreedy}): the schema read, one collect of the
+     * candidate rows and the manifest's write.
+     */
+    static final int DRIVER_SELECT_JOBS = 3;
+
     @TempDir
     Path tmp;
 
@@ -89,16 +95,36 @@ class SelectJobCountTest {
                 .select("sample_id", "weight", "rank").collectAsList();
     }
 
+    private int select(Path scores, Path out, String method) throws Exception {
+        return jobsOf(() -> assertEquals(0, CliRun.of("select", "--scores", scores.toString(), "--method",
+                method, "--fraction", "0.1", "--out", out.toString()).exitCode()));
+    }
+
     @Test
     void aSelectWhoseClassesFitInOnePartRunsAFixedNumberOfJobs() throws Exception {
         Path scores = tmp.resolve("scores");
         writeScores(scores, new int[] {0, 1, 2}, new int[] {240, 160, 80}, 0, 1);
-        Path out = tmp.resolve("fl");
-        int jobs = jobsOf(() -> assertEquals(0, CliRun.of("select", "--scores", scores.toString(), "--method",
-                "facility-location", "--fraction", "0.1", "--out", out.toString()).exitCode()));
-        assertEquals(48, spark.read().parquet(out.toString()).count());
-        assertTrue(jobs <= ONE_PART_SELECT_JOBS, jobs + " Spark jobs for a one-part select (at most "
-                + ONE_PART_SELECT_JOBS + ")");
+        for (String method : List.of("facility-location", "kcenter")) {
+            Path onDriver = tmp.resolve(method + "-driver");
+            int driverJobs = select(scores, onDriver, method);
+            Path onSpark = tmp.resolve(method + "-spark");
+            int sparkJobs;
+            spark.conf().set(DriverGreedy.CONF, "0");
+            try {
+                sparkJobs = select(scores, onSpark, method);
+            } finally {
+                spark.conf().unset(DriverGreedy.CONF);
+            }
+            assertEquals(48, spark.read().parquet(onDriver.toString()).count());
+            assertTrue(driverJobs <= DRIVER_SELECT_JOBS, driverJobs + " Spark jobs for a small select on the driver"
+                    + " (at most " + DRIVER_SELECT_JOBS + ")");
+            assertTrue(sparkJobs <= ONE_PART_SELECT_JOBS, sparkJobs + " Spark jobs for a one-part select (at most "
+                    + ONE_PART_SELECT_JOBS + ")");
+            assertTrue(sparkJobs > driverJobs, "driverBytes 0 turns the driver path off");
+            for (int label = 0; label < 3; label++) {
+                assertEquals(manifestRows(onSpark, label), manifestRows(onDriver, label), method + " class " + label);
+            }
+        }
     }
 
     @Test

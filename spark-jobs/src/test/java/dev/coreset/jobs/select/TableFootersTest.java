@@ -17,8 +17,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --checkpoint last} from the Parquet footers, and the query's answer when the footers' maximum is not train's. */
-class LastCheckpointTest {
+/** Rows and {@code --checkpoint last} from the Parquet footers, and the query's answer when the footers' maximum is not train's. */
+class TableFootersTest {
     @TempDir
     Path tmp;
 
@@ -55,15 +55,18 @@ class LastCheckpointTest {
     @Test
     void theFootersGiveTheLastCheckpoint() {
         Path s = scores("plain", 2, 2);
-        assertEquals(2, LastCheckpoint.fromFooters(s.toString(), new Configuration()));
+        assertEquals(2, TableFooters.lastCheckpoint(s.toString(), new Configuration()));
+        TableFooters f = TableFooters.read(s.toString(), new Configuration());
+        assertEquals(40 * 3 + 4 * 3, f.rows());
+        assertTrue(f.uncompressedBytes() > 0);
         assertEquals(2, selectedAt(s));
-        assertNull(LastCheckpoint.fromFooters(tmp.resolve("missing").toString(), new Configuration()));
+        assertNull(TableFooters.lastCheckpoint(tmp.resolve("missing").toString(), new Configuration()));
     }
 
     @Test
     void aLaterCheckpointOfAnotherSplitFallsBackToTrainsLast() {
         Path s = scores("val-later", 1, 3);
-        assertEquals(3, LastCheckpoint.fromFooters(s.toString(), new Configuration()), "the footers see every split");
+        assertEquals(3, TableFooters.lastCheckpoint(s.toString(), new Configuration()), "the footers see every split");
         assertEquals(1, selectedAt(s));
     }
 }

@@ -14,18 +14,18 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
- * The largest checkpoint of a scores table as its Parquet footers' column statistics state it, read on the driver,
- * so {@code --checkpoint last} needs no Spark job. It is the maximum over every split: the caller falls back to
- * the distinct query when no train row has it. No hint (null) when a footer lacks the statistics, the table is not
- * flat Parquet files, or it has more than {@value #MAX_FILES} files (the query is then the cheaper way).
+ * What a table's Parquet footers state, read on the driver with no Spark job: its rows, its uncompressed bytes (what
+ * decides whether a selection may run on the driver) and its largest checkpoint (so {@code --checkpoint last} needs
+ * no query). The checkpoint is the maximum over every split: the caller falls back to the distinct query when no
+ * train row has it. Null (no facts) when the table is not flat Parquet files or has more than {@value #MAX_FILES}
+ * files (the queries are then the cheaper way).
+ *
+ * @param lastCheckpoint null when a footer lacks the column's statistics (or the table has no checkpoint column)
  */
-final class LastCheckpoint {
+record TableFooters(long rows, long uncompressedBytes, Integer lastCheckpoint) {
     static final int MAX_FILES = 64;
 
-    private LastCheckpoint() {
-    }
-
-    static Integer fromFooters(String table, Configuration conf) {
+    static TableFooters read(String table, Configuration conf) {
         try {
             Path dir = PublishedOutput.resolve(new Path(table), conf);
             FileSystem fs = dir.getFileSystem(conf);
@@ -35,13 +35,18 @@ final class LastCheckpoint {
             if (files.length == 0 || files.length > MAX_FILES || Arrays.stream(files).anyMatch(FileStatus::isDirectory)) {
                 return null;
             }
+            long rows = 0;
+            long bytes = 0;
             Integer max = null;
+            boolean statsEverywhere = true;
             for (FileStatus f : files) {
                 try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
                     for (BlockMetaData block : reader.getFooter().getBlocks()) {
-                        Integer blockMax = maxOf(block);
+                        rows += block.getRowCount();
+                        bytes += block.getTotalByteSize();
+                        Integer blockMax = maxCheckpoint(block);
                         if (blockMax == null && block.getRowCount() > 0) {
-                            return null;
+                            statsEverywhere = false;
                         }
                         if (blockMax != null && (max == null || blockMax > max)) {
                             max = blockMax;
@@ -49,13 +54,19 @@ final class LastCheckpoint {
                     }
                 }
             }
-            return max;
+            return new TableFooters(rows, bytes, statsEverywhere ? max : null);
         } catch (Exception e) { // unreadable here: the Spark read reports it with its one-line error
             return null;
         }
     }
 
-    private static Integer maxOf(BlockMetaData block) {
+    /** The table's last checkpoint from its footers, or null when they do not tell. */
+    static Integer lastCheckpoint(String table, Configuration conf) {
+        TableFooters f = read(table, conf);
+        return f == null ? null : f.lastCheckpoint();
+    }
+
+    private static Integer maxCheckpoint(BlockMetaData block) {
         for (ColumnChunkMetaData c : block.getColumns()) {
             if (c.getPath().toDotString().equals(Tables.CHECKPOINT)) {
                 Statistics<?> s = c.getStatistics();
