@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Opens the tables the cld, noise and select commands read (and users' own tables for select --embeddings), with one-line errors naming the path and the fix. */
 public final class TableInputs {
@@ -58,7 +59,9 @@ public final class TableInputs {
     private static Dataset<Row> parquet(SparkSession spark, String path, String as, String fix, String unreadableFix) {
         try {
             // A pointer-mode output is read from its current version (PublishedOutput).
-            return spark.read().parquet(PublishedOutput.resolve(path, AtomicTableWriter.hadoopConf(spark)));
+            String dir = PublishedOutput.resolve(path, AtomicTableWriter.hadoopConf(spark));
+            StructType footer = FooterSchema.of(new Path(dir), AtomicTableWriter.hadoopConf(spark));
+            return (footer == null ? spark.read() : spark.read().schema(footer)).parquet(dir);
         } catch (Exception e) {
             CoresetInputException unreadable = ReadFailures.of(e, unreadableFix);
             if (unreadable != null) {
