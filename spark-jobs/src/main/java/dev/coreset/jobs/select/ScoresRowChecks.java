@@ -2,6 +2,7 @@ package dev.coreset.jobs.select;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.coreset.jobs.validate.ArrayConditions;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
 import dev.coreset.schemas.Tables;
@@ -70,7 +71,7 @@ public final class ScoresRowChecks {
         }
         if (method.needsEmbedding()) {
             checks.add(new Check("column '" + names.embedding() + "' " + names.embeddingProblem(), names.embeddingFix(),
-                    Tables.EMBEDDING, col(Tables.EMBEDDING).isNull().or(exists(col(Tables.EMBEDDING), x -> nonFinite(x))),
+                    Tables.EMBEDDING, ArrayConditions.nullOrNonFinite(col(Tables.EMBEDDING)),
                     v -> v == null || asList(v).stream().anyMatch(ScoresRowChecks::nonFinite)));
         }
         return checks;

@@ -32,9 +32,8 @@ public final class SamplesValidator {
         boolean images = java.util.Arrays.asList(df.columns()).contains(Tables.IMAGE);
         boolean tokens = java.util.Arrays.asList(df.columns()).contains(Tables.TOKENS);
         String input = images ? Tables.IMAGE : tokens ? Tables.TOKENS : Tables.FEATURES;
-        Column badFeature = images ? lit(false) : tokens ? exists(col(Tables.TOKENS), x -> x.isNull().or(x.lt(0)))
-                : exists(col(Tables.FEATURES),
-                x -> x.isNull().or(isnan(x)).or(x.equalTo(lit(Float.POSITIVE_INFINITY))).or(x.equalTo(lit(Float.NEGATIVE_INFINITY))));
+        Column badFeature = images ? lit(false) : tokens ? ArrayConditions.nullOrBelow(col(Tables.TOKENS), 0)
+                : col(Tables.FEATURES).isNotNull().and(ArrayConditions.nullOrNonFinite(col(Tables.FEATURES)));
         Column length = images ? lit(0) : size(col(input));
         Row agg = df.agg(
                 count(lit(1)),
@@ -47,7 +46,7 @@ public final class SamplesValidator {
                 max(length),
                 sum(when(badFeature, 1).otherwise(0)),
                 countDistinct(col(Tables.LABEL)),
-                sum(when(tokens ? exists(col(Tables.TOKENS), x -> x.geq(1 << 24)) : lit(false), 1).otherwise(0)))
+                sum(when(tokens ? ArrayConditions.atOrAbove(col(Tables.TOKENS), 1 << 24) : lit(false), 1).otherwise(0)))
                 .first();
         long rows = agg.getLong(0);
         if (rows == 0) {

@@ -66,6 +66,12 @@ class ScoresRowChecksPathsTest {
         sameRefusal(rows("embedding", "IF(id = 6, array(1.0F, CAST('Infinity' AS FLOAT), 0.0F),"
                 + " array(CAST(id AS FLOAT), 0.0F, 1.0F))"), fl, "'embedding' holds NaN or infinity at sample_id 6");
         sameRefusal(rows("embedding", "IF(id = 11, NULL, array(CAST(id AS FLOAT), 0.0F, 1.0F))"), fl, "at sample_id 11");
+        sameRefusal(rows("embedding", "IF(id % 9 = 4, array(CAST('NaN' AS FLOAT), 2.0F, 0.0F),"
+                + " array(CAST(id AS FLOAT), 0.0F, 1.0F))"), fl, "at sample_id 4 (first of 3 rows)");
+        sameRefusal(rows("embedding", "IF(id = 17, array(3.0F, CAST('-Infinity' AS FLOAT), 0.0F),"
+                + " array(CAST(id AS FLOAT), 0.0F, 1.0F))"), fl, "at sample_id 17");
+        sameRefusal(rows("embedding", "IF(id = 19, array(CAST('NaN' AS FLOAT), NULL, CAST('Infinity' AS FLOAT)),"
+                + " array(CAST(id AS FLOAT), 0.0F, 1.0F))"), fl, "at sample_id 19");
         sameRefusal(rows("embedding", "IF(id = 11, array(1.0F, NULL, 0.0F), array(CAST(id AS FLOAT), 0.0F, 1.0F))"),
                 fl, "at sample_id 11");
         sameRefusal(rows("embedding", "IF(id = 2, array(1.0F), array(1.0F, 2.0F))"), fl, "is ragged or empty (lengths 1..2)");
