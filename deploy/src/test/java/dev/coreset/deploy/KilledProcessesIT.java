@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coreset.jobs.TaskFaults;
+import dev.coreset.jobs.select.DriverGreedy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,6 +171,10 @@ class KilledProcessesIT {
     private static List<String> held(List<String> sparkArgs, Path holds, String sites) {
         List<String> args = new ArrayList<>(sparkArgs);
         args.addAll(List.of("--conf", TaskFaults.HOLD + "=" + sites, "--conf", TaskFaults.HOLD_DIR + "=" + holds));
+        if (sites.contains(TaskFaults.SELECT)) {
+            // The digits tables are small enough to select on the driver; the greedy rounds must run on executors here.
+            args.addAll(List.of("--conf", DriverGreedy.CONF + "=0"));
+        }
         return args;
     }
 

@@ -25,9 +25,9 @@ import org.apache.spark.sql.SparkSession;
  * Spark path, so the same manifest; what it saves is the fixed cost of the checks' and the greedy's Spark jobs
  * (task scheduling, shuffles, query planning), which is most of a small selection's time.
  */
-final class DriverGreedy {
+public final class DriverGreedy {
     /** Tables up to this many uncompressed bytes (from their Parquet footers) are selected on the driver; 0: never. */
-    static final String CONF = "spark.coreset.select.driverBytes";
+    public static final String CONF = "spark.coreset.select.driverBytes";
     static final String DEFAULT = "32m";
 
     private DriverGreedy() {
