@@ -177,7 +177,9 @@ public final class DynamicsBuilder {
         Map<Integer, double[]> valMeans = new TreeMap<>();
         for (Row r : scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_VAL).and(col(Tables.CHECKPOINT)
                         .isin(chosen.toArray())))
-                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.of(col(Tables.LOSS)))
+                .select(col(Tables.LABEL), col(Tables.CHECKPOINT), col(Tables.LOSS),
+                        ExactMean.decimalColumn(col(Tables.LOSS)))
+                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.ofProjected(col(Tables.LOSS)))
                 .collectAsList()) {
             double[] m = valMeans.computeIfAbsent(r.getInt(0), c -> {
                 double[] a = new double[t];
