@@ -6,7 +6,9 @@ import dev.coreset.schemas.Tables;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.StreamSupport;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,39 +57,16 @@ final class ClassTopK {
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            return new Iterator<>() {
-                private final Map<Integer, Integer> taken = new HashMap<>();
-                private Row next = advance();
-
-                private Row advance() {
-                    while (rows.hasNext()) {
-                        Row r = rows.next();
-                        int label = r.getInt(1);
-                        int rank = taken.getOrDefault(label, 0);
-                        if (rank < budgets.getOrDefault(label, 0L)) {
-                            taken.put(label, rank + 1);
-                            return RowFactory.create(r.getLong(0), label, 1.0, r.isNullAt(2) ? null : r.getDouble(2),
-                                    rank);
-                        }
-                    }
-                    return null;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
-
-                @Override
-                public Row next() {
-                    if (next == null) {
-                        throw new NoSuchElementException();
-                    }
-                    Row r = next;
-                    next = advance();
-                    return r;
-                }
-            };
+            Map<Integer, Integer> taken = new HashMap<>();
+            // A lazy stream: one row at a time, whatever the partition's size.
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED), false)
+                    .filter(r -> taken.getOrDefault(r.getInt(1), 0) < budgets.getOrDefault(r.getInt(1), 0L))
+                    .map(r -> {
+                        int rank = taken.merge(r.getInt(1), 1, Integer::sum) - 1;
+                        return RowFactory.create(r.getLong(0), r.getInt(1), 1.0, r.isNullAt(2) ? null : r.getDouble(2),
+                                rank);
+                    })
+                    .iterator();
         }
     }
 }
