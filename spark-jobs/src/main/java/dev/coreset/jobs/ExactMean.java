@@ -1,5 +1,6 @@
 package dev.coreset.jobs;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
@@ -24,11 +25,37 @@ public final class ExactMean {
      * value is NaN or infinite, as avg would give (a decimal cannot hold those, so they are counted apart).
      */
     public static Column of(Column c) {
+        return mean(c, decimal(c));
+    }
+
+    /** The column {@link #decimalColumn} names and {@link #ofProjected} sums. */
+    public static final String DECIMAL = "_exact_decimal";
+
+    /**
+     * The decimal each value of {@code c} adds (null when not finite), to select as {@link #DECIMAL} below the
+     * aggregate of {@link #ofProjected}: inside a sum, Spark converts each double to a decimal twice per row
+     * (Double.toString both times); read from a column, once.
+     */
+    public static Column decimalColumn(Column c) {
+        return decimal(c).as(DECIMAL);
+    }
+
+    /** {@link #of} over a table that also holds {@link #decimalColumn}(c): the same value, half the conversions. */
+    public static Column ofProjected(Column c) {
+        return mean(c, col(DECIMAL));
+    }
+
+    private static Column nonFinite(Column c) {
         Column d = c.cast("double");
-        Column nonFinite = isnan(d).or(d.equalTo(lit(Double.POSITIVE_INFINITY)))
-                .or(d.equalTo(lit(Double.NEGATIVE_INFINITY)));
-        Column exact = sum(when(nonFinite, lit(null)).otherwise(d).cast("decimal(38,18)")).cast("double")
-                .divide(count(c));
-        return when(sum(when(nonFinite, 1).otherwise(0)).gt(0), lit(Double.NaN)).otherwise(exact);
+        return isnan(d).or(d.equalTo(lit(Double.POSITIVE_INFINITY))).or(d.equalTo(lit(Double.NEGATIVE_INFINITY)));
+    }
+
+    private static Column decimal(Column c) {
+        return when(nonFinite(c), lit(null)).otherwise(c.cast("double")).cast("decimal(38,18)");
+    }
+
+    private static Column mean(Column c, Column decimal) {
+        Column exact = sum(decimal).cast("double").divide(count(c));
+        return when(sum(when(nonFinite(c), 1).otherwise(0)).gt(0), lit(Double.NaN)).otherwise(exact);
     }
 }

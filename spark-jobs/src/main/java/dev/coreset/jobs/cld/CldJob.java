@@ -37,13 +37,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -134,7 +129,7 @@ public final class CldJob {
         Map<Integer, Long> budgets = budgets(o, eligible, sizes, eligibleCount);
 
         ProgressListener.stage(spark, "cld: select and write");
-        Dataset<Row> selected = selectTop(eligible, budgets);
+        Dataset<Row> selected = ClassTopK.select(eligible, budgets);
         ManifestMetadata meta = new ManifestMetadata();
         meta.method = "cld";
         meta.seed = o.seed();
@@ -258,25 +253,6 @@ public final class CldJob {
             out.put(labels[i], (long) k[i]);
         }
         return out;
-    }
-
-    /** The top k_c of each class by CLD, ties to the lower sample_id; rank = position in class from 0. */
-    static Dataset<Row> selectTop(Dataset<Row> eligible, Map<Integer, Long> budgets) {
-        SparkSession spark = eligible.sparkSession();
-        List<Row> rows = new ArrayList<>();
-        budgets.forEach((label, k) -> rows.add(RowFactory.create(label, k)));
-        StructType schema = new StructType().add("_label", DataTypes.IntegerType).add("_k", DataTypes.LongType);
-        Dataset<Row> ks = spark.createDataFrame(rows, schema);
-        long maxK = budgets.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        WindowSpec w = Window.partitionBy(Tables.LABEL)
-                .orderBy(col(Tables.CLD).desc(), col(Tables.SAMPLE_ID).asc());
-        return eligible
-                .withColumn("_rn", row_number().over(w))
-                .filter(col("_rn").leq(lit(maxK)))
-                .join(broadcast(ks), col(Tables.LABEL).equalTo(col("_label")))
-                .filter(col("_rn").leq(col("_k")))
-                .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), lit(1.0).as(Tables.WEIGHT),
-                        col(Tables.CLD).as(Tables.SCORE), col("_rn").minus(1).cast("int").as(Tables.RANK));
     }
 
     private static double[] filled(int n, double v) {

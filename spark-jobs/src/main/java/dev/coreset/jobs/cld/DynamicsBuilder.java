@@ -29,7 +29,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The per-sample training dynamics of a scores table (one row per train sample; the columns of
  * {@link Tables#DYNAMICS}), shared by {@code coreset cld} and the dynamics-based methods of {@code coreset select}.
- * One shuffle by sample_id, then each partition sorted by (sample_id, checkpoint) and streamed: a sample's T rows are
+ * One shuffle by sample_id, then each partition sorted by sample_id and streamed: a sample's T rows are
  * consecutive, so memory is O(T) per sample. CLD compares each sample with its class's mean validation trajectory
  * (C x T means, the only per-class data on the driver besides counts); the trajectory scores (AUM, mean p_y, DUAL,
  * mean probabilities) use the checkpoints of a {@link ScoreWindow}.
@@ -106,11 +106,16 @@ public final class DynamicsBuilder {
         if (s.probabilities()) {
             columns.add(col(Tables.EMBEDDING));
         }
-        Dataset<Row> sorted = scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN)
-                        .and(col(Tables.CHECKPOINT).isin(chosen.toArray())))
+        org.apache.spark.sql.Column train = col(Tables.SPLIT).equalTo(Tables.SPLIT_TRAIN);
+        if (chosen.size() < trainCheckpoints.size()) {
+            train = train.and(col(Tables.CHECKPOINT).isin(chosen.toArray()));
+        }
+        // Sorted by sample_id alone: one long key is a radix sort with no row comparisons (ties on sample_id
+        // used to compare whole rows for the checkpoint); PerSample puts each row in its checkpoint's slot.
+        Dataset<Row> sorted = scores.filter(train)
                 .select(columns.toArray(org.apache.spark.sql.Column[]::new))
                 .repartition(col(Tables.SAMPLE_ID))
-                .sortWithinPartitions(Tables.SAMPLE_ID, Tables.CHECKPOINT);
+                .sortWithinPartitions(Tables.SAMPLE_ID);
         int[] cps = chosen.stream().mapToInt(Integer::intValue).toArray();
         boolean[] inWindow = new boolean[t];
         for (int i = 0; i < t; i++) {
@@ -172,7 +177,9 @@ public final class DynamicsBuilder {
         Map<Integer, double[]> valMeans = new TreeMap<>();
         for (Row r : scores.filter(col(Tables.SPLIT).equalTo(Tables.SPLIT_VAL).and(col(Tables.CHECKPOINT)
                         .isin(chosen.toArray())))
-                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.of(col(Tables.LOSS)))
+                .select(col(Tables.LABEL), col(Tables.CHECKPOINT), col(Tables.LOSS),
+                        ExactMean.decimalColumn(col(Tables.LOSS)))
+                .groupBy(Tables.LABEL, Tables.CHECKPOINT).agg(ExactMean.ofProjected(col(Tables.LOSS)))
                 .collectAsList()) {
             double[] m = valMeans.computeIfAbsent(r.getInt(0), c -> {
                 double[] a = new double[t];
@@ -234,7 +241,7 @@ public final class DynamicsBuilder {
     }
 
     /**
-     * Streams a partition sorted by (sample_id, checkpoint): each run of rows with one sample_id becomes that sample's
+     * Streams a partition sorted by sample_id: each run of rows with one sample_id becomes that sample's
      * dynamics row. Rows whose checkpoints are not exactly the chosen ones, whose labels differ or whose losses or
      * margins are not finite give a row with a problem code instead of scores.
      */
@@ -272,6 +279,8 @@ public final class DynamicsBuilder {
                 private final boolean[] correct = new boolean[t];
                 private final float[] windowLoss = new float[windowSize];
                 private final float[] windowMargin = new float[windowSize];
+                private final boolean[] seen = new boolean[t];
+                private final float[][] slotEmbeddings = new float[t][];
                 private final List<float[]> embeddings = new ArrayList<>();
 
                 @Override
@@ -282,26 +291,38 @@ public final class DynamicsBuilder {
                 @Override
                 public Row next() {
                     long id = pending.getLong(0);
-                    int label = pending.getInt(1);
+                    int first = pending.getInt(1);
+                    int label = first;
+                    int lowest = Integer.MAX_VALUE;
                     int n = 0;
                     boolean labelConflict = false;
                     boolean bad = false;
                     boolean badMargin = false;
                     boolean wrongCheckpoint = false;
-                    embeddings.clear();
+                    Arrays.fill(seen, false);
                     while (pending != null && pending.getLong(0) == id) {
                         Row p = pending;
-                        if (n < t) {
-                            wrongCheckpoint |= p.getInt(2) != checkpoints[n];
-                            labelConflict |= p.getInt(1) != label;
-                            loss[n] = p.isNullAt(3) ? Float.NaN : p.getFloat(3);
-                            correct[n] = !p.isNullAt(4) && p.getBoolean(4);
-                            el2n[n] = p.isNullAt(5) ? Float.NaN : p.getFloat(5);
-                            margin[n] = p.isNullAt(6) ? Float.NaN : p.getFloat(6);
-                            bad |= !Double.isFinite(loss[n]);
-                            badMargin |= !Double.isFinite(margin[n]);
-                            if (probabilities && inWindow[n]) {
-                                embeddings.add(p.isNullAt(7) ? null : FloatArrays.of(p.getList(7)));
+                        int checkpoint = p.getInt(2);
+                        int l = p.getInt(1);
+                        labelConflict |= l != first;
+                        if (checkpoint < lowest) {
+                            lowest = checkpoint; // a problem row keeps the label at its earliest checkpoint
+                            label = l;
+                        }
+                        // Rows come in any checkpoint order: each fills its checkpoint's slot, once.
+                        int i = Arrays.binarySearch(checkpoints, checkpoint);
+                        if (i < 0 || seen[i]) {
+                            wrongCheckpoint = true;
+                        } else {
+                            seen[i] = true;
+                            loss[i] = p.isNullAt(3) ? Float.NaN : p.getFloat(3);
+                            correct[i] = !p.isNullAt(4) && p.getBoolean(4);
+                            el2n[i] = p.isNullAt(5) ? Float.NaN : p.getFloat(5);
+                            margin[i] = p.isNullAt(6) ? Float.NaN : p.getFloat(6);
+                            bad |= !Double.isFinite(loss[i]);
+                            badMargin |= !Double.isFinite(margin[i]);
+                            if (probabilities && inWindow[i]) {
+                                slotEmbeddings[i] = p.isNullAt(7) ? null : FloatArrays.of(p.getList(7));
                             }
                         }
                         n++;
@@ -336,6 +357,12 @@ public final class DynamicsBuilder {
                         v.add(windowSize >= dualWindow ? TrainingDynamics.dualScore(windowLoss, dualWindow) : Double.NaN);
                         v.add(TrainingDynamics.meanLabelProbability(windowLoss));
                         if (probabilities) {
+                            embeddings.clear();
+                            for (int i = 0; i < t; i++) {
+                                if (inWindow[i]) {
+                                    embeddings.add(slotEmbeddings[i]);
+                                }
+                            }
                             v.add(meanProbabilities(embeddings, label));
                         }
                     }
