@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -26,10 +25,8 @@ final class FooterSchema {
 
     static StructType of(Path dir, Configuration conf) {
         try {
-            FileSystem fs = dir.getFileSystem(conf);
-            FileStatus[] files = Arrays.stream(fs.listStatus(dir)).filter(f -> !f.getPath().getName().startsWith("_")
-                    && !f.getPath().getName().startsWith(".")).toArray(FileStatus[]::new);
-            if (files.length == 0 || Arrays.stream(files).anyMatch(FileStatus::isDirectory)) {
+            FileStatus[] files = ParquetDataFiles.of(dir, conf);
+            if (files == null) {
                 return null;
             }
             FileStatus first = Arrays.stream(files).min(Comparator.comparing(f -> f.getPath().getName())).get();

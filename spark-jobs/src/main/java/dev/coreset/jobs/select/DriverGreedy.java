@@ -5,15 +5,12 @@ import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.jobs.select.DistributedGreedy.ClassResult;
 import dev.coreset.jobs.select.DistributedGreedy.Points;
 import dev.coreset.schemas.Tables;
+import dev.coreset.selection.kernel.Workers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A small table's greedy selection on the driver: its candidate rows come to the driver in one Spark job, are
  * checked there ({@link ScoresRowChecks#checkCollected}) and, when every class fits in one part, each class runs
- * {@link OnePartClasses}' three rounds in a driver thread. The same code on the same points sorted by id as the
+ * {@link OnePartClasses}' three rounds on a driver thread ({@link Workers}, largest class first). The same code on the same points sorted by id as the
  * Spark path, so the same manifest; what it saves is the fixed cost of the checks' and the greedy's Spark jobs
  * (task scheduling, shuffles, query planning), which is most of a small selection's time.
  */
@@ -68,29 +65,13 @@ public final class DriverGreedy {
         classes.sort(Comparator.comparingInt((List<PartPoint> c) -> -c.size()).thenComparingInt(c -> c.get(0).getLabel()));
         int threads = Math.max(1, Math.min(classes.size(), Math.min(spark.sparkContext().defaultParallelism(),
                 Runtime.getRuntime().availableProcessors())));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "coreset-driver-greedy");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<ClassResult>> futures = new ArrayList<>();
-            for (List<PartPoint> c : classes) {
-                futures.add(pool.submit(() -> OnePartClasses.oneClass(selector, seed, TaskFaults.NONE, budgets, c)));
-            }
-            List<ClassResult> results = new ArrayList<>();
-            for (Future<ClassResult> f : futures) {
-                results.add(f.get());
-            }
-            results.sort(Comparator.comparingInt(ClassResult::label));
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while selecting on the driver", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        ClassResult[] results = new ClassResult[classes.size()];
+        try (Workers workers = Workers.create(threads)) {
+            workers.run(classes.size(), i -> results[i] = OnePartClasses.oneClass(selector, seed, TaskFaults.NONE,
+                    budgets, classes.get(i)));
         }
+        List<ClassResult> byLabel = new ArrayList<>(List.of(results));
+        byLabel.sort(Comparator.comparingInt(ClassResult::label));
+        return byLabel;
     }
 }

@@ -141,9 +141,9 @@ public final class ScoresRowChecks {
      * {@link #columns}): a small table's selection then needs no Spark job for them.
      */
     static Counts checkCollected(List<Row> rows, SelectMethod method, InputNaming names, boolean scored) {
+        int idAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.SAMPLE_ID);
         for (Check c : checks(method, names, scored)) {
             int at = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(c.column());
-            int idAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.SAMPLE_ID);
             long count = 0;
             Long first = null;
             for (Row r : rows) {
@@ -171,7 +171,6 @@ public final class ScoresRowChecks {
         Long duplicate = null;
         Map<Integer, Long> sizes = new TreeMap<>();
         Fingerprint fp = Fingerprint.empty();
-        int idAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.SAMPLE_ID);
         int labelAt = rows.isEmpty() ? -1 : rows.get(0).fieldIndex(Tables.LABEL);
         for (Row r : rows) {
             long id = r.getLong(idAt);

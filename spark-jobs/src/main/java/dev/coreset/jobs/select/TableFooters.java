@@ -1,11 +1,10 @@
 package dev.coreset.jobs.select;
 
+import dev.coreset.jobs.io.ParquetDataFiles;
 import dev.coreset.schemas.PublishedOutput;
 import dev.coreset.schemas.Tables;
-import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -28,11 +27,8 @@ record TableFooters(long rows, long uncompressedBytes, Integer lastCheckpoint) {
     static TableFooters read(String table, Configuration conf) {
         try {
             Path dir = PublishedOutput.resolve(new Path(table), conf);
-            FileSystem fs = dir.getFileSystem(conf);
-            FileStatus[] all = fs.listStatus(dir);
-            FileStatus[] files = Arrays.stream(all).filter(f -> !f.getPath().getName().startsWith("_")
-                    && !f.getPath().getName().startsWith(".")).toArray(FileStatus[]::new);
-            if (files.length == 0 || files.length > MAX_FILES || Arrays.stream(files).anyMatch(FileStatus::isDirectory)) {
+            FileStatus[] files = ParquetDataFiles.of(dir, conf);
+            if (files == null || files.length > MAX_FILES) {
                 return null;
             }
             long rows = 0;
