@@ -67,20 +67,19 @@ public final class DistributedGreedy {
             // Every class fits in one part: its three rounds run in one task, one job for all classes.
             return new OnePartClasses(spark, selector, seed).run(PartPoint.of(selectable, false), classSizes, budgets);
         }
-        // The points alone, cached for the k-means sample, its cluster counts and the parts below.
+        // The points alone, cached for the k-means sample and its nearest-center pass, or for random parts.
         Dataset<Row> cached = selectable.select(Tables.SAMPLE_ID, Tables.LABEL, Tables.EMBEDDING)
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> withPart = parts == PartsMode.KMEANS
+        try (GreeDiParts.Parts withParts = parts == PartsMode.KMEANS
                 ? GreeDiParts.kmeans(spark, cached, classSizes, partsPerClass, partitionSize, seed)
-                : GreeDiParts.random(cached, partsPerClass, seed);
-
-        // Computed once (k-means parts: a nearest-center pass per row) and read by the three passes below.
-        withPart = withPart.select(Tables.SAMPLE_ID, Tables.LABEL, GreeDiParts.PART, Tables.EMBEDDING)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            return rounds(withPart, classSizes, budgets);
+                : new GreeDiParts.Parts(GreeDiParts.random(cached, partsPerClass, seed), null)) {
+            if (withParts.cache() != null) {
+                cached.unpersist(); // the k-means parts' own cache holds every point now: one copy in memory
+            }
+            // Read by the three passes below, from one cache: the part column is cheap to recompute.
+            return rounds(withParts.rows().select(Tables.SAMPLE_ID, Tables.LABEL, GreeDiParts.PART, Tables.EMBEDDING),
+                    classSizes, budgets);
         } finally {
-            withPart.unpersist();
             cached.unpersist();
         }
     }

@@ -234,13 +234,10 @@ final class DynamicsSelection {
                 .select(col(Tables.SAMPLE_ID), col(Tables.LABEL), col(GraphPoint.DIFFICULTY), col(Tables.EMBEDDING));
         Map<Integer, Integer> partsPerClass = new TreeMap<>();
         kept.forEach((c, n) -> partsPerClass.put(c, (int) Math.max(1, (n + o.partitionSize() - 1) / o.partitionSize())));
-        Dataset<Row> withPart = (o.parts() == PartsMode.KMEANS
+        try (GreeDiParts.Parts withPart = o.parts() == PartsMode.KMEANS
                 ? GreeDiParts.kmeans(spark, points, kept, partsPerClass, o.partitionSize(), o.seed())
-                : GreeDiParts.random(points, partsPerClass, o.seed())).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            return d2Rounds(spark, withPart, budgets, p);
-        } finally {
-            withPart.unpersist();
+                : GreeDiParts.Parts.persisted(GreeDiParts.random(points, partsPerClass, o.seed()))) {
+            return d2Rounds(spark, withPart.rows(), budgets, p);
         }
     }
 

@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The "part" column of GreeDi's first round (a part id per class, each part at most {@code partitionSize}
@@ -40,10 +41,35 @@ final class GreeDiParts {
                 perClass(partsPerClass, 1).cast("long")).cast("int"));
     }
 
-    static Dataset<Row> kmeans(SparkSession spark, Dataset<Row> points, Map<Integer, Long> classSizes,
-                               Map<Integer, Integer> partsPerClass, int partitionSize, long seed) {
+    /**
+     * Points with their part column, and the cache they are read from (null: none), which {@link #close} releases.
+     * The rows themselves are not cached: what they add to the cache (a join with a broadcast plan, a hash) is cheap.
+     */
+    record Parts(Dataset<Row> rows, Dataset<Row> cache) implements AutoCloseable {
+        /** Rows that are not cheap to recompute, persisted here and released by {@link #close}. */
+        static Parts persisted(Dataset<Row> rows) {
+            Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
+            return new Parts(kept, kept);
+        }
+
+        @Override
+        public void close() {
+            if (cache != null) {
+                cache.unpersist();
+            }
+        }
+    }
+
+    /**
+     * k-means parts. The nearest-center pass runs once per row: its result is cached (and counted, which
+     * materializes it) before the plan of sub-parts is made, so the caller may release {@code points}' own cache
+     * once this returns.
+     */
+    static Parts kmeans(SparkSession spark, Dataset<Row> points, Map<Integer, Long> classSizes,
+                        Map<Integer, Integer> partsPerClass, int partitionSize, long seed) {
         if (partsPerClass.values().stream().allMatch(p -> p <= 1)) {
-            return random(points, partsPerClass, seed); // every class is one part: nothing to cluster (same part ids)
+            // Every class is one part: nothing to cluster (same part ids).
+            return new Parts(random(points, partsPerClass, seed), null);
         }
         ProgressListener.stage(spark, "select: k-means parts");
         Map<Integer, Double> rate = new HashMap<>();
@@ -70,7 +96,8 @@ final class GreeDiParts {
         Broadcast<Map<Integer, Centers>> centersB = spark.sparkContext()
                 .broadcast(centers, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
         Dataset<Row> clustered = points.withColumn("cluster",
-                udf(new Nearest(centersB), DataTypes.IntegerType).apply(col(Tables.LABEL), col(Tables.EMBEDDING)));
+                udf(new Nearest(centersB), DataTypes.IntegerType).apply(col(Tables.LABEL), col(Tables.EMBEDDING)))
+                .persist(StorageLevel.MEMORY_AND_DISK());
 
         // Clusters above partitionSize become ceil(size / partitionSize) random sub-parts: (label, cluster) -> first part.
         List<Row> plan = new ArrayList<>();
@@ -85,10 +112,10 @@ final class GreeDiParts {
         StructType planSchema = new StructType().add(Tables.LABEL, DataTypes.IntegerType)
                 .add("cluster", DataTypes.IntegerType).add("first", DataTypes.IntegerType).add("sub", DataTypes.IntegerType);
         Dataset<Row> planDf = broadcast(spark.createDataFrame(plan, planSchema));
-        return clustered.join(planDf, scala.jdk.javaapi.CollectionConverters.asScala(List.of(Tables.LABEL, "cluster")).toSeq())
+        return new Parts(clustered.join(planDf, scala.jdk.javaapi.CollectionConverters.asScala(List.of(Tables.LABEL, "cluster")).toSeq())
                 .withColumn(PART, col("first").plus(pmod(xxhash64(lit(seed), lit(7), col(Tables.SAMPLE_ID)),
                         col("sub").cast("long"))).cast("int"))
-                .drop("cluster", "first", "sub");
+                .drop("cluster", "first", "sub"), clustered);
     }
 
     /** A per-class value as a column: label -> value, else {@code otherwise}. */

@@ -35,20 +35,27 @@ class GreeDiPartsTest {
         Map<Integer, Long> sizes = Map.of(0, 1_500L, 1, 1_500L);
         Map<Integer, Integer> parts = Map.of(0, 5, 1, 5);
         Dataset<Row> points = points().cache();
-        Dataset<Row> km = GreeDiParts.kmeans(spark, points, sizes, parts, 300, 7).cache();
-        Dataset<Row> rnd = GreeDiParts.random(points, parts, 7);
-        double kmSpread = withinPartSpread(km);
-        double rndSpread = withinPartSpread(rnd);
-        // Random parts mix every blob (spread ~ the class's), k-means parts hold one or two blobs each.
-        assertTrue(kmSpread < 0.5 * rndSpread, "k-means " + kmSpread + " vs random " + rndSpread);
-        for (Row r : km.groupBy(Tables.LABEL, GreeDiParts.PART).count().collectAsList()) {
-            assertTrue(r.getLong(2) <= 330, "part " + r + " above the partition size (clusters are split at random)");
+        Dataset<Row> cache;
+        try (GreeDiParts.Parts kmParts = GreeDiParts.kmeans(spark, points, sizes, parts, 300, 7);
+             GreeDiParts.Parts againParts = GreeDiParts.kmeans(spark, points, sizes, parts, 300, 7)) {
+            Dataset<Row> km = kmParts.rows();
+            Dataset<Row> rnd = GreeDiParts.random(points, parts, 7);
+            double kmSpread = withinPartSpread(km);
+            double rndSpread = withinPartSpread(rnd);
+            // Random parts mix every blob (spread ~ the class's), k-means parts hold one or two blobs each.
+            assertTrue(kmSpread < 0.5 * rndSpread, "k-means " + kmSpread + " vs random " + rndSpread);
+            for (Row r : km.groupBy(Tables.LABEL, GreeDiParts.PART).count().collectAsList()) {
+                assertTrue(r.getLong(2) <= 330, "part " + r + " above the partition size (clusters are split at random)");
+            }
+            assertEquals(3_000, km.count());
+            // The nearest-center pass ran once, into the parts' own cache, which the rows are read from.
+            cache = kmParts.cache();
+            assertTrue(cache != null && cache.storageLevel().useMemory());
+            points.unpersist();
+            assertEquals(3_000, km.count(), "the parts need only their own cache once made");
+            assertEquals(0, km.except(againParts.rows()).count(), "same seed, same parts");
         }
-        assertEquals(3_000, km.count());
-        Dataset<Row> again = GreeDiParts.kmeans(spark, points, sizes, parts, 300, 7);
-        assertEquals(0, km.except(again).count(), "same seed, same parts");
-        km.unpersist();
-        points.unpersist();
+        assertEquals(org.apache.spark.storage.StorageLevel.NONE(), cache.storageLevel(), "closing the parts releases their cache");
     }
 
     /** Mean squared distance of a point to its part's mean (driver-side on 3,000 points: a test-only shortcut). */
