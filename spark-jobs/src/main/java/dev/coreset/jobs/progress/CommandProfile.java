@@ -17,8 +17,8 @@ import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart;
 
 /**
  * Where a command's wall time goes (`--verbose`): the JVM's start up to the command, the Spark session's start,
- * every Spark job (its stage name, its call site in our code) and the driver's own work between jobs, printed as a
- * table on stderr when the command ends. One profile per JVM: the first session request starts it.
+ * every Spark job (its stage name, its call site in our code) and the driver's own work between jobs (a row of its
+ * own where a gap reaches a quarter second), printed as a table on stderr when the command ends. One profile per JVM: the first session request starts it.
  */
 public final class CommandProfile extends SparkListener {
     /** One finished Spark job. */
@@ -27,6 +27,9 @@ public final class CommandProfile extends SparkListener {
             return (endMillis - startMillis) / 1000.0;
         }
     }
+
+    /** Driver work between jobs gets its own row from this long on (shorter gaps only add to the total). */
+    private static final double GAP_SHOWN = 0.25;
 
     private static volatile CommandProfile active;
 
@@ -137,6 +140,10 @@ public final class CommandProfile extends SparkListener {
         long covered = sessionReady;
         for (Job j : jobs) {
             String what = j.description().isEmpty() ? j.callSite() : j.description() + " | " + j.callSite();
+            double gap = (j.startMillis() - covered) / 1000.0;
+            if (gap >= GAP_SHOWN) {
+                row(sb, "  driver work before job " + j.id(), gap);
+            }
             row(sb, "  job " + j.id() + ": " + what, j.seconds());
             // Jobs may overlap (a broadcast inside a job): count wall time covered by some job once.
             long from = Math.max(covered, j.startMillis());
@@ -144,6 +151,10 @@ public final class CommandProfile extends SparkListener {
                 inJobs += (j.endMillis() - from) / 1000.0;
                 covered = j.endMillis();
             }
+        }
+        double tail = (endMillis - covered) / 1000.0;
+        if (!jobs.isEmpty() && tail >= GAP_SHOWN) {
+            row(sb, "  driver work after the last job", tail);
         }
         double afterSession = (endMillis - sessionReady) / 1000.0;
         row(sb, "Spark jobs (" + jobs.size() + ", wall time covered)", inJobs);

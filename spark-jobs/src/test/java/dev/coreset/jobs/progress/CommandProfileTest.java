@@ -29,6 +29,10 @@ class CommandProfileTest {
         assertEquals(1.0 + 1.4, seconds(table, "Spark jobs \\(3, wall time covered\\)"), 1e-9);
         assertEquals(4.0 - 2.4, seconds(table, "driver work between and after jobs"), 1e-9);
         assertEquals(10.0, seconds(table, "total since JVM start"), 1e-9);
+        // Gaps of a quarter second or more get their own row; 7,500 -> 7,600 does not.
+        assertEquals(0.5, seconds(table, "driver work before job 0"), 1e-9);
+        assertEquals(1.0, seconds(table, "driver work after the last job"), 1e-9);
+        assertTrue(!table.contains("before job 1") && !table.contains("before job 2"), table);
         assertTrue(table.indexOf("job 0: select: read | count at SelectJob.java:10")
                 < table.indexOf("job 1: select: greedy"), table);
         assertTrue(table.indexOf("job 1: select: greedy") < table.indexOf("job 2: collect at X.java:3"), table);
