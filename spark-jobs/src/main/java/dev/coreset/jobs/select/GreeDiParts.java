@@ -100,9 +100,16 @@ final class GreeDiParts {
                 .persist(StorageLevel.MEMORY_AND_DISK());
 
         // Clusters above partitionSize become ceil(size / partitionSize) random sub-parts: (label, cluster) -> first part.
+        List<Row> counts;
+        try {
+            counts = clustered.groupBy(Tables.LABEL, "cluster").count().orderBy(Tables.LABEL, "cluster").collectAsList();
+        } catch (RuntimeException e) {
+            clustered.unpersist(); // no Parts to close yet: a failed count leaves no cache behind
+            throw e;
+        }
         List<Row> plan = new ArrayList<>();
         Map<Integer, Integer> next = new HashMap<>();
-        for (Row r : clustered.groupBy(Tables.LABEL, "cluster").count().orderBy(Tables.LABEL, "cluster").collectAsList()) {
+        for (Row r : counts) {
             int label = r.getInt(0);
             int sub = (int) Math.max(1, (r.getLong(2) + partitionSize - 1) / partitionSize);
             int first = next.getOrDefault(label, 0);
