@@ -61,15 +61,16 @@ final class GreeDiParts {
     }
 
     /**
-     * k-means parts. The nearest-center pass runs once per row: its result is cached (and counted, which
-     * materializes it) before the plan of sub-parts is made, so the caller may release {@code points}' own cache
-     * once this returns.
+     * k-means parts, always read from a cache of their own. The nearest-center pass runs once per row: its result is
+     * cached (and counted, which materializes it) before the plan of sub-parts is made, so the caller may release
+     * {@code points}' own cache once this returns. (When every class is one part nothing is clustered or counted:
+     * the cached random parts fill on their first read.)
      */
     static Parts kmeans(SparkSession spark, Dataset<Row> points, Map<Integer, Long> classSizes,
                         Map<Integer, Integer> partsPerClass, int partitionSize, long seed) {
         if (partsPerClass.values().stream().allMatch(p -> p <= 1)) {
-            // Every class is one part: nothing to cluster (same part ids).
-            return new Parts(random(points, partsPerClass, seed), null);
+            // Every class is one part: nothing to cluster (same part ids), still cached like every k-means result.
+            return Parts.persisted(random(points, partsPerClass, seed));
         }
         ProgressListener.stage(spark, "select: k-means parts");
         Map<Integer, Double> rate = new HashMap<>();

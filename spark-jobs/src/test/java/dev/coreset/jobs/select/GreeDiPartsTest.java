@@ -58,6 +58,22 @@ class GreeDiPartsTest {
         assertEquals(org.apache.spark.storage.StorageLevel.NONE(), cache.storageLevel(), "closing the parts releases their cache");
     }
 
+    @Test
+    void classesOfOnePartAreOnePartEachAndReadFromTheirOwnCache() {
+        Dataset<Row> points = points();
+        Dataset<Row> cache;
+        try (GreeDiParts.Parts one = GreeDiParts.kmeans(spark, points, Map.of(0, 1_500L, 1, 1_500L), Map.of(0, 1, 1, 1),
+                10_000, 7)) {
+            cache = one.cache();
+            assertTrue(cache != null && cache.storageLevel().useMemory(), "D2 reads these rows several times");
+            List<Row> parts = one.rows().groupBy(GreeDiParts.PART).count().collectAsList();
+            assertEquals(1, parts.size(), parts.toString());
+            assertEquals(0, parts.get(0).getInt(0));
+            assertEquals(3_000, parts.get(0).getLong(1));
+        }
+        assertEquals(org.apache.spark.storage.StorageLevel.NONE(), cache.storageLevel());
+    }
+
     /** Mean squared distance of a point to its part's mean (driver-side on 3,000 points: a test-only shortcut). */
     private static double withinPartSpread(Dataset<Row> parts) {
         List<Row> rows = parts.select(col(Tables.LABEL), col(GreeDiParts.PART), col(Tables.EMBEDDING)).collectAsList();
