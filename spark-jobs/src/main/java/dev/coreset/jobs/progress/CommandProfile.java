@@ -18,7 +18,8 @@ import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart;
 /**
  * Where a command's wall time goes (`--verbose`): the JVM's start up to the command, the Spark session's start,
  * every Spark job (its stage name, its call site in our code) and the driver's own work between jobs (a row of its
- * own where a gap reaches a quarter second), printed as a table on stderr when the command ends. One profile per JVM: the first session request starts it.
+ * own where a gap reaches a quarter second), printed as a table on stderr when the command ends. One profile per
+ * JVM: the first session request starts it.
  */
 public final class CommandProfile extends SparkListener {
     /** One finished Spark job. */

@@ -18,9 +18,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A small table's greedy selection on the driver: its candidate rows come to the driver in one Spark job, are
  * checked there ({@link ScoresRowChecks#checkCollected}) and, when every class fits in one part, each class runs
- * {@link OnePartClasses}' three rounds on a driver thread ({@link Workers}, largest class first). The same code on the same points sorted by id as the
- * Spark path, so the same manifest; what it saves is the fixed cost of the checks' and the greedy's Spark jobs
- * (task scheduling, shuffles, query planning), which is most of a small selection's time.
+ * {@link OnePartClasses}' three rounds on a driver thread ({@link Workers}, largest class first). The same code on
+ * the same points sorted by id as the Spark path, so the same manifest; what it saves is the fixed cost of the
+ * checks' and the greedy's Spark jobs (task scheduling, shuffles, query planning), which is most of a small
+ * selection's time.
  */
 public final class DriverGreedy {
     /** Tables up to this many uncompressed bytes (from their Parquet footers) are selected on the driver; 0: never. */
