@@ -21,11 +21,23 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Times the cld job on a synthetic scores table: n train samples (plus n/10 val samples) x T checkpoints,
- * generated with spark.range and written checkpoint-major to a temporary Parquet table (as a scoring
- * pass per checkpoint would write it, so the job's shuffle gets no help from the row order). Only the job
- * (read, dynamics, budgets, manifest and dynamics table writes) is timed.
+ * generated with spark.range and written to a temporary Parquet table in one of two row orders ({@link Layout}):
+ * as {@code coreset score} writes it, or one checkpoint after another (as T separate scoring passes would), where
+ * no task reads more than one row of a sample. Only the job (read, dynamics, budgets, manifest and dynamics table
+ * writes) is timed.
  */
 public final class CldBench {
+    /** The scores table's row order. */
+    public enum Layout {
+        /** Batches of {@link #SCORE_BATCH} samples at every checkpoint, then the next batch: coreset score's order. */
+        SCORE,
+        /** Every sample at the first checkpoint, then every sample at the next one. */
+        CHECKPOINT
+    }
+
+    /** coreset score's default --batch-size. */
+    static final int SCORE_BATCH = 128;
+
     private CldBench() {
     }
 
@@ -35,10 +47,11 @@ public final class CldBench {
 
     /** @return wall time of the CLD job in seconds */
     public static double run(SparkSession spark, long n, int checkpoints, int classes, long seed) {
-        return runDetailed(spark, n, checkpoints, classes, seed).seconds();
+        return runDetailed(spark, n, checkpoints, classes, seed, Layout.SCORE).seconds();
     }
 
-    public static Result runDetailed(SparkSession spark, long n, int checkpoints, int classes, long seed) {
+    public static Result runDetailed(SparkSession spark, long n, int checkpoints, int classes, long seed,
+                                     Layout layout) {
         Path dir;
         try {
             dir = Files.createTempDirectory("cld-bench");
@@ -47,7 +60,8 @@ public final class CldBench {
         }
         try {
             String scores = dir.resolve("scores").toString();
-            synthetic(spark, n, Math.max(classes * 20L, n / 10), checkpoints, classes, seed).write().parquet(scores);
+            synthetic(spark, n, Math.max(classes * 20L, n / 10), checkpoints, classes, seed, layout).write()
+                    .parquet(scores);
             System.gc();
             MemoryPeak peak = MemoryPeak.start();
             long t0 = System.nanoTime();
@@ -65,10 +79,27 @@ public final class CldBench {
      * a * exp(-r t) + noise with a per-sample rate r; every tenth train sample is "mislabeled" (high, flat).
      */
     public static Dataset<Row> synthetic(SparkSession spark, long n, long nVal, int checkpoints, int classes, long seed) {
+        return synthetic(spark, n, nVal, checkpoints, classes, seed, Layout.CHECKPOINT);
+    }
+
+    /** As above, in the given row order (the last batch of the score order is cut at the last sample). */
+    public static Dataset<Row> synthetic(SparkSession spark, long n, long nVal, int checkpoints, int classes, long seed,
+                                         Layout layout) {
         long total = n + nVal;
         Column id = col("id");
-        Column sample = id.mod(lit(total));
-        Column t = id.divide(lit(total)).cast("int");
+        Column sample;
+        Column t;
+        long rows;
+        if (layout == Layout.CHECKPOINT) {
+            rows = total * checkpoints;
+            sample = id.mod(lit(total));
+            t = id.divide(lit(total)).cast("int");
+        } else {
+            long perBatch = (long) SCORE_BATCH * checkpoints;
+            rows = (total + SCORE_BATCH - 1) / SCORE_BATCH * perBatch;
+            sample = floor(id.divide(lit(perBatch))).multiply(lit(SCORE_BATCH)).plus(id.mod(lit(SCORE_BATCH)));
+            t = id.mod(lit(perBatch)).divide(lit(SCORE_BATCH)).cast("int");
+        }
         Column u = pmod(xxhash64(sample, lit(seed)), lit(1_000_000L)).cast("double").divide(1e6);
         Column rate = lit(0.05).plus(u.multiply(0.4));
         Column mislabeled = sample.lt(lit(n)).and(sample.mod(lit(10)).equalTo(lit(3)));
@@ -76,7 +107,7 @@ public final class CldBench {
         Column loss = when(mislabeled, lit(2.5).plus(jitter))
                 .otherwise(lit(2.3).multiply(exp(rate.multiply(t).multiply(-1))).plus(jitter));
         loss = greatest(loss, lit(0.001));
-        return spark.range(0, total * checkpoints)
+        return spark.range(0, rows)
                 .select(sample.as(Tables.SAMPLE_ID),
                         sample.mod(lit(classes)).cast("int").as(Tables.LABEL),
                         when(sample.lt(lit(n)), lit(Tables.SPLIT_TRAIN)).otherwise(lit(Tables.SPLIT_VAL)).as(Tables.SPLIT),
@@ -86,7 +117,8 @@ public final class CldBench {
                         col(Tables.LOSS).lt(lit(0.69f)).as(Tables.CORRECT),
                         lit(0.5f).minus(col(Tables.LOSS)).cast("float").as(Tables.MARGIN),
                         least(col(Tables.LOSS).divide(2), lit(1.414)).cast("float").as(Tables.EL2N),
-                        lit(1).as(Tables.DRAWS));
+                        lit(1).as(Tables.DRAWS))
+                .filter(col(Tables.SAMPLE_ID).lt(lit(total)));
     }
 
     private static void deleteTree(Path dir) {
@@ -105,7 +137,7 @@ public final class CldBench {
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 42L;
         String master = args.length > 4 ? args[4] : "local[2]";
         SparkSession spark = SparkSessions.create(master, Map.of());
-        Result r = runDetailed(spark, n, t, c, seed);
+        Result r = runDetailed(spark, n, t, c, seed, Layout.SCORE);
         System.out.printf(Locale.ROOT, "cld bench: n=%d x T=%d, C=%d on %s, max heap %d MB: %.1f s, "
                         + "peak heap used %d MB, selected %d of %d%n", n, t, c, master,
                 Runtime.getRuntime().maxMemory() >> 20, r.seconds(), r.peakHeapBytes() >> 20, r.selected(),

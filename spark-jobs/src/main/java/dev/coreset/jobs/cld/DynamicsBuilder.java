@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -29,8 +31,9 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The per-sample training dynamics of a scores table (one row per train sample; the columns of
  * {@link Tables#DYNAMICS}), shared by {@code coreset cld} and the dynamics-based methods of {@code coreset select}.
- * One shuffle by sample_id, then each partition sorted by sample_id and streamed: a sample's T rows are
- * consecutive, so memory is O(T) per sample. CLD compares each sample with its class's mean validation trajectory
+ * Each input task packs the rows of a sample it reads into one piece ({@link TrajectoryPieces}); one shuffle of
+ * pieces by sample_id, then each partition sorted by sample_id and streamed: a sample's pieces are consecutive, so
+ * memory is O(T) per sample. CLD compares each sample with its class's mean validation trajectory
  * (C x T means, the only per-class data on the driver besides counts); the trajectory scores (AUM, mean p_y, DUAL,
  * mean probabilities) use the checkpoints of a {@link ScoreWindow}.
  */
@@ -110,21 +113,30 @@ public final class DynamicsBuilder {
         if (chosen.size() < trainCheckpoints.size()) {
             train = train.and(col(Tables.CHECKPOINT).isin(chosen.toArray()));
         }
-        // Sorted by sample_id alone: one long key is a radix sort with no row comparisons (ties on sample_id
-        // used to compare whole rows for the checkpoint); PerSample puts each row in its checkpoint's slot.
-        Dataset<Row> sorted = scores.filter(train)
-                .select(columns.toArray(org.apache.spark.sql.Column[]::new))
-                .repartition(col(Tables.SAMPLE_ID))
-                .sortWithinPartitions(Tables.SAMPLE_ID);
         int[] cps = chosen.stream().mapToInt(Integer::intValue).toArray();
         boolean[] inWindow = new boolean[t];
         for (int i = 0; i < t; i++) {
             inWindow[i] = window.contains(cps[i]);
         }
+        int[] embeddingCheckpoints = s.probabilities() ? window.stream().mapToInt(Integer::intValue).sorted().toArray()
+                : new int[0];
+        // Catalyst's rows in and out on both sides of the shuffle (as the score job does): a Row per scores row
+        // boxed every field, the largest single cost of the per-sample pass at 1M x 20 (issue 21).
+        org.apache.spark.sql.classic.SparkSession session = (org.apache.spark.sql.classic.SparkSession) spark;
+        RDD<InternalRow> pieces = scores.filter(train)
+                .select(columns.toArray(org.apache.spark.sql.Column[]::new))
+                .queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new TrajectoryPieces(t, embeddingCheckpoints, TrajectoryPieces.OPEN_BYTES)).rdd();
+        // Sorted by sample_id alone: one long key is a radix sort with no row comparisons; PerSample puts each
+        // row of each piece in its checkpoint's slot.
+        Dataset<Row> sorted = session.internalCreateDataFrame(pieces, TrajectoryPieces.SCHEMA, false)
+                .repartition(col(Tables.SAMPLE_ID))
+                .sortWithinPartitions(Tables.SAMPLE_ID);
         StructType work = schema(s.probabilities()).add(N_ROWS, DataTypes.IntegerType, false)
                 .add(PROBLEM, DataTypes.IntegerType, false);
-        Dataset<Row> table = sorted.mapPartitions(new PerSample(valMeans, cps, inWindow, Math.min(s.el2nEarly(), t),
-                        s.dualWindow(), s.probabilities()), Encoders.row(work))
+        RDD<InternalRow> perSample = sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(new PerSample(valMeans,
+                cps, inWindow, Math.min(s.el2nEarly(), t), s.dualWindow(), s.probabilities())).rdd();
+        Dataset<Row> table = session.internalCreateDataFrame(perSample, work, false)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Map<Integer, Long> sizes = check(table, path, chosen);
@@ -241,12 +253,13 @@ public final class DynamicsBuilder {
     }
 
     /**
-     * Streams a partition sorted by sample_id: each run of rows with one sample_id becomes that sample's
-     * dynamics row. Rows whose checkpoints are not exactly the chosen ones, whose labels differ or whose losses or
-     * margins are not finite give a row with a problem code instead of scores.
+     * Streams a partition of {@link TrajectoryPieces} sorted by sample_id: the rows of each run of pieces with one
+     * sample_id become that sample's dynamics row. Rows whose checkpoints are not exactly the chosen ones, whose
+     * labels differ or whose losses or margins are not finite give a row with a problem code instead of scores.
      */
-    static final class PerSample implements MapPartitionsFunction<Row, Row> {
-        private final HashMap<Integer, double[]> classVal;
+    static final class PerSample implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+        /** Class validation means by label (labels are checked to be class indices); null for a class without. */
+        private final double[][] classVal;
         private final int[] checkpoints;
         private final boolean[] inWindow;
         private final int early;
@@ -255,7 +268,8 @@ public final class DynamicsBuilder {
 
         PerSample(Map<Integer, double[]> valMeans, int[] checkpoints, boolean[] inWindow, int early, int dualWindow,
                   boolean probabilities) {
-            this.classVal = new HashMap<>(valMeans);
+            this.classVal = new double[valMeans.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1][];
+            valMeans.forEach((label, means) -> classVal[label] = means);
             this.checkpoints = checkpoints;
             this.inWindow = inWindow;
             this.early = early;
@@ -264,7 +278,7 @@ public final class DynamicsBuilder {
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
+        public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             int t = checkpoints.length;
             int w = 0;
             for (boolean b : inWindow) {
@@ -272,7 +286,8 @@ public final class DynamicsBuilder {
             }
             int windowSize = w;
             return new Iterator<>() {
-                private Row pending = rows.hasNext() ? rows.next() : null;
+                // The sorter's rows are reused buffers: each is read before the next one is asked for.
+                private InternalRow pending = rows.hasNext() ? rows.next() : null;
                 private final float[] loss = new float[t];
                 private final float[] el2n = new float[t];
                 private final float[] margin = new float[t];
@@ -282,6 +297,7 @@ public final class DynamicsBuilder {
                 private final boolean[] seen = new boolean[t];
                 private final float[][] slotEmbeddings = new float[t][];
                 private final List<float[]> embeddings = new ArrayList<>();
+                private final TrajectoryPieces.Reader reader = new TrajectoryPieces.Reader();
 
                 @Override
                 public boolean hasNext() {
@@ -289,10 +305,10 @@ public final class DynamicsBuilder {
                 }
 
                 @Override
-                public Row next() {
+                public InternalRow next() {
                     long id = pending.getLong(0);
-                    int first = pending.getInt(1);
-                    int label = first;
+                    int first = Integer.MIN_VALUE;
+                    int label = 0;
                     int lowest = Integer.MAX_VALUE;
                     int n = 0;
                     boolean labelConflict = false;
@@ -300,32 +316,38 @@ public final class DynamicsBuilder {
                     boolean badMargin = false;
                     boolean wrongCheckpoint = false;
                     Arrays.fill(seen, false);
+                    // Every piece of the sample, in any order, and every row of each piece.
                     while (pending != null && pending.getLong(0) == id) {
-                        Row p = pending;
-                        int checkpoint = p.getInt(2);
-                        int l = p.getInt(1);
-                        labelConflict |= l != first;
-                        if (checkpoint < lowest) {
-                            lowest = checkpoint; // a problem row keeps the label at its earliest checkpoint
-                            label = l;
-                        }
-                        // Rows come in any checkpoint order: each fills its checkpoint's slot, once.
-                        int i = Arrays.binarySearch(checkpoints, checkpoint);
-                        if (i < 0 || seen[i]) {
-                            wrongCheckpoint = true;
-                        } else {
-                            seen[i] = true;
-                            loss[i] = p.isNullAt(3) ? Float.NaN : p.getFloat(3);
-                            correct[i] = !p.isNullAt(4) && p.getBoolean(4);
-                            el2n[i] = p.isNullAt(5) ? Float.NaN : p.getFloat(5);
-                            margin[i] = p.isNullAt(6) ? Float.NaN : p.getFloat(6);
-                            bad |= !Double.isFinite(loss[i]);
-                            badMargin |= !Double.isFinite(margin[i]);
-                            if (probabilities && inWindow[i]) {
-                                slotEmbeddings[i] = p.isNullAt(7) ? null : FloatArrays.of(p.getList(7));
+                        TrajectoryPieces.Reader p = reader.reset(pending.getBinary(2), pending.getInt(1));
+                        while (p.next()) {
+                            int checkpoint = p.checkpoint();
+                            int l = p.label();
+                            if (n == 0) {
+                                first = l;
                             }
+                            labelConflict |= l != first;
+                            if (checkpoint < lowest) {
+                                lowest = checkpoint; // a problem row keeps the label at its earliest checkpoint
+                                label = l;
+                            }
+                            // Rows come in any checkpoint order: each fills its checkpoint's slot, once.
+                            int i = Arrays.binarySearch(checkpoints, checkpoint);
+                            if (i < 0 || seen[i]) {
+                                wrongCheckpoint = true;
+                            } else {
+                                seen[i] = true;
+                                loss[i] = p.loss();
+                                correct[i] = p.correct();
+                                el2n[i] = p.el2n();
+                                margin[i] = p.margin();
+                                bad |= !Double.isFinite(loss[i]);
+                                badMargin |= !Double.isFinite(margin[i]);
+                                if (probabilities && inWindow[i]) {
+                                    slotEmbeddings[i] = p.embedding();
+                                }
+                            }
+                            n++;
                         }
-                        n++;
                         pending = rows.hasNext() ? rows.next() : null;
                     }
                     int problem = n != t || wrongCheckpoint ? WRONG_ROWS : labelConflict ? LABEL_CONFLICT
@@ -340,7 +362,7 @@ public final class DynamicsBuilder {
                             v.add(null);
                         }
                     } else {
-                        double[] val = classVal.get(label);
+                        double[] val = label >= 0 && label < classVal.length ? classVal[label] : null;
                         int j = 0;
                         for (int i = 0; i < t; i++) {
                             if (inWindow[i]) {
@@ -363,12 +385,13 @@ public final class DynamicsBuilder {
                                     embeddings.add(slotEmbeddings[i]);
                                 }
                             }
-                            v.add(meanProbabilities(embeddings, label));
+                            float[] probs = meanProbabilities(embeddings, label);
+                            v.add(probs == null ? null : UnsafeArrayData.fromPrimitiveArray(probs));
                         }
                     }
                     v.add(n);
                     v.add(problem);
-                    return RowFactory.create(v.toArray());
+                    return new GenericInternalRow(v.toArray());
                 }
             };
         }

@@ -5,6 +5,7 @@ import dev.coreset.jobs.bench.IngestBench;
 import dev.coreset.jobs.bench.PruningBench;
 import dev.coreset.jobs.bench.SelectJobBench;
 import dev.coreset.jobs.bench.CldBench;
+import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.jobs.bench.CrestBench;
 import dev.coreset.jobs.bench.RealPoints;
 import dev.coreset.jobs.train.SamplesTableInfo;
@@ -433,15 +434,26 @@ public final class BenchCommand implements Runnable {
         int classes;
         @Option(names = "--seed", defaultValue = "0")
         long seed;
+        @Option(names = "--layout", defaultValue = "score",
+                description = "The scores table's row order: score (as coreset score writes it: each batch of 128 "
+                        + "samples at every checkpoint) or checkpoint (all samples at one checkpoint, then the next)."
+                        + " Default: ${DEFAULT-VALUE}.")
+        String layoutName;
         @Mixin
         SparkOptions sparkOptions;
 
         @Override
         public Integer call() {
-            CldBench.Result r = CldBench.runDetailed(sparkOptions.session(), n, checkpoints, classes, seed);
-            TextTable t = new TextTable("samples", "checkpoints", "selected", "seconds", "peak heap MB");
-            t.row(r.trainSamples(), checkpoints, r.selected(), String.format(Locale.ROOT, "%.1f", r.seconds()),
-                    r.peakHeapBytes() / (1 << 20));
+            CldBench.Layout layout = switch (layoutName) {
+                case "score" -> CldBench.Layout.SCORE;
+                case "checkpoint" -> CldBench.Layout.CHECKPOINT;
+                default -> throw new CoresetInputException("--layout " + layoutName
+                        + " is not a layout: pass score or checkpoint.");
+            };
+            CldBench.Result r = CldBench.runDetailed(sparkOptions.session(), n, checkpoints, classes, seed, layout);
+            TextTable t = new TextTable("samples", "checkpoints", "layout", "selected", "seconds", "peak heap MB");
+            t.row(r.trainSamples(), checkpoints, layout.name().toLowerCase(Locale.ROOT), r.selected(),
+                    String.format(Locale.ROOT, "%.1f", r.seconds()), r.peakHeapBytes() / (1 << 20));
             System.out.print(t);
             return 0;
         }
