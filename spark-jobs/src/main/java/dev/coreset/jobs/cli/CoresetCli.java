@@ -4,6 +4,7 @@ import dev.coreset.jobs.io.OutputWriteException;
 import dev.coreset.jobs.io.ReadFailures;
 import dev.coreset.jobs.io.WriteFailures;
 import dev.coreset.schemas.CoresetInputException;
+import dev.coreset.schemas.LiveStaging;
 import dev.coreset.schemas.SoftwareVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -91,6 +92,17 @@ public final class CoresetCli implements Runnable {
                     err.flush();
                 }
                 return FatalExit.EXIT_OUT_OF_MEMORY;
+            }
+            if (FatalExit.contextShutDown(ex)) {
+                // The JVM is exiting on a fatal task error and the job was cancelled before its error arrived: the
+                // line the shutdown hook would print (it stays silent once the command has returned), once.
+                if (FatalExit.claim()) {
+                    LiveStaging.stop();
+                    err.println(FatalExit.exitLine(FailureLog.file(), LiveStaging.removeAll()));
+                    err.flush();
+                }
+                return FailureLog.file().flatMap(FatalExit::outOfMemoryLogged).isPresent()
+                        ? FatalExit.EXIT_OUT_OF_MEMORY : EXIT_INTERNAL;
             }
             Throwable cause = rootInputCause(ex);
             if (cause instanceof CoresetInputException) {

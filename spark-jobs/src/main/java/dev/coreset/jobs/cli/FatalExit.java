@@ -52,6 +52,20 @@ final class FatalExit {
         return m.find() ? Optional.of(m.group().strip()) : Optional.empty();
     }
 
+    /**
+     * Whether a failure is a job cancelled because the SparkContext was shut down while the command ran: with no
+     * signal, Spark's handler for a fatal task error is ending the JVM, and its shutdown hook stopped the context
+     * before the task's error reached the command (issue 21's CI saw this order under load).
+     */
+    static boolean contextShutDown(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("because SparkContext was shut down")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first OutOfMemoryError Spark logged, if the log has one. */
     static Optional<String> outOfMemoryLogged(Path log) {
         try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {

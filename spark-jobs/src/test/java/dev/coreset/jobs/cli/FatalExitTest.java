@@ -49,4 +49,13 @@ class FatalExitTest {
         assertEquals("error: a fatal error in a Spark task ended the JVM. Full trace: " + log,
                 FatalExit.exitLine(Optional.of(log), List.of()));
     }
+
+    @Test
+    void aJobCancelledByTheContextsShutdownIsTheFatalExitsFailure() {
+        // What the command gets when Spark's shutdown hook stops the context before the task's error arrives.
+        SparkException cancelled = new SparkException("Job 25 cancelled because SparkContext was shut down");
+        assertTrue(FatalExit.contextShutDown(new RuntimeException("dedup failed", cancelled)));
+        assertFalse(FatalExit.contextShutDown(new SparkException("Job 3 cancelled as part of cancellation of all jobs")));
+        assertFalse(FatalExit.contextShutDown(new RuntimeException((String) null)));
+    }
 }
