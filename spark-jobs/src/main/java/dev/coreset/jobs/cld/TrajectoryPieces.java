@@ -99,14 +99,14 @@ final class TrajectoryPieces implements FlatMapFunction<Iterator<InternalRow>, I
             private void add(InternalRow r) {
                 long id = r.getLong(0);
                 if (passThrough) {
-                    Piece single = new Piece();
+                    Piece single = new Piece(1);
                     single.append(r, embeddingCheckpoints);
                     ready.add(single.row(id));
                     return;
                 }
                 Piece piece = open.get(id);
                 if (piece == null) {
-                    piece = new Piece();
+                    piece = new Piece(Math.min(rowsPerSample, 64)); // room for a whole sample: no regrowth
                     open.put(id, piece);
                 } else {
                     bytes -= piece.capacity();
@@ -140,8 +140,12 @@ final class TrajectoryPieces implements FlatMapFunction<Iterator<InternalRow>, I
 
     /** The rows of one sample seen so far, packed. */
     private static final class Piece {
-        private ByteBuffer buf = ByteBuffer.allocate(4 * ROW_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        private ByteBuffer buf;
         private int rows;
+
+        Piece(int expectedRows) {
+            buf = ByteBuffer.allocate(expectedRows * ROW_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        }
 
         int capacity() {
             return buf.capacity();
