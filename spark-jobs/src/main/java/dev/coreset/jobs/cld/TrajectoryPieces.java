@@ -106,7 +106,7 @@ final class TrajectoryPieces implements FlatMapFunction<Iterator<InternalRow>, I
                 }
                 Piece piece = open.get(id);
                 if (piece == null) {
-                    piece = new Piece(Math.min(rowsPerSample, 64)); // room for a whole sample: no regrowth
+                    piece = new Piece(Math.min(rowsPerSample, 64)); // room for a sample of up to 64 rows
                     open.put(id, piece);
                 } else {
                     bytes -= piece.capacity();
