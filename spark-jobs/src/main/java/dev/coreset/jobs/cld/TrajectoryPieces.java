@@ -1,5 +1,6 @@
 package dev.coreset.jobs.cld;
 
+import dev.coreset.schemas.Tables;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -42,7 +43,7 @@ final class TrajectoryPieces implements FlatMapFunction<Iterator<InternalRow>, I
 
     /** The pieces' schema: what the shuffle carries. */
     static final StructType SCHEMA = new StructType()
-            .add("sample_id", DataTypes.LongType, false)
+            .add(Tables.SAMPLE_ID, DataTypes.LongType, false)
             .add("rows", DataTypes.IntegerType, false)
             .add("payload", DataTypes.BinaryType, false);
 
