@@ -18,7 +18,8 @@ class ArrayConditionsTest {
     private static final List<String> FLOATS = List.of("NULL", "array()", "array(1.0F, 2.0F)", "array(-3.5F)",
             "array(1.0F, NULL)", "array(NULL)", "array(CAST('NaN' AS FLOAT), 1.0F)", "array(2.0F, CAST('Infinity' AS FLOAT))",
             "array(CAST('-Infinity' AS FLOAT), 0.0F)", "array(NULL, CAST('NaN' AS FLOAT))",
-            "array(CAST('Infinity' AS FLOAT), CAST('NaN' AS FLOAT))", "array(3.4E38F, -3.4E38F)");
+            "array(CAST('Infinity' AS FLOAT), CAST('NaN' AS FLOAT))", "array(3.4E38F, -3.4E38F)",
+            "array(1.0F, NULL, 2.0F)", "array(NULL, CAST('-Infinity' AS FLOAT))", "array(0.0F, -0.0F, 1.4E-45F)");
 
     private static final List<String> INTS = List.of("NULL", "array()", "array(0, 5)", "array(7, -1)", "array(NULL, 3)",
             "array(16777215)", "array(2, 16777216)", "array(NULL, 16777216)", "array(-2147483648)");
