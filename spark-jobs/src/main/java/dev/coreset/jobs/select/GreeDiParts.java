@@ -5,19 +5,19 @@ import static org.apache.spark.sql.functions.*;
 import dev.coreset.jobs.ingest.SplitAndNoise;
 import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.Tables;
-import dev.coreset.selection.assign.NearestCenterAssigner;
 import dev.coreset.selection.cluster.KMeans;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -96,8 +96,11 @@ final class GreeDiParts {
         }
         Broadcast<Map<Integer, Centers>> centersB = spark.sparkContext()
                 .broadcast(centers, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
-        Dataset<Row> clustered = points.withColumn("cluster",
-                udf(new Nearest(centersB), DataTypes.IntegerType).apply(col(Tables.LABEL), col(Tables.EMBEDDING)))
+        StructType in = points.schema();
+        RDD<InternalRow> assigned = points.queryExecution().toRdd().toJavaRDD().mapPartitions(new NearestClusters(
+                centersB, in.fieldIndex(Tables.LABEL), in.fieldIndex(Tables.EMBEDDING))).rdd();
+        Dataset<Row> clustered = ((org.apache.spark.sql.classic.SparkSession) spark)
+                .internalCreateDataFrame(assigned, in.add("cluster", DataTypes.IntegerType, false), false)
                 .persist(StorageLevel.MEMORY_AND_DISK());
 
         // Clusters above partitionSize become ceil(size / partitionSize) random sub-parts: (label, cluster) -> first part.
@@ -137,34 +140,5 @@ final class GreeDiParts {
 
     /** One class's k-means centers, row-major. */
     record Centers(float[] rows, int k, int d) implements java.io.Serializable {
-    }
-
-    /** Index of the nearest center of the point's class (0 for a class with one part). */
-    static final class Nearest implements UDF2<Integer, scala.collection.Seq<Object>, Integer> {
-        private final Broadcast<Map<Integer, Centers>> centers;
-        private transient Map<Integer, NearestCenterAssigner> assigners;
-
-        Nearest(Broadcast<Map<Integer, Centers>> centers) {
-            this.centers = centers;
-        }
-
-        @Override
-        public Integer call(Integer label, scala.collection.Seq<Object> embedding) {
-            Centers c = centers.value().get(label);
-            if (c == null) {
-                return 0;
-            }
-            if (assigners == null) {
-                assigners = new HashMap<>();
-            }
-            NearestCenterAssigner a = assigners.computeIfAbsent(label, x -> new NearestCenterAssigner(c.rows(), c.k(), c.d()));
-            float[] v = new float[embedding.size()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = ((Number) embedding.apply(j)).floatValue();
-            }
-            int[] idx = new int[1];
-            a.assign(v, 1, idx, new double[1]);
-            return idx[0];
-        }
     }
 }
