@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
 
 /** Writes small manifests with parquet-hadoop so reader tests do not need Spark. */
 final class ManifestFixtures {
@@ -21,7 +20,7 @@ final class ManifestFixtures {
                 Tables.MANIFEST, List.of(), CONF)) {
             int rank = 0;
             for (Row r : rows) {
-                Group g = w.newRow();
+                ParquetTableWriter.Row g = w.newRow();
                 g.add(Tables.SAMPLE_ID, r.id());
                 g.add(Tables.LABEL, r.label());
                 g.add(Tables.WEIGHT, r.weight());

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,7 +91,7 @@ class ManifestReaderTest {
         try (ParquetTableWriter w = new ParquetTableWriter(
                 new org.apache.hadoop.fs.Path(dir.resolve("part-00000.parquet").toString()), wrong, List.of(),
                 ManifestFixtures.CONF)) {
-            Group g = w.newRow();
+            ParquetTableWriter.Row g = w.newRow();
             g.add(Tables.SAMPLE_ID, 1L);
             g.add(Tables.LABEL, 0);
             g.add(Tables.WEIGHT, 1.0f);
@@ -112,7 +111,7 @@ class ManifestReaderTest {
         try (ParquetTableWriter w = new ParquetTableWriter(
                 new org.apache.hadoop.fs.Path(dir.resolve("part-00000.parquet").toString()), noWeight, List.of(),
                 ManifestFixtures.CONF)) {
-            Group g = w.newRow();
+            ParquetTableWriter.Row g = w.newRow();
             g.add(Tables.SAMPLE_ID, 1L);
             g.add(Tables.LABEL, 0);
             w.write(g);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.example.data.Group;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +22,7 @@ class SamplesReaderTest {
                     new org.apache.hadoop.fs.Path(tmp.resolve("part-" + f + ".parquet").toString()),
                     Tables.SAMPLES, List.of(Tables.FEATURES), conf)) {
                 for (int i = 0; i < 5; i++) {
-                    Group g = w.newRow();
+                    ParquetTableWriter.Row g = w.newRow();
                     long id = f * 10L + i;
                     g.add(Tables.SAMPLE_ID, id);
                     g.add(Tables.LABEL, i % 2);
@@ -51,7 +50,7 @@ class SamplesReaderTest {
         Configuration conf = new Configuration();
         try (ParquetTableWriter w = new ParquetTableWriter(
                 new org.apache.hadoop.fs.Path(tmp.resolve("part-0.parquet").toString()), Tables.MANIFEST, List.of(), conf)) {
-            Group g = w.newRow();
+            ParquetTableWriter.Row g = w.newRow();
             g.add(Tables.SAMPLE_ID, 1L);
             g.add(Tables.LABEL, 0);
             g.add(Tables.WEIGHT, 1.0);

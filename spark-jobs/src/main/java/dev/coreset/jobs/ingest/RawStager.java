@@ -9,7 +9,6 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -54,7 +53,7 @@ public final class RawStager {
                     writer = new ParquetTableWriter(new Path(dir, String.format("part-%05d.parquet", fileIndex++)),
                             Tables.SAMPLES, List.of(input, Tables.SOURCE), conf);
                 }
-                Group g = writer.newRow();
+                ParquetTableWriter.Row g = writer.newRow();
                 g.add(Tables.SAMPLE_ID, sampleId(sourceOrdinal, row.rowIndex()));
                 g.add(Tables.LABEL, row.label());
                 g.add(Tables.SPLIT, split);
