@@ -185,7 +185,7 @@ public final class CldJob {
         info.parameters.put("windowCheckpoints", dyn.window());
         info.parameters.put("dualWindow", o.dualWindow());
         info.createdAt = Instant.now().toString();
-        writer.write(spark.createDataFrame(rows.rdd(), rows.schema()), o.dynamicsOut(), o.overwrite(),
+        writer.write(dev.coreset.jobs.io.ContractRows.under(rows, rows.schema()), o.dynamicsOut(), o.overwrite(),
                 Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
     }
 

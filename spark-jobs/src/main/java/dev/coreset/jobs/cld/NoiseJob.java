@@ -225,7 +225,7 @@ public final class NoiseJob {
             }
             info.summary.put("classes", perClass);
             info.createdAt = Instant.now().toString();
-            writer.write(spark.createDataFrame(flags.rdd(), schema), o.out(), o.overwrite(),
+            writer.write(dev.coreset.jobs.io.ContractRows.under(flags, schema), o.out(), o.overwrite(),
                     Map.of(TableInfo.FILE_NAME, info, StageRecord.FILE_NAME, stage));
 
             return summarize(o, judged, samples, withCounts, n, flagged, model != null, estimatedRate, mixtureClasses,

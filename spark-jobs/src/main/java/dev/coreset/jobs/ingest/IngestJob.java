@@ -183,7 +183,7 @@ public final class IngestJob {
                 optional.add(Tables.CLEAN_LABEL);
             }
             StructType schema = SparkSchemas.structType(Tables.SAMPLES, optional);
-            samples = withContractSchema(samples, schema);
+            samples = dev.coreset.jobs.io.ContractRows.under(samples, schema);
 
             // Split and noise counts in one narrow aggregate before writing, so the side file is complete when the
             // table is published (no write into the published directory afterwards).
@@ -493,21 +493,5 @@ public final class IngestJob {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /**
-     * The rows under the table's contract schema (its non-null columns), without leaving Catalyst's rows: the
-     * columns are cast to the contract's types, so only nullability is re-declared. (createDataFrame on the rows'
-     * RDD had turned every row into a Row, boxing each feature, and back.)
-     */
-    static Dataset<Row> withContractSchema(Dataset<Row> rows, StructType schema) {
-        // A cast may not declare array elements non-null; the schema below does.
-        Column[] columns = Arrays.stream(schema.fields())
-                .map(f -> col(f.name()).cast(f.dataType() instanceof ArrayType a
-                        ? DataTypes.createArrayType(a.elementType(), true) : f.dataType()).as(f.name()))
-                .toArray(Column[]::new);
-        Dataset<Row> typed = rows.select(columns);
-        return ((org.apache.spark.sql.classic.SparkSession) rows.sparkSession())
-                .internalCreateDataFrame(typed.queryExecution().toRdd(), schema, false);
     }
 }

@@ -56,7 +56,7 @@ public final class ManifestWriter {
             for (Row r : rows.groupBy(Tables.LABEL).count().collectAsList()) {
                 counts.put(r.getInt(0), r.getLong(1));
             }
-            publish(spark.createDataFrame(rows.rdd(), schema), counts, meta, out, overwrite, moreSideFiles);
+            publish(ContractRows.under(rows, schema), counts, meta, out, overwrite, moreSideFiles);
         } finally {
             rows.unpersist();
         }
