@@ -58,6 +58,7 @@ class CoresetSubmitScriptTest {
                 "--conf", "spark.driver.extraJavaOptions=" + FLAGS,
                 "--conf", "spark.executor.extraJavaOptions=" + FLAGS + " -Dx=1",
                 "--conf", "spark.executorEnv.PYTORCH_FLAVOR=cpu",
+                "--conf", "spark.executorEnv.ONEDNN_MAX_CPU_ISA=AVX2",
                 "--conf", "spark.executorEnv.DJL_CACHE_DIR=/var/cache/djl",
                 "--jars", dist.resolve("lib/native/pytorch-native-cpu.jar").toString(),
                 "--master", "yarn", "--deploy-mode", "cluster", app, "score", "--samples", "s", "--out", "o"), r.args());
