@@ -83,7 +83,7 @@ public final class ProxyTrainer {
             for (int epoch = 1; ; epoch++) {
                 long t0 = System.nanoTime();
                 long stepsLeft = options.hasStepBudget() ? options.steps() - steps : Long.MAX_VALUE;
-                EpochTotals totals = runEpoch(trainer, spec, train, options, epoch, stepsLeft);
+                EpochTotals totals = runEpoch(trainer, spec, train, options, epoch, steps, stepsLeft);
                 steps += totals.steps();
                 boolean last = options.hasStepBudget() ? steps >= options.steps() : epoch == options.epochs();
                 Path dir = null;
@@ -142,9 +142,12 @@ public final class ProxyTrainer {
         }
     }
 
-    /** One pass over the source, or its first {@code maxSteps} steps when the step budget ends within it. */
+    /**
+     * One pass over the source, or its first {@code maxSteps} steps when the step budget ends within it;
+     * {@code stepsBefore} is the run's step count so far, for messages.
+     */
     private static EpochTotals runEpoch(Trainer trainer, ModelSpec spec, RowSource source, TrainOptions options,
-                                        int epoch, long maxSteps) {
+                                        int epoch, long stepsBefore, long maxSteps) {
         long epochSeed = mix(options.seed(), epoch);
         int n = spec.inputLength();
         int b = options.batchSize();
@@ -170,6 +173,7 @@ public final class ProxyTrainer {
                 read++;
                 if (filled == b) {
                     double[] lw = step(trainer, spec, x, y, w, filled);
+                    requireFiniteLoss(lw, epoch, stepsBefore + steps + 1, options);
                     if (lw[1] > 0) {
                         sumWeightedLoss += lw[0];
                         sumWeights += lw[1];
@@ -184,6 +188,7 @@ public final class ProxyTrainer {
             }
             if (filled > 0) {
                 double[] lw = step(trainer, spec, x, y, w, filled);
+                requireFiniteLoss(lw, epoch, stepsBefore + steps + 1, options);
                 if (lw[1] > 0) {
                     sumWeightedLoss += lw[0];
                     sumWeights += lw[1];
@@ -231,6 +236,18 @@ public final class ProxyTrainer {
             }
             trainer.step();
             return new double[] {loss * sumW, sumW};
+        }
+    }
+
+    /**
+     * Stops a run whose loss left the finite range: every later step and checkpoint would hold NaN weights, and
+     * scores computed from them would rank nothing. {@code lw} is what {@link #step} returned.
+     */
+    public static void requireFiniteLoss(double[] lw, int epoch, long step, TrainOptions options) {
+        if (lw[1] > 0 && !Double.isFinite(lw[0])) {
+            throw new CoresetInputException("training diverged: the loss at step " + step + " (epoch " + epoch
+                    + ") is " + (lw[0] / lw[1]) + " (learning rate " + options.learningRate() + ", batch size "
+                    + options.batchSize() + "); train with a lower --lr, or scale features with extreme values");
         }
     }
 

@@ -148,6 +148,18 @@ class ProxyTrainerTest {
     }
 
     @Test
+    void aDivergingRunStopsWithOneLineInsteadOfTrainingOnNaN() {
+        // Adam moves every weight by about the learning rate per step, so 1e30 overflows the logits at once.
+        RowSource train = RowSource.of(TestData.blobs(300, 1));
+        CoresetInputException e = assertThrows(CoresetInputException.class, () -> ProxyTrainer.train(SPEC, train,
+                null, null, OPTS.withLearningRate(1e30f), tmp.resolve("diverged")));
+        assertTrue(e.getMessage().startsWith("training diverged: the loss at step 2 (epoch 1) is NaN"), e.getMessage());
+        assertTrue(e.getMessage().contains("learning rate 1.0E30, batch size 32); train with a lower --lr"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("diverged").resolve("epoch-001")), "no checkpoint of NaN weights");
+    }
+
+    @Test
     void trainsTheCnnToo() {
         ModelSpec cnn = ModelSpec.cnn(1, 8, 8, 2, List.of(4, 4), List.of(8));
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);

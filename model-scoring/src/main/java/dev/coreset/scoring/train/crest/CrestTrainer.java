@@ -144,6 +144,7 @@ public final class CrestTrainer {
                         w[j] = batch.weights()[j];
                     }
                     double[] lw = ProxyTrainer.step(trainer, spec, x, y, w, m);
+                    ProxyTrainer.requireFiniteLoss(lw, epoch, step + 1, options);
                     counts.trainNanos += System.nanoTime() - t0;
                     sumLoss += lw[0];
                     sumWeights += lw[1];
