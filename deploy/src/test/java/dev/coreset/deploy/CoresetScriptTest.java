@@ -120,6 +120,28 @@ class CoresetScriptTest {
         }
     }
 
+    @Test
+    void heapSizesBelowCompressedOopsShareOneArchive() throws Exception {
+        Run first = coreset(Map.of(), "help", "select");
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.err().contains("coreset: first 'help' run since the build"), first.err());
+        List<Path> made = madeDuringTest();
+        assertEquals(1, made.size(), "one archive: " + archives());
+
+        // Another heap (and an initial size): the same archive maps, so it is neither saved again nor replaced.
+        Run otherHeap = coreset(Map.of("JAVA_OPTS", javaOpts.replace("-Xmx256m", "-Xmx320m -Xms64m")), "help", "select");
+        assertEquals(0, otherHeap.exitCode(), otherHeap.err());
+        assertFalse(otherHeap.err().contains("first 'help' run"), otherHeap.err());
+        assertEquals(first.out(), otherHeap.out());
+        assertEquals(made, madeDuringTest());
+        assertEquals(Files.getLastModifiedTime(made.get(0)), Files.getLastModifiedTime(archives().stream()
+                .filter(made::contains).findFirst().orElseThrow()));
+
+        // Another option that is not a heap size still gets an archive of its own.
+        Run otherFlag = coreset(Map.of("JAVA_OPTS", javaOpts + " -Dcoreset.test.other=1"), "help", "select");
+        assertTrue(otherFlag.err().contains("coreset: first 'help' run since the build"), otherFlag.err());
+    }
+
     private static Path jar(String module) throws IOException {
         try (Stream<Path> s = Files.list(ROOT.resolve(module).resolve("target"))) {
             return s.filter(p -> p.getFileName().toString().matches(module + "-[0-9].*[0-9T]\\.jar")).findFirst()
