@@ -78,4 +78,40 @@ class ContributorListsTest {
             assertArrayEquals(t.indices(), s.indices());
         }
     }
+
+    @Test
+    void listsBuiltAndReadOnTwoThreadsGiveTheInlineBitsEvenForACandidateAskedTwice() {
+        GaussianMixture g = GaussianMixture.generate(3000, 16, 6, 3.0, 21);
+        PointSet pts = PointSet.of(g.points(), g.n(), g.d());
+        long memo = FacilityLocation.DEFAULT_MEMO_BYTES;
+        int n = pts.size();
+        try (Workers w = Workers.create(2)) {
+            FacilityLocation two = new FacilityLocation(pts, Similarity.euclidean(), memo, memo / 4, w);
+            FacilityLocation one = new FacilityLocation(pts, Similarity.euclidean(), memo, memo / 4, Workers.inline());
+            // Every candidate twice per call (a list is compacted when read: the second copy must not race the first).
+            int[] twice = new int[2 * n];
+            for (int i = 0; i < n; i++) {
+                twice[2 * i] = i;
+                twice[2 * i + 1] = i;
+            }
+            double[] a = new double[2 * n];
+            double[] b = new double[2 * n];
+            for (int step = 0; step < 40; step++) {
+                two.gains(twice, 2 * n, a);
+                one.gains(twice, 2 * n, b);
+                int best = 0;
+                for (int j = 0; j < 2 * n; j++) {
+                    assertEquals(Double.doubleToLongBits(b[j]), Double.doubleToLongBits(a[j]), "entry " + j + " at step " + step);
+                    if (j % 2 == 1) assertEquals(Double.doubleToLongBits(a[j - 1]), Double.doubleToLongBits(a[j]), "copies of " + j / 2);
+                    if (a[j] > a[best]) best = j;
+                }
+                two.add(best / 2);
+                one.add(best / 2);
+            }
+            assertTrue(two.listEvaluations() > n, "lists were hardly used (" + two.listEvaluations() + ")");
+            assertEquals(one.listEvaluations(), two.listEvaluations(), "the same lists whatever the threads");
+            assertEquals(one.listBytes(), two.listBytes(), "the same lists whatever the threads");
+            assertEquals(one.pairsComputed(), two.pairsComputed());
+        }
+    }
 }

@@ -45,12 +45,16 @@ final class ContributorLists {
         return usedBytes + OVERHEAD + 8L * count <= budgetBytes;
     }
 
-    /** Stores a copy of the first count entries; false (and nothing stored) when it does not fit. */
-    boolean store(int p, int[] pos, float[] sim, int count) {
+    /**
+     * Takes arrays built for p's list alone (their length is its length) as its list, replacing any it had; false
+     * (and nothing stored) when they do not fit.
+     */
+    boolean store(int p, int[] pos, float[] sim) {
+        int count = pos.length;
         if (!fits(count)) return false;
         drop(p);
-        positions[p] = Arrays.copyOf(pos, count);
-        similarities[p] = Arrays.copyOf(sim, count);
+        positions[p] = pos;
+        similarities[p] = sim;
         lengths[p] = count;
         usedBytes += OVERHEAD + 8L * count;
         return true;

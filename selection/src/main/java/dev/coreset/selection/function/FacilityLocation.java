@@ -33,7 +33,7 @@ import java.util.Arrays;
  * And lazy greedy's first all-candidates pass also fills the memo of the state after its (guessed) first pick, so
  * the pass after that pick needs no kernel ({@link #gainsOfAllBeforeBest}).
  *
- * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a scratch of {@value #BATCH}
+ * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), two marks per point (8n), a scratch of {@value #BATCH}
  * x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain, version, positive terms, center
  * distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB at n = 20,000 with G = 104; with a
  * tiny bound G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
@@ -46,7 +46,9 @@ import java.util.Arrays;
  * group is unchanged; so gain(c) depends only on c and the current set, whatever else is evaluated with it,
  * and every optimizer sees the same gains. Computed gains also never increase as the set grows. A list evaluation
  * repeats that arithmetic exactly: it adds the same nonzero terms into the same float lanes and double sums in the
- * same order and only leaves out terms that are exactly zero, which change no sum.
+ * same order and only leaves out terms that are exactly zero, which change no sum. Lists are built and read on
+ * every thread, but stored, shortened and counted on the calling thread in candidate order, after each parallel
+ * step: which candidates hold a list does not depend on the thread count either.
  */
 public final class FacilityLocation implements SetFunction {
     private static final int L = GroupSums.L;
@@ -61,6 +63,8 @@ public final class FacilityLocation implements SetFunction {
      * (cache-friendly for many candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
      */
     private static final long PARALLEL_PAIRS = 50_000;
+    /** Fewest kernel-free gains per thread worth splitting a call's such gains over the threads. */
+    private static final int DIRECT_PER_TASK = 2;
     /** Candidates get a contributor list once they improve at most this many points. */
     static final int LIST_MAX = 1024;
     /** Smallest ground set for which the empty-set pass also computes the memo after its likely first pick. */
@@ -99,12 +103,11 @@ public final class FacilityLocation implements SetFunction {
     private int size;
     private static final int[] NO_GROUPS = new int[0];
     private final GroupSums sums;
-    private final GroupSums.Sparse sparse;
     private final ContributorLists lists;
-    /** Scratch for building a list: one kernel row and the kept entries. */
-    private final float[] listRow;
-    private final int[] listPositions;
-    private final float[] listSims;
+    /** Marks of the candidates seen in the current {@link #directGains} call (askCall + 1), and where. */
+    private final int[] askedStamp;
+    private final int[] askedAt;
+    private int askCall;
     private long rowsComputed;
     private long pairsComputed;
     private long listEvaluations;
@@ -158,11 +161,9 @@ public final class FacilityLocation implements SetFunction {
                 workers, BATCH);
         this.selected = new int[n];
         this.sums = new GroupSums(groups);
-        this.sparse = sums.new Sparse();
         this.lists = new ContributorLists(n, listBytes);
-        this.listRow = new float[stride];
-        this.listPositions = new int[LIST_MAX];
-        this.listSims = new float[LIST_MAX];
+        this.askedStamp = new int[n];
+        this.askedAt = new int[n];
         reset();
     }
 
@@ -218,11 +219,14 @@ public final class FacilityLocation implements SetFunction {
         int[] pending = new int[count];
         int[][] needed = new int[count][];
         int m = 0;
+        // Candidates whose gain needs no kernel: a contributor list, or a memo current on every group in reach.
+        int[] direct = new int[count];
+        int directCount = 0;
         int[] tmp = new int[groupCount];
         for (int j = 0; j < count; j++) {
             int p = position[candidates[j]];
             if (lists.has(p)) {
-                out[j] = listGain(p);
+                direct[directCount++] = j;
                 continue;
             }
             int k = 0;
@@ -230,13 +234,13 @@ public final class FacilityLocation implements SetFunction {
                 if (needs(p, g)) tmp[k++] = g;
             }
             if (k == 0) {
-                out[j] = sumPartials(p);
-                maybeBuildList(p, null, 0, NO_GROUPS);
+                direct[directCount++] = j;
             } else {
                 needed[m] = Arrays.copyOf(tmp, k);
                 pending[m++] = j;
             }
         }
+        directGains(candidates, direct, directCount, out);
         for (int from = 0; from < m; from += BATCH) {
             int to = Math.min(m, from + BATCH);
             int[] pos = new int[to - from];
@@ -247,29 +251,99 @@ public final class FacilityLocation implements SetFunction {
             }
             Computed done = computePartials(pos, need);
             for (int j = from; j < to; j++) out[pending[j]] = sumPartials(pos[j - from]);
-            for (int j = 0; j < done.positions.length; j++) {
-                maybeBuildList(done.positions[j], done.rows, j * stride, done.groups[j]);
-            }
+            storeLists(done.positions, done.lists);
         }
     }
 
     /**
-     * Right after p's memo is current on every group in reach: if it improves at most {@value #LIST_MAX} points
-     * (the memo counts them), keeps those points and its similarities to them as its list. The similarities to the
-     * groups just recomputed ({@code fresh}, ascending) are still in {@code rows} from {@code rowBase}; only the
-     * other groups that hold such points need the kernel.
+     * The gains of candidates that need no kernel, split over the threads (each task with its own sparse sums),
+     * then, on the calling thread and in candidate order, what changes shared state: list truncations and new lists.
+     * A candidate asked twice is evaluated once, since evaluating a list also compacts it.
      */
-    private void maybeBuildList(int p, float[] rows, int rowBase, int[] fresh) {
+    private void directGains(int[] candidates, int[] direct, int count, double[] out) {
+        if (count == 0) return;
+        int[] positions = new int[count];
+        int[] firstAt = new int[count];
+        int unique = 0;
+        for (int j = 0; j < count; j++) {
+            int p = position[candidates[direct[j]]];
+            positions[j] = p;
+            firstAt[j] = j;
+            if (askedStamp[p] == askCall + 1 && askedAt[p] < j && positions[askedAt[p]] == p) {
+                firstAt[j] = askedAt[p];
+            } else {
+                askedStamp[p] = askCall + 1;
+                askedAt[p] = j;
+                unique++;
+            }
+        }
+        askCall++;
+        int[] kept = new int[count];
+        PreparedList[] prepared = new PreparedList[count];
+        int tasks = unique < 2 * DIRECT_PER_TASK ? 1 : Math.min(workers.threads(), unique / DIRECT_PER_TASK);
+        Workers w = tasks == 1 ? Workers.inline() : workers;
+        w.run(tasks, t -> {
+            GroupSums.Sparse sp = sums.new Sparse();
+            for (int j = t; j < count; j += tasks) {
+                if (firstAt[j] != j) continue;
+                int p = positions[j];
+                if (lists.has(p)) {
+                    kept[j] = compactList(p, sp);
+                    out[direct[j]] = sp.end();
+                } else {
+                    out[direct[j]] = sumPartials(p);
+                    prepared[j] = prepareList(p, null, 0, NO_GROUPS);
+                }
+            }
+        });
+        for (int j = 0; j < count; j++) {
+            if (firstAt[j] != j) {
+                out[direct[j]] = out[direct[firstAt[j]]];
+            } else if (lists.has(positions[j])) {
+                listEvaluations++;
+                lists.truncate(positions[j], kept[j]);
+            }
+        }
+        storeLists(positions, prepared);
+    }
+
+    /** Stores the prepared lists in order, each only if it still fits the budget; counts their kernel pairs. */
+    private void storeLists(int[] positions, PreparedList[] prepared) {
+        for (int j = 0; j < prepared.length; j++) {
+            PreparedList l = prepared[j];
+            if (l == null) continue;
+            pairsComputed += l.pairs;
+            lists.store(positions[j], l.positions, l.similarities);
+        }
+    }
+
+    /** A contributor list built off the calling thread: its entries and the similarities computed for it. */
+    private record PreparedList(int[] positions, float[] similarities, long pairs) {
+    }
+
+    /**
+     * Right after p's memo is current on every group in reach: if it improves at most {@value #LIST_MAX} points
+     * (the memo counts them) and a list of that size fits the budget now, the list of those points and its
+     * similarities to them; otherwise null. The similarities to the groups just recomputed ({@code fresh},
+     * ascending) are still in {@code rows} from {@code rowBase}; only the other groups that hold such points need
+     * the kernel. Reads shared state only, so candidates can be prepared in parallel.
+     */
+    private PreparedList prepareList(int p, float[] rows, int rowBase, int[] fresh) {
         int base = p * groupCount;
         int points = 0;
         for (int g = 0; g < groupCount; g++) {
             if (inReach(p, g)) {
                 points += positives[base + g];
-                if (points > LIST_MAX) return;
+                if (points > LIST_MAX) return null;
             }
         }
-        if (!lists.fits(points)) return;
-        Queries q = Queries.ofRows(ordered, new int[] {p}, 1);
+        if (!lists.fits(points)) return null;
+        int step = 2 * PointSet.W;
+        int[] listPositions = new int[points];
+        float[] listSims = new float[points];
+        float[] groupRow = null;
+        Queries q = null;
+        long pairs = 0;
         int count = 0;
         int next = 0;
         for (int g = 0; g < groupCount; g++) {
@@ -280,31 +354,39 @@ public final class FacilityLocation implements SetFunction {
             float[] sims = rows;
             int off = rowBase;
             if (next >= fresh.length || fresh[next] != g) {
-                BlockKernel.computeRange(ordered, q, mode, param, listRow, stride, s, e);
-                pairsComputed += e - s;
-                sims = listRow;
-                off = 0;
+                if (groupRow == null) {
+                    groupRow = new float[(maxGroupSize + step - 1) / step * step + 2 * step];
+                    q = Queries.ofRows(ordered, new int[] {p}, 1);
+                }
+                // Point i of group g lands at groupRow[i - lo].
+                int lo = s / step * step;
+                BlockKernel.computeRange(ordered, q, mode, param, groupRow, -lo, 0, s, e, lo, ordered.paddedSize());
+                pairs += e - s;
+                sims = groupRow;
+                off = -lo;
             }
             for (int i = s; i < e; i++) {
                 if (sims[off + i] - cur[i] > 0f) {
+                    // The memo counted these same terms; a mismatch would be a bug, and a list is only a shortcut.
+                    if (count == points) return null;
                     listPositions[count] = i;
                     listSims[count++] = sims[off + i];
                 }
             }
         }
-        lists.store(p, listPositions, listSims, count);
+        return count == points ? new PreparedList(listPositions, listSims, pairs) : null;
     }
 
     /**
-     * gain(p) from its contributor list, in the order of {@link GroupSums} ({@link GroupSums.Sparse}). Entries that
-     * no longer improve their point are dropped for good (cur never decreases).
+     * gain(p) from its contributor list, in the order of {@link GroupSums} ({@link GroupSums.Sparse}), left in
+     * {@code sp}: entries that no longer improve their point are moved out of the list's front part (cur never
+     * decreases, so they are dropped for good); returns how many are kept. Touches only p's list.
      */
-    private double listGain(int p) {
-        listEvaluations++;
+    private int compactList(int p, GroupSums.Sparse sp) {
         int[] lp = lists.positions(p);
         float[] ls = lists.similarities(p);
         int len = lists.length(p);
-        sparse.begin(g -> inReach(p, g));
+        sp.begin(g -> inReach(p, g));
         int kept = 0;
         for (int j = 0; j < len; j++) {
             int i = lp[j];
@@ -312,10 +394,9 @@ public final class FacilityLocation implements SetFunction {
             if (!(term > 0f)) continue;
             lp[kept] = i;
             ls[kept++] = ls[j];
-            sparse.add(i, groupOf[i], term);
+            sp.add(i, groupOf[i], term);
         }
-        lists.truncate(p, kept);
-        return sparse.end();
+        return kept;
     }
 
     /** At the empty set (and n &gt;= {@value #SPECULATE_MIN}): {@link #speculativeFirstPass}; otherwise {@link #gainsOfAll}. */
@@ -532,8 +613,8 @@ public final class FacilityLocation implements SetFunction {
         return total;
     }
 
-    /** A batch's candidates in the order computePartials sorted them, their recomputed groups, and their rows. */
-    private record Computed(int[] positions, int[][] groups, float[] rows) {
+    /** A batch's candidates in the order computePartials sorted them, their recomputed groups, and their new lists. */
+    private record Computed(int[] positions, int[][] groups, PreparedList[] lists) {
     }
 
     /**
@@ -584,10 +665,11 @@ public final class FacilityLocation implements SetFunction {
                     quadStart[qd + 1] - quadStart[qd]);
         }
         float[] rows = m * stride <= scratch.length ? scratch : new float[m * stride];
+        PreparedList[] prepared = new PreparedList[m];
         if (pairs < PARALLEL_PAIRS && workers.threads() > 1) {
-            // A lazy-greedy step's few candidates: one task per quad, kernel and gains together, so every thread
-            // shares even the small re-evaluations that dominate the lazy phase. On one thread (a Spark task) the
-            // chunk-major order below keeps each chunk's panels in cache for all quads instead.
+            // A lazy-greedy step's few candidates: one task per quad, kernel, memo entries and lists together, so
+            // every thread shares even the small re-evaluations that dominate the lazy phase. On one thread (a Spark
+            // task) the chunk-major order below keeps each chunk's panels in cache for all quads instead.
             workers.run(quads, qd -> {
                 int[] r = ranges[qd];
                 int base = quadStart[qd] * stride;
@@ -595,6 +677,7 @@ public final class FacilityLocation implements SetFunction {
                     BlockKernel.computeRange(ordered, q[qd], mode, param, rows, base, stride, r[a], r[a + 1], 0, stride);
                 }
                 quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]);
+                prepareLists(rows, sp, sn, quadStart[qd], quadStart[qd + 1], prepared);
             });
         } else {
             // Column-chunk major: each task keeps one chunk of point panels in cache for every quad of the batch
@@ -616,21 +699,28 @@ public final class FacilityLocation implements SetFunction {
                     }
                 }
             });
-            workers.run(quads, qd -> quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]));
+            workers.run(quads, qd -> {
+                quadPartials(rows, sp, sn, quadStart[qd], quadStart[qd + 1]);
+                prepareLists(rows, sp, sn, quadStart[qd], quadStart[qd + 1], prepared);
+            });
         }
         rowsComputed += m;
         pairsComputed += pairs;
-        return new Computed(sp, sn, rows);
+        return new Computed(sp, sn, prepared);
     }
 
     /** The memo entries of candidates [from, to) of a batch from their kernel rows. */
     private void quadPartials(float[] rows, int[] sp, int[][] sn, int from, int to) {
         for (int j = from; j < to; j++) {
-            int base = sp[j] * groupCount;
             for (int g : sn[j]) {
                 storeSegment(sp[j], g, rows, j * stride + groups.start(g));
             }
         }
+    }
+
+    /** The lists of candidates [from, to) of a batch, right after their memo entries (same task). */
+    private void prepareLists(float[] rows, int[] sp, int[][] sn, int from, int to, PreparedList[] into) {
+        for (int j = from; j < to; j++) into[j] = prepareList(sp[j], rows, j * stride, sn[j]);
     }
 
     /**
