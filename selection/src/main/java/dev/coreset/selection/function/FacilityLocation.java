@@ -37,7 +37,7 @@ import java.util.Arrays;
  * x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain, version, positive terms, center
  * distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB at n = 20,000 with G = 104; with a
  * tiny bound G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
- * (largest group + 2L) x (largest group + 4W) floats per thread, at most 4.5 MB (about 0.5 MB at n = 20,000). The contributor
+ * (largest group + 3L) x (largest group + 4W) floats per thread, at most 4.7 MB (about 0.4 MB at n = 20,000). The contributor
  * lists take at most {@code listBytes} (8 bytes per entry plus 40 per list; the other 1/4 of memoBytes unless given),
  * in practice far less: about 1 MB at n = 10,000, k = 2,000.
  *
@@ -481,20 +481,20 @@ public final class FacilityLocation implements SetFunction {
         for (int p = sa; p < ea; p++) {
             int off = (p - sa) * width + sb - lo;
             int e = p * groupCount + b;
-            empty[e] = sums.segment(block, off, cur, b, null, 0);
             if (reachOf.inReach(p, b, nextReach)) {
-                partial[e] = sums.segment(block, off, next, b, positives, e);
+                sums.segmentPair(block, off, cur, next, b, empty, partial, positives, e);
                 partialVersion[e] = 0;
+            } else {
+                empty[e] = sums.segment(block, off, cur, b, null, 0);
             }
         }
         if (a != b) {
-            sums.columnSums(block, width, lo, a, b, lanes, cur, false);
-            for (int p = sb; p < eb; p++) empty[p * groupCount + a] = sums.columnTotal(block, width, lo, a, p, lanes, cur);
-            sums.columnSums(block, width, lo, a, b, lanes, next, true);
+            sums.columnSumsPair(block, width, lo, a, b, lanes, cur, next);
+            for (int p = sb; p < eb; p++) empty[p * groupCount + a] = sums.columnTotal(block, width, lo, a, p, lanes, 0, cur);
             for (int p = sb; p < eb; p++) {
                 if (!reachOf.inReach(p, a, nextReach)) continue;
                 int e = p * groupCount + a;
-                partial[e] = sums.columnTotal(block, width, lo, a, p, lanes, next);
+                partial[e] = sums.columnTotal(block, width, lo, a, p, lanes, 2, next);
                 positives[e] = sums.columnCount(block, width, lo, a, p, lanes, next);
                 partialVersion[e] = 0;
             }
@@ -537,7 +537,7 @@ public final class FacilityLocation implements SetFunction {
         Workers w = (long) n * n * pts.dim() < 2_000_000 ? Workers.inline() : workers;
         w.run(pairs.length, t -> {
             float[] block = new float[maxGroupSize * width];
-            float[] lanes = new float[2 * L * width];
+            float[] lanes = new float[3 * L * width];
             for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
                 for (int b = a; b < groupCount; b++) {
                     pairs[t] += visitor.visit(a, b, q[a], block, width, lanes);

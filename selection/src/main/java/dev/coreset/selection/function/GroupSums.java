@@ -1,7 +1,6 @@
 package dev.coreset.selection.function;
 
 import dev.coreset.selection.kernel.PointSet;
-import java.util.Arrays;
 import java.util.function.IntPredicate;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -60,48 +59,136 @@ final class GroupSums {
     }
 
     /**
+     * {@link #segment} of the same similarities against two memos in one pass over them (the fused first pass needs
+     * both): out1[at] = segment(vals, off, c1, g, null, 0) and out2[at] = segment(vals, off, c2, g, counts2, at), with
+     * each sum's operations in exactly segment's order, so the same bits.
+     */
+    void segmentPair(float[] vals, int off, float[] c1, float[] c2, int g, double[] out1, double[] out2, int[] counts2,
+                     int at) {
+        int start = groups.start(g);
+        int len = groups.end(g) - start;
+        double total1 = 0;
+        double total2 = 0;
+        int count = 0;
+        FloatVector zero = FloatVector.zero(S);
+        float[] lanes1 = new float[L];
+        float[] lanes2 = new float[L];
+        int vecEnd = len - len % L;
+        for (int b = 0; b < vecEnd; b += SUM_BLOCK) {
+            int end = Math.min(vecEnd, b + SUM_BLOCK);
+            FloatVector acc1 = zero;
+            FloatVector acc2 = zero;
+            for (int e = b; e < end; e += L) {
+                FloatVector v = FloatVector.fromArray(S, vals, off + e);
+                FloatVector diff1 = v.sub(FloatVector.fromArray(S, c1, start + e));
+                FloatVector diff2 = v.sub(FloatVector.fromArray(S, c2, start + e));
+                acc1 = acc1.add(diff1.blend(0f, diff1.lt(0f)));
+                acc2 = acc2.add(diff2.blend(0f, diff2.lt(0f)));
+                count += diff2.compare(VectorOperators.GT, 0f).trueCount();
+            }
+            acc1.intoArray(lanes1, 0);
+            acc2.intoArray(lanes2, 0);
+            for (int l = 0; l < L; l++) {
+                total1 += lanes1[l];
+                total2 += lanes2[l];
+            }
+        }
+        for (int e = vecEnd; e < len; e++) {
+            float v = vals[off + e];
+            float term1 = v - c1[start + e];
+            float term2 = v - c2[start + e];
+            total1 += Math.max(0f, term1);
+            total2 += Math.max(0f, term2);
+            if (term2 > 0f) count++;
+        }
+        out1[at] = total1;
+        out2[at] = total2;
+        counts2[at] = count;
+    }
+
+    /**
      * The column sums of a block (rows: group a's points; columns: group b's, point p at x = p - lo) against c,
      * for a of at most {@value #SUM_BLOCK} points: lane l of column x, {@code lanes[l * width + x]}, sums rows
-     * j = l, l + L, ... in order, vectorized across columns so the block is read row by row; with counts the second
-     * half of lanes counts the positive terms the same way. {@link #columnTotal} and {@link #columnCount} finish a
-     * column.
+     * j = l, l + L, ... in order; with counts, region 1 of lanes ({@code lanes[(L + l) * width + x]}) counts the
+     * positive terms the same way. {@link #columnTotal} and {@link #columnCount} finish a column. Each lane of a vector
+     * of columns is summed in a register over its rows (which stay in L1: one cache line per row), so lanes is
+     * written once per entry instead of read and written once per row.
      */
     void columnSums(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c, boolean counts) {
         int sa = groups.start(a), rows = groups.end(a) - sa;
-        int eb = groups.end(b);
-        int step = 2 * PointSet.W;
-        int cols = (eb + step - 1) / step * step - lo;
+        int cols = columns(lo, b);
         int vecEnd = rows - rows % L;
-        int countBase = L * width;
-        Arrays.fill(lanes, 0, (counts ? 2 : 1) * L * width, 0f);
         FloatVector zero = FloatVector.zero(S);
-        for (int j = 0; j < vecEnd; j++) {
-            float cj = c[sa + j];
-            int row = j * width;
-            int lane = (j % L) * width;
-            for (int x = 0; x < cols; x += L) {
-                FloatVector diff = FloatVector.fromArray(S, block, row + x).sub(cj);
-                FloatVector.fromArray(S, lanes, lane + x).add(diff.blend(0f, diff.lt(0f))).intoArray(lanes, lane + x);
-                if (counts) {
-                    FloatVector.fromArray(S, lanes, countBase + lane + x)
-                            .add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f))).intoArray(lanes, countBase + lane + x);
+        for (int x = 0; x < cols; x += L) {
+            for (int l = 0; l < L; l++) {
+                FloatVector sum = zero;
+                FloatVector positive = zero;
+                for (int j = l; j < vecEnd; j += L) {
+                    FloatVector diff = FloatVector.fromArray(S, block, j * width + x).sub(c[sa + j]);
+                    // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
+                    sum = sum.add(diff.blend(0f, diff.lt(0f)));
+                    if (counts) positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
                 }
+                sum.intoArray(lanes, l * width + x);
+                if (counts) positive.intoArray(lanes, (L + l) * width + x);
             }
         }
     }
 
+    /**
+     * {@link #columnSums} against two memos in one pass over the block: region 0 of lanes sums against c1, region 2
+     * against c2 and region 1 counts c2's positive terms (lanes holds 3 L width floats), each in exactly
+     * columnSums' order. Finish with {@link #columnTotal} (regions 0 and 2) and {@link #columnCount} (region 1).
+     */
+    void columnSumsPair(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c1, float[] c2) {
+        int sa = groups.start(a), rows = groups.end(a) - sa;
+        int cols = columns(lo, b);
+        int vecEnd = rows - rows % L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int x = 0; x < cols; x += L) {
+            for (int l = 0; l < L; l++) {
+                FloatVector sum1 = zero;
+                FloatVector sum2 = zero;
+                FloatVector positive2 = zero;
+                for (int j = l; j < vecEnd; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, block, j * width + x);
+                    FloatVector diff1 = v.sub(c1[sa + j]);
+                    FloatVector diff2 = v.sub(c2[sa + j]);
+                    sum1 = sum1.add(diff1.blend(0f, diff1.lt(0f)));
+                    sum2 = sum2.add(diff2.blend(0f, diff2.lt(0f)));
+                    positive2 = positive2.add(zero.blend(1f, diff2.compare(VectorOperators.GT, 0f)));
+                }
+                sum1.intoArray(lanes, l * width + x);
+                positive2.intoArray(lanes, (L + l) * width + x);
+                sum2.intoArray(lanes, (2 * L + l) * width + x);
+            }
+        }
+    }
+
+    /** Columns of a block whose columns are group b's points from lo, rounded up to the kernel's 2W blocks. */
+    private int columns(int lo, int b) {
+        int step = 2 * PointSet.W;
+        return (groups.end(b) + step - 1) / step * step - lo;
+    }
+
     /** Point p's (of group b) partial over group a from filled lanes: the lanes in order, then the tail rows. */
     double columnTotal(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
+        return columnTotal(block, width, lo, a, p, lanes, 0, c);
+    }
+
+    /** {@link #columnTotal} from lanes' region {@code region} (of L width floats). */
+    double columnTotal(float[] block, int width, int lo, int a, int p, float[] lanes, int region, float[] c) {
         int sa = groups.start(a), rows = groups.end(a) - sa;
         int vecEnd = rows - rows % L;
         int x = p - lo;
+        int base = region * L * width;
         double total = 0;
-        for (int l = 0; l < L; l++) total += lanes[l * width + x];
+        for (int l = 0; l < L; l++) total += lanes[base + l * width + x];
         for (int j = vecEnd; j < rows; j++) total += Math.max(0f, block[j * width + x] - c[sa + j]);
         return total;
     }
 
-    /** Point p's positive terms over group a from the count lanes filled by {@link #columnSums}. */
+    /** Point p's positive terms over group a from the count lanes (region 1) filled by {@link #columnSums}. */
     int columnCount(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
         int sa = groups.start(a), rows = groups.end(a) - sa;
         int vecEnd = rows - rows % L;
@@ -118,6 +205,8 @@ final class GroupSums {
      */
     final class Sparse {
         private final float[] lanes = new float[L];
+        /** Bit l set when lane l holds a term (L is at most 16 for floats). */
+        private int touched;
         private IntPredicate inReach;
         private double gain;
         private double groupTotal;
@@ -132,6 +221,11 @@ final class GroupSums {
             groupTotal = 0;
             group = -1;
             block = -1;
+            if (touched != 0) {
+                // Left over from an evaluation that did not reach end().
+                java.util.Arrays.fill(lanes, 0f);
+                touched = 0;
+            }
         }
 
         /** Adds term (&gt; 0) of the point at position i of group g. */
@@ -152,6 +246,7 @@ final class GroupSums {
                     block = b;
                 }
                 lanes[e % L] += term;
+                touched |= 1 << (e % L);
             } else {
                 flushLanes();
                 groupTotal += term;
@@ -168,13 +263,18 @@ final class GroupSums {
             if (group >= 0 && inReach.test(group)) gain += groupTotal;
         }
 
-        /** The block's lanes one by one in lane order into the group's double, as segment adds them. */
+        /**
+         * The block's lanes one by one in lane order into the group's double, as segment adds them; lanes without a
+         * term hold +0, and adding +0 to a non-negative double changes no bit, so only the touched ones are added.
+         */
         private void flushLanes() {
             if (block < 0) return;
-            for (int l = 0; l < L; l++) {
+            for (int t = touched; t != 0; t &= t - 1) {
+                int l = Integer.numberOfTrailingZeros(t);
                 groupTotal += lanes[l];
                 lanes[l] = 0f;
             }
+            touched = 0;
             block = -1;
         }
     }
