@@ -110,29 +110,10 @@ final class GroupSums {
      * The column sums of a block (rows: group a's points; columns: group b's, point p at x = p - lo) against c,
      * for a of at most {@value #SUM_BLOCK} points: lane l of column x, {@code lanes[l * width + x]}, sums rows
      * j = l, l + L, ... in order; with counts, region 1 of lanes ({@code lanes[(L + l) * width + x]}) counts the
-     * positive terms the same way. {@link #columnTotal} and {@link #columnCount} finish a column. Each lane of a vector
-     * of columns is summed in a register over its rows (which stay in L1: one cache line per row), so lanes is
-     * written once per entry instead of read and written once per row.
+     * positive terms the same way. {@link #columnTotal} and {@link #columnCount} finish a column.
      */
     void columnSums(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c, boolean counts) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int cols = columns(lo, b);
-        int vecEnd = rows - rows % L;
-        FloatVector zero = FloatVector.zero(S);
-        for (int x = 0; x < cols; x += L) {
-            for (int l = 0; l < L; l++) {
-                FloatVector sum = zero;
-                FloatVector positive = zero;
-                for (int j = l; j < vecEnd; j += L) {
-                    FloatVector diff = FloatVector.fromArray(S, block, j * width + x).sub(c[sa + j]);
-                    // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
-                    sum = sum.add(diff.blend(0f, diff.lt(0f)));
-                    if (counts) positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
-                }
-                sum.intoArray(lanes, l * width + x);
-                if (counts) positive.intoArray(lanes, (L + l) * width + x);
-            }
-        }
+        columnLanes(block, width, lo, a, b, lanes, c, null, counts);
     }
 
     /**
@@ -141,26 +122,40 @@ final class GroupSums {
      * columnSums' order. Finish with {@link #columnTotal} (regions 0 and 2) and {@link #columnCount} (region 1).
      */
     void columnSumsPair(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c1, float[] c2) {
+        columnLanes(block, width, lo, a, b, lanes, c1, c2, true);
+    }
+
+    /**
+     * Both of the above: each lane of a vector of columns is summed in a register over its rows (which stay in L1:
+     * one cache line per row), so lanes is written once per entry instead of read and written once per row. The
+     * counts are c2's when given, else c1's. (C2 unswitches the loop on c2 and counts.)
+     */
+    private void columnLanes(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c1, float[] c2,
+                             boolean counts) {
         int sa = groups.start(a), rows = groups.end(a) - sa;
         int cols = columns(lo, b);
         int vecEnd = rows - rows % L;
+        boolean pair = c2 != null;
         FloatVector zero = FloatVector.zero(S);
         for (int x = 0; x < cols; x += L) {
             for (int l = 0; l < L; l++) {
                 FloatVector sum1 = zero;
                 FloatVector sum2 = zero;
-                FloatVector positive2 = zero;
+                FloatVector positive = zero;
                 for (int j = l; j < vecEnd; j += L) {
                     FloatVector v = FloatVector.fromArray(S, block, j * width + x);
-                    FloatVector diff1 = v.sub(c1[sa + j]);
-                    FloatVector diff2 = v.sub(c2[sa + j]);
-                    sum1 = sum1.add(diff1.blend(0f, diff1.lt(0f)));
-                    sum2 = sum2.add(diff2.blend(0f, diff2.lt(0f)));
-                    positive2 = positive2.add(zero.blend(1f, diff2.compare(VectorOperators.GT, 0f)));
+                    FloatVector diff = v.sub(c1[sa + j]);
+                    // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
+                    sum1 = sum1.add(diff.blend(0f, diff.lt(0f)));
+                    if (pair) {
+                        diff = v.sub(c2[sa + j]);
+                        sum2 = sum2.add(diff.blend(0f, diff.lt(0f)));
+                    }
+                    if (counts) positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
                 }
                 sum1.intoArray(lanes, l * width + x);
-                positive2.intoArray(lanes, (L + l) * width + x);
-                sum2.intoArray(lanes, (2 * L + l) * width + x);
+                if (counts) positive.intoArray(lanes, (L + l) * width + x);
+                if (pair) sum2.intoArray(lanes, (2 * L + l) * width + x);
             }
         }
     }
