@@ -33,13 +33,14 @@ import java.util.Arrays;
  * And lazy greedy's first all-candidates pass also fills the memo of the state after its (guessed) first pick, so
  * the pass after that pick needs no kernel ({@link #gainsOfAllBeforeBest}).
  *
- * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), two marks per point (8n), a scratch of {@value #BATCH}
- * x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain, version, positive terms, center
- * distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB at n = 20,000 with G = 104; with a
- * tiny bound G = 1, which disables pruning but not correctness). The all-candidates pass ({@link #gainsOfAll}) adds a block of
- * (largest group + 3L) x (largest group + 4W) floats per thread, at most 4.7 MB (about 0.4 MB at n = 20,000). The contributor
- * lists take at most {@code listBytes} (8 bytes per entry plus 40 per list; the other 1/4 of memoBytes unless given),
- * in practice far less: about 1 MB at n = 10,000, k = 2,000.
+ * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), two marks per point (8n), a
+ * scratch of {@value #BATCH} x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain,
+ * version, positive terms, center distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB
+ * at n = 20,000 with G = 104; with a tiny bound G = 1, which disables pruning but not correctness). The
+ * all-candidates pass ({@link #gainsOfAll}) adds a block of (largest group + 3L) x (largest group + 4W) floats per
+ * thread, at most 4.7 MB (about 0.4 MB at n = 20,000). The contributor lists take at most {@code listBytes} (8
+ * bytes per entry plus 40 per list; the other 1/4 of memoBytes unless given), in practice far less: about 1 MB
+ * at n = 10,000, k = 2,000.
  *
  * <p>Determinism: a partial is a fixed-order sum (float lane partials over at most 1024 points, combined in
  * double) of similarities that are bit-identical wherever they were computed, and it is reused only while its
