@@ -33,7 +33,7 @@ import java.util.Arrays;
  * And lazy greedy's first all-candidates pass also fills the memo of the state after its (guessed) first pick, so
  * the pass after that pick needs no kernel ({@link #gainsOfAllBeforeBest}).
  *
- * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), two marks per point (8n), a
+ * <p>Memory: the points twice (original and group-ordered, 8nd bytes), cur (4n), a mark per point (4n), a
  * scratch of {@value #BATCH} x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain,
  * version, positive terms, center distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB
  * at n = 20,000 with G = 104; with a tiny bound G = 1, which disables pruning but not correctness). The
@@ -105,10 +105,8 @@ public final class FacilityLocation implements SetFunction {
     private static final int[] NO_GROUPS = new int[0];
     private final GroupSums sums;
     private final ContributorLists lists;
-    /** Marks of the candidates seen in the current {@link #directGains} call (askCall + 1), and where. */
-    private final int[] askedStamp;
+    /** Where {@link #directGains} first met each position in its current call; -1 between calls. */
     private final int[] askedAt;
-    private int askCall;
     private long rowsComputed;
     private long pairsComputed;
     private long listEvaluations;
@@ -163,8 +161,8 @@ public final class FacilityLocation implements SetFunction {
         this.selected = new int[n];
         this.sums = new GroupSums(groups);
         this.lists = new ContributorLists(n, listBytes);
-        this.askedStamp = new int[n];
         this.askedAt = new int[n];
+        Arrays.fill(askedAt, -1);
         reset();
     }
 
@@ -269,16 +267,13 @@ public final class FacilityLocation implements SetFunction {
         for (int j = 0; j < count; j++) {
             int p = position[candidates[direct[j]]];
             positions[j] = p;
-            firstAt[j] = j;
-            if (askedStamp[p] == askCall + 1 && askedAt[p] < j && positions[askedAt[p]] == p) {
-                firstAt[j] = askedAt[p];
-            } else {
-                askedStamp[p] = askCall + 1;
+            if (askedAt[p] < 0) {
                 askedAt[p] = j;
                 unique++;
             }
+            firstAt[j] = askedAt[p];
         }
-        askCall++;
+        for (int p : positions) askedAt[p] = -1;
         int[] kept = new int[count];
         PreparedList[] prepared = new PreparedList[count];
         int tasks = unique < 2 * DIRECT_PER_TASK ? 1 : Math.min(workers.threads(), unique / DIRECT_PER_TASK);
