@@ -459,11 +459,18 @@ public final class FacilityLocation implements SetFunction {
         boolean[] changed = raise(guess, next);
         double[] nextReach = reachOf.copy();
         for (int g = 0; g < groupCount; g++) if (changed[g]) nextReach[g] = reachOf.of(g, next);
+        // Group-major (entry g * n + p), unlike the memo: a block writes its rows' and its columns' entries as runs.
         double[] empty = new double[n * groupCount];
         pairsComputed += pairsOfGroups((a, b, qa, block, width, lanes) ->
                 speculativeBlock(a, b, qa, block, width, lanes, next, nextReach, empty));
         rowsComputed += n;
-        for (int p = 0; p < n; p++) out[order[p]] = sumPartials(empty, p);
+        // sumPartials' order: each point's partials of the groups in reach, ascending g, from 0.
+        double[] total = new double[n];
+        for (int g = 0; g < groupCount; g++) {
+            int base = g * n;
+            for (int p = 0; p < n; p++) if (inReach(p, g)) total[p] += empty[base + p];
+        }
+        for (int p = 0; p < n; p++) out[order[p]] = total[p];
         speculated = guess;
     }
 
@@ -478,15 +485,15 @@ public final class FacilityLocation implements SetFunction {
             int off = (p - sa) * width + sb - lo;
             int e = p * groupCount + b;
             if (reachOf.inReach(p, b, nextReach)) {
-                sums.segmentPair(block, off, cur, next, b, empty, partial, positives, e);
+                sums.segmentPair(block, off, cur, next, b, empty, b * n + p, partial, positives, e);
                 partialVersion[e] = 0;
             } else {
-                empty[e] = sums.segment(block, off, cur, b, null, 0);
+                empty[b * n + p] = sums.segment(block, off, cur, b, null, 0);
             }
         }
         if (a != b) {
             sums.columnSumsPair(block, width, lo, a, b, lanes, cur, next);
-            for (int p = sb; p < eb; p++) empty[p * groupCount + a] = sums.columnTotal(block, width, lo, a, p, lanes, 0, cur);
+            for (int p = sb; p < eb; p++) empty[a * n + p] = sums.columnTotal(block, width, lo, a, p, lanes, 0, cur);
             for (int p = sb; p < eb; p++) {
                 if (!reachOf.inReach(p, a, nextReach)) continue;
                 int e = p * groupCount + a;
@@ -596,15 +603,10 @@ public final class FacilityLocation implements SetFunction {
 
     /** gain = sum of the partials of the groups in reach, ascending (out-of-reach groups add exactly 0). */
     private double sumPartials(int p) {
-        return sumPartials(partial, p);
-    }
-
-    /** {@link #sumPartials(int)} over another array of partials laid out like the memo. */
-    private double sumPartials(double[] partials, int p) {
         double total = 0;
         int base = p * groupCount;
         for (int g = 0; g < groupCount; g++) {
-            if (inReach(p, g)) total += partials[base + g];
+            if (inReach(p, g)) total += partial[base + g];
         }
         return total;
     }

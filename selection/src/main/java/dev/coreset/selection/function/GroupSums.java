@@ -60,12 +60,12 @@ final class GroupSums {
 
     /**
      * {@link #segment} of the same similarities against two memos in one pass over them (the fused first pass needs
-     * both): out1[at] = segment(vals, off, c1, g, null, 0) and out2[at] = segment(vals, off, c2, g, counts2, at), with
+     * both): out1[at1] = segment(vals, off, c1, g, null, 0) and out2[at] = segment(vals, off, c2, g, counts2, at), with
      * each sum's operations in exactly segment's order, so the same bits. A loop apart from segment's: one loop for
      * both (as {@link #columnLanes}) made segment, the re-evaluations' hot path, 15% slower.
      */
-    void segmentPair(float[] vals, int off, float[] c1, float[] c2, int g, double[] out1, double[] out2, int[] counts2,
-                     int at) {
+    void segmentPair(float[] vals, int off, float[] c1, float[] c2, int g, double[] out1, int at1, double[] out2,
+                     int[] counts2, int at) {
         int start = groups.start(g);
         int len = groups.end(g) - start;
         double total1 = 0;
@@ -102,7 +102,7 @@ final class GroupSums {
             total2 += Math.max(0f, term2);
             if (term2 > 0f) count++;
         }
-        out1[at] = total1;
+        out1[at1] = total1;
         out2[at] = total2;
         counts2[at] = count;
     }
