@@ -14,14 +14,19 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GreeDi per class on Spark. Round 1: each class is split into parts of at most {@code partitionSize} points
@@ -31,10 +36,19 @@ import org.apache.spark.storage.StorageLevel;
  * Round 3: a distributed pass assigns every point of the class to its nearest point of A and of B (centers
  * broadcast: budget-sized, never dataset-sized), giving the k-medoid cost, the k-center radius and the
  * CRAIG weights of both; the better candidate is kept. Memory per task: one part, or one class's union.
+ *
+ * <p>With k-means parts the merge only runs for a class whose union of oversampled picks would cover at least
+ * {@value #MERGE_MIN_UNION_SHARE} of it. Its greedy covers the union alone, not the class: below that share it lost to
+ * B in every class measured (Fashion-MNIST pixels and 1M blobs at 5-20% budgets, docs/BENCHMARKS.md), so there the
+ * parts pick only b_p, round 2 passes B through, and round 3 costs B alone. Random parts, the setting GreeDi's analysis
+ * covers, always merge.
  */
 public final class DistributedGreedy {
     /** Oversampling of each part's pick over its share of the budget, so the merge has a choice. */
     public static final double OVERSAMPLE = 2.0;
+    /** The union of a class's oversampled part picks, as a share of the class, from which the merge runs. */
+    public static final double MERGE_MIN_UNION_SHARE = 0.5;
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedGreedy.class);
 
     /** The winner of one class: ids in selection order, their gains and CRAIG weights. */
     public record ClassResult(int label, long[] ids, double[] gains, long[] weights, double kMedoidCost,
@@ -46,13 +60,21 @@ public final class DistributedGreedy {
     private final int partitionSize;
     private final long seed;
     private final PartsMode parts;
+    private final double mergeMinUnionShare;
 
     public DistributedGreedy(SparkSession spark, PartSelector selector, int partitionSize, long seed, PartsMode parts) {
+        this(spark, selector, partitionSize, seed, parts, parts == PartsMode.KMEANS ? MERGE_MIN_UNION_SHARE : 0.0);
+    }
+
+    /** @param mergeMinUnionShare 0: the merge always runs (GreeDi as published) */
+    DistributedGreedy(SparkSession spark, PartSelector selector, int partitionSize, long seed, PartsMode parts,
+                      double mergeMinUnionShare) {
         this.spark = spark;
         this.selector = selector;
         this.partitionSize = partitionSize;
         this.seed = seed;
         this.parts = parts;
+        this.mergeMinUnionShare = mergeMinUnionShare;
     }
 
     /**
@@ -106,14 +128,20 @@ public final class DistributedGreedy {
         Map<Long, int[]> shares = new HashMap<>(); // part key -> {b_p, a_p, task}
         List<long[]> bySize = new ArrayList<>(); // {size, label, part}
         Map<Integer, Long> unionSizes = new TreeMap<>();
+        Set<Integer> merging = new TreeSet<>();
         partSizes.forEach((label, sizes) -> {
             int k = budgets.get(label);
             long n = classSizes.get(label);
             long[] b = largestRemainder(k, sizes.values().stream().mapToLong(Long::longValue).toArray(), n);
+            boolean merge = runsMerge(b, sizes.values().stream().mapToLong(Long::longValue).toArray(), n,
+                    mergeMinUnionShare);
+            if (merge) {
+                merging.add(label);
+            }
             int i = 0;
             for (var e : sizes.entrySet()) {
                 int bp = (int) b[i++];
-                int ap = oversampled(bp, e.getValue());
+                int ap = merge ? oversampled(bp, e.getValue()) : bp;
                 shares.put(PartPoint.key(label, e.getKey()), new int[] {bp, ap, 0});
                 bySize.add(new long[] {e.getValue(), label, e.getKey()});
                 unionSizes.merge(label, (long) ap, Long::sum);
@@ -149,29 +177,62 @@ public final class DistributedGreedy {
             classTask.put(classOrder.get(t), t);
         }
         Map<Integer, Integer> budgetsCopy = new HashMap<>(budgets);
+        Set<Integer> mergingCopy = new TreeSet<>(merging);
         List<Candidate> candidates = TaskPartitioner.perTask(winners, w -> classTask.get(w.label()),
-                classOrder.size(), (List<Winner> w) -> merge(sel, s, faults, budgetsCopy.get(w.get(0).label()), w)
-                        .iterator()).collect();
+                classOrder.size(), (List<Winner> w) -> merge(sel, s, faults, budgetsCopy.get(w.get(0).label()), w,
+                        mergingCopy.contains(w.get(0).label())).iterator()).collect();
 
-        // Candidates per class: [0] = A (merge), [1] = B (part prefixes).
+        // Candidates per class: A (merge) and B (part prefixes) where the merge ran, else B alone.
         Map<Integer, Centers[]> centers = new TreeMap<>();
         Map<Integer, List<List<Candidate>>> bySet = new TreeMap<>();
         for (Candidate c : candidates) {
             bySet.computeIfAbsent(c.label(), x -> List.of(new ArrayList<>(), new ArrayList<>())).get(c.set()).add(c);
         }
-        bySet.forEach((label, sets) -> centers.put(label, new Centers[] {Candidate.centers(sets.get(0)),
-                Candidate.centers(sets.get(1))}));
+        bySet.forEach((label, sets) -> centers.put(label, merging.contains(label)
+                ? new Centers[] {Candidate.centers(sets.get(0)), Candidate.centers(sets.get(1))}
+                : new Centers[] {Candidate.centers(sets.get(1))}));
 
-        // Round 3: every point against both candidates of its class.
+        // Round 3: every point against the candidates of its class.
         ProgressListener.stage(spark, "select: weights and cost");
         Map<String, Assignment> merged = CenterCosts.of(spark, withPart, centers, faults);
         List<ClassResult> results = new ArrayList<>();
+        int mergeKept = 0;
+        double keptCost = 0;
+        double prefixCost = 0;
         for (var e : centers.entrySet()) {
             int label = e.getKey();
-            results.add(choose(label, e.getValue(), merged.get(label + "/0"), merged.get(label + "/1"), selector.method()));
+            ClassResult r = merging.contains(label)
+                    ? choose(label, e.getValue(), merged.get(label + "/0"), merged.get(label + "/1"), selector.method())
+                    : partsOnly(label, e.getValue()[0], merged.get(label + "/0"));
+            if (merging.contains(label)) {
+                boolean merge = "merge".equals(r.candidate());
+                mergeKept += merge ? 1 : 0;
+                keptCost += r.kMedoidCost();
+                prefixCost += merge ? r.otherCost() : r.kMedoidCost();
+            }
+            LOG.debug("class {}: kept the {} candidate, cost {} (other {})", label, r.candidate(), r.kMedoidCost(),
+                    r.otherCost());
+            results.add(r);
         }
+        // What the merge bought where it ran: the evidence behind MERGE_MIN_UNION_SHARE, on the user's own data.
+        LOG.info(String.format(Locale.ROOT, "GreeDi: the merge ran for %d of %d classes and was kept in %d%s",
+                merging.size(), centers.size(), mergeKept, merging.isEmpty() || selector.method() == SelectMethod.KCENTER
+                        ? "" : String.format(Locale.ROOT, "; there the part prefixes alone would cost %+.3f%%",
+                        100 * (prefixCost - keptCost) / keptCost)));
         sharesB.destroy();
         return results;
+    }
+
+    /**
+     * Whether a class runs the merge: its part picks, oversampled, would cover at least {@code minUnionShare} of the
+     * class (a class with one part never needs it here: {@link OnePartClasses} takes every such table).
+     */
+    static boolean runsMerge(long[] shares, long[] partSizes, long classSize, double minUnionShare) {
+        long union = 0;
+        for (int i = 0; i < shares.length; i++) {
+            union += oversampled((int) shares[i], partSizes[i]);
+        }
+        return union >= minUnionShare * classSize;
     }
 
     /** a_p: a part's picks for its share b_p of the budget, oversampled, at most its size. */
@@ -193,21 +254,24 @@ public final class DistributedGreedy {
     }
 
     /** Round 2 in one class's task: candidate A, greedy for the budget on all winners; B, each part's share prefix. */
-    static List<Candidate> merge(PartSelector sel, long seed, TaskFaults faults, int budget, List<Winner> w) {
+    static List<Candidate> merge(PartSelector sel, long seed, TaskFaults faults, int budget, List<Winner> w,
+                                 boolean runMerge) {
         int label = w.get(0).label();
         w.sort(Comparator.comparingInt(Winner::part).thenComparingInt(Winner::pos));
-        int d = w.get(0).embedding().length;
-        float[] rows = new float[w.size() * d];
-        for (int i = 0; i < w.size(); i++) {
-            System.arraycopy(w.get(i).embedding(), 0, rows, i * d, d);
-        }
-        SelectionResult a = sel.select(rows, w.size(), d, Math.min(budget, w.size()), seed * 17 + label);
-        faults.maybeInject();
         List<Candidate> out = new ArrayList<>();
-        for (int i = 0; i < a.size(); i++) {
-            Winner r = w.get(a.indices()[i]);
-            out.add(new Candidate(label, 0, i, r.id(), r.embedding(), a.gains()[i]));
+        if (runMerge) {
+            int d = w.get(0).embedding().length;
+            float[] rows = new float[w.size() * d];
+            for (int i = 0; i < w.size(); i++) {
+                System.arraycopy(w.get(i).embedding(), 0, rows, i * d, d);
+            }
+            SelectionResult a = sel.select(rows, w.size(), d, Math.min(budget, w.size()), seed * 17 + label);
+            for (int i = 0; i < a.size(); i++) {
+                Winner r = w.get(a.indices()[i]);
+                out.add(new Candidate(label, 0, i, r.id(), r.embedding(), a.gains()[i]));
+            }
         }
+        faults.maybeInject();
         int pos = 0;
         for (Winner r : w) {
             if (r.inShare()) {
@@ -225,6 +289,11 @@ public final class DistributedGreedy {
         Assignment ca = useB ? b : a;
         return new ClassResult(label, chosen.ids, chosen.gains, ca.counts, ca.cost, ca.radius,
                 useB ? "parts" : "merge", useB ? a.cost : (b == null ? Double.NaN : b.cost));
+    }
+
+    /** A class without the merge: B, the part prefixes, is its only candidate. */
+    static ClassResult partsOnly(int label, Centers b, Assignment stats) {
+        return new ClassResult(label, b.ids, b.gains, stats.counts, stats.cost, stats.radius, "parts", Double.NaN);
     }
 
     /** A part's pick: its class, part, position in the part's greedy order, whether within b_p, the point. */

@@ -70,7 +70,7 @@ final class OnePartClasses {
         // The shares of DistributedGreedy's plan for a class of one part: b = k, a = k oversampled.
         List<Winner> winners = DistributedGreedy.partPicks(sel, seed, faults,
                 new int[] {k, DistributedGreedy.oversampled(k, p.n)}, p, label, 0);
-        List<Candidate> candidates = DistributedGreedy.merge(sel, seed, faults, k, winners);
+        List<Candidate> candidates = DistributedGreedy.merge(sel, seed, faults, k, winners, true);
         List<List<Candidate>> sets = List.of(new ArrayList<>(), new ArrayList<>());
         for (Candidate c : candidates) {
             sets.get(c.set()).add(c);
