@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * broadcast: budget-sized, never dataset-sized), giving the k-medoid cost, the k-center radius and the
  * CRAIG weights of both; the better candidate is kept. Memory per task: one part, or one class's union.
  *
- * <p>With k-means parts the merge only runs for a class whose union of oversampled picks would cover at least
+ * <p>For facility location with k-means parts the merge only runs for a class whose union of oversampled picks would cover at least
  * {@value #MERGE_MIN_UNION_SHARE} of it. Its greedy covers the union alone, not the class: below that share it lost to
  * B in every class measured (Fashion-MNIST pixels and 1M blobs at 5-20% budgets, docs/BENCHMARKS.md), so there the
  * parts pick only b_p, round 2 passes B through, and round 3 costs B alone. Random parts, the setting GreeDi's analysis
- * covers, always merge.
+ * covers, and k-center (not measured) always merge.
  */
 public final class DistributedGreedy {
     /** Oversampling of each part's pick over its share of the budget, so the merge has a choice. */
@@ -63,7 +63,12 @@ public final class DistributedGreedy {
     private final double mergeMinUnionShare;
 
     public DistributedGreedy(SparkSession spark, PartSelector selector, int partitionSize, long seed, PartsMode parts) {
-        this(spark, selector, partitionSize, seed, parts, parts == PartsMode.KMEANS ? MERGE_MIN_UNION_SHARE : 0.0);
+        this(spark, selector, partitionSize, seed, parts, mergeMinUnionShare(selector.method(), parts));
+    }
+
+    /** The share of a class its part picks must cover for the merge to run: 0 (always) but where it was measured. */
+    public static double mergeMinUnionShare(SelectMethod method, PartsMode parts) {
+        return method == SelectMethod.FACILITY_LOCATION && parts == PartsMode.KMEANS ? MERGE_MIN_UNION_SHARE : 0.0;
     }
 
     /** @param mergeMinUnionShare 0: the merge always runs (GreeDi as published) */

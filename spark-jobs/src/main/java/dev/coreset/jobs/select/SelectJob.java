@@ -447,9 +447,9 @@ public final class SelectJob {
         p.put("epsilon", o.epsilon());
         p.put("partitionSize", o.partitionSize());
         p.put("oversample", DistributedGreedy.OVERSAMPLE);
-        p.put("mergeMinUnionShare", DistributedGreedy.MERGE_MIN_UNION_SHARE);
         if (o.method().needsEmbedding()) {
             p.put("parts", o.parts().cliName());
+            p.put("mergeMinUnionShare", DistributedGreedy.mergeMinUnionShare(o.method(), o.parts()));
         }
         p.put("seed", o.seed());
         return p;

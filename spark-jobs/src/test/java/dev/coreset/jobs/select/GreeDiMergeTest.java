@@ -71,6 +71,10 @@ class GreeDiMergeTest {
         assertFalse(DistributedGreedy.runsMerge(new long[] {60, 60}, new long[] {100, 100}, 401, 0.5));
         assertTrue(DistributedGreedy.runsMerge(new long[] {60, 60}, new long[] {100, 100}, 400, 0.5));
         assertTrue(DistributedGreedy.runsMerge(new long[] {1}, new long[] {1_000}, 1_000, 0.0), "0: always");
+        // Only facility location with k-means parts was measured; everything else always merges.
+        assertEquals(0.5, DistributedGreedy.mergeMinUnionShare(SelectMethod.FACILITY_LOCATION, PartsMode.KMEANS));
+        assertEquals(0.0, DistributedGreedy.mergeMinUnionShare(SelectMethod.FACILITY_LOCATION, PartsMode.RANDOM));
+        assertEquals(0.0, DistributedGreedy.mergeMinUnionShare(SelectMethod.KCENTER, PartsMode.KMEANS));
     }
 
     @Test
@@ -144,6 +148,12 @@ class GreeDiMergeTest {
         // Random parts merge at any budget.
         for (ClassResult r : greedi(PartsMode.RANDOM, 0.1)) {
             assertFalse(Double.isNaN(r.otherCost()), "random parts, class " + r.label() + ": both candidates costed");
+        }
+        // So does k-center, with k-means parts too.
+        PartSelector kcenter = new PartSelector(SelectMethod.KCENTER, "lazy", 0.01, 1L << 24);
+        for (ClassResult r : new DistributedGreedy(spark, kcenter, PARTITION_SIZE, SEED, PartsMode.KMEANS)
+                .run(points, sizes, budgets(0.1))) {
+            assertFalse(Double.isNaN(r.otherCost()), "k-center, class " + r.label() + ": both candidates costed");
         }
     }
 
