@@ -137,9 +137,9 @@ public final class DistributedGreedy {
         partSizes.forEach((label, sizes) -> {
             int k = budgets.get(label);
             long n = classSizes.get(label);
-            long[] b = largestRemainder(k, sizes.values().stream().mapToLong(Long::longValue).toArray(), n);
-            boolean merge = runsMerge(b, sizes.values().stream().mapToLong(Long::longValue).toArray(), n,
-                    mergeMinUnionShare);
+            long[] sizesOf = sizes.values().stream().mapToLong(Long::longValue).toArray();
+            long[] b = largestRemainder(k, sizesOf, n);
+            boolean merge = runsMerge(b, sizesOf, n, mergeMinUnionShare);
             if (merge) {
                 merging.add(label);
             }
