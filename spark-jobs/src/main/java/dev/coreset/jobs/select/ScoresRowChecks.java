@@ -3,6 +3,7 @@ package dev.coreset.jobs.select;
 import static org.apache.spark.sql.functions.*;
 
 import dev.coreset.jobs.validate.ArrayConditions;
+import dev.coreset.jobs.validate.DuplicateIds;
 import dev.coreset.schemas.CoresetInputException;
 import dev.coreset.schemas.Fingerprint;
 import dev.coreset.schemas.Tables;
@@ -23,8 +24,8 @@ import org.apache.spark.sql.types.DataTypes;
  * Row checks of the train rows at the chosen checkpoint (or of a user's embeddings table) before anything is
  * selected: ids, labels, losses, the method's score column and the embedding, in one aggregate per class that also
  * finds the first offending sample_id (so a failure costs no second pass) and gives the class sizes and the rows'
- * {@link Fingerprint}, so budgets and the manifest's source need no pass of their own; then one groupBy for
- * duplicate ids.
+ * {@link Fingerprint}, so budgets and the manifest's source need no pass of their own; then the duplicate ids
+ * ({@link DuplicateIds}).
  */
 public final class ScoresRowChecks {
     private ScoresRowChecks() {
@@ -120,10 +121,6 @@ public final class ScoresRowChecks {
             int hi = perLabel.stream().mapToInt(r -> r.getInt(base + 1)).max().getAsInt();
             failIfRagged(lo, hi, names);
         }
-        Row dup = at.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1)).agg(min(Tables.SAMPLE_ID)).first();
-        if (!dup.isNullAt(0)) {
-            throw new CoresetInputException(names.duplicate(dup.getLong(0)));
-        }
         int counted = aggs.size() - 2; // count, high halves, low halves
         Map<Integer, Long> sizes = new TreeMap<>();
         long rows = 0;
@@ -132,6 +129,10 @@ public final class ScoresRowChecks {
             sizes.put(r.getInt(0), r.getLong(counted));
             rows += r.getLong(counted);
             hash += (r.getLong(counted + 1) << 32) + r.getLong(counted + 2);
+        }
+        Long dup = DuplicateIds.smallest(at, rows);
+        if (dup != null) {
+            throw new CoresetInputException(names.duplicate(dup));
         }
         return new Counts(sizes, new Fingerprint(rows, hash));
     }

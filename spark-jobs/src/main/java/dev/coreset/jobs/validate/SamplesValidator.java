@@ -113,11 +113,9 @@ public final class SamplesValidator {
             throw offending(df, badFeature, path, "column 'features' holds NaN, infinity or null", agg.getLong(8),
                     "replace or drop non-finite values before ingesting.");
         }
-        Dataset<Row> dup = df.groupBy(Tables.SAMPLE_ID).count().filter(col("count").gt(1));
-        Row firstDup = dup.orderBy(Tables.SAMPLE_ID).select(Tables.SAMPLE_ID).limit(1).collectAsList().stream()
-                .findFirst().orElse(null);
+        Long firstDup = DuplicateIds.smallest(df, rows);
         if (firstDup != null) {
-            throw new CoresetInputException(path + ": column 'sample_id' holds " + firstDup.getLong(0)
+            throw new CoresetInputException(path + ": column 'sample_id' holds " + firstDup
                     + " more than once; ids must be unique: deduplicate the input or fix --id-column.");
         }
         return new Facts(rows, classes, tokens ? maxDim : minDim);
