@@ -173,19 +173,10 @@ public final class DistributedGreedy {
                 });
 
         // Round 2: greedy on the union of each class's winners (A); B = each part's share prefix. One task per
-        // class, the largest union first.
-        ProgressListener.stage(spark, "select: merge per class");
-        List<Integer> classOrder = new ArrayList<>(unionSizes.keySet());
-        classOrder.sort(Comparator.comparingLong((Integer c) -> -unionSizes.get(c)).thenComparingInt(c -> c));
-        Map<Integer, Integer> classTask = new HashMap<>();
-        for (int t = 0; t < classOrder.size(); t++) {
-            classTask.put(classOrder.get(t), t);
-        }
-        Map<Integer, Integer> budgetsCopy = new HashMap<>(budgets);
-        Set<Integer> mergingCopy = new TreeSet<>(merging);
-        List<Candidate> candidates = TaskPartitioner.perTask(winners, w -> classTask.get(w.label()),
-                classOrder.size(), (List<Winner> w) -> merge(sel, s, faults, budgetsCopy.get(w.get(0).label()), w,
-                        mergingCopy.contains(w.get(0).label())).iterator()).collect();
+        // class, the largest union first. Without a merge anywhere it only gathers B: the driver does that from
+        // round 1's collected picks, with no shuffle.
+        List<Candidate> candidates = merging.isEmpty() ? prefixesOnDriver(winners, budgets, sel, s)
+                : mergeRound(winners, unionSizes, budgets, merging, sel, s, faults);
 
         // Candidates per class: A (merge) and B (part prefixes) where the merge ran, else B alone.
         Map<Integer, Centers[]> centers = new TreeMap<>();
@@ -226,6 +217,37 @@ public final class DistributedGreedy {
                         100 * (prefixCost - keptCost) / keptCost)));
         sharesB.destroy();
         return results;
+    }
+
+    /** Round 2 as tasks: each class's winners shuffled to one task, merged there where the class runs the merge. */
+    private List<Candidate> mergeRound(JavaRDD<Winner> winners, Map<Integer, Long> unionSizes,
+                                       Map<Integer, Integer> budgets, Set<Integer> merging, PartSelector sel, long s,
+                                       TaskFaults faults) {
+        ProgressListener.stage(spark, "select: merge per class");
+        List<Integer> classOrder = new ArrayList<>(unionSizes.keySet());
+        classOrder.sort(Comparator.comparingLong((Integer c) -> -unionSizes.get(c)).thenComparingInt(c -> c));
+        Map<Integer, Integer> classTask = new HashMap<>();
+        for (int t = 0; t < classOrder.size(); t++) {
+            classTask.put(classOrder.get(t), t);
+        }
+        Map<Integer, Integer> budgetsCopy = new HashMap<>(budgets);
+        Set<Integer> mergingCopy = new TreeSet<>(merging);
+        return TaskPartitioner.perTask(winners, w -> classTask.get(w.label()),
+                classOrder.size(), (List<Winner> w) -> merge(sel, s, faults, budgetsCopy.get(w.get(0).label()), w,
+                        mergingCopy.contains(w.get(0).label())).iterator()).collect();
+    }
+
+    /** Round 2 where no class merges: round 1's picks (each part's b_p) collected, B gathered per class here. */
+    private List<Candidate> prefixesOnDriver(JavaRDD<Winner> winners, Map<Integer, Integer> budgets, PartSelector sel,
+                                             long s) {
+        ProgressListener.stage(spark, "select: greedy per part");
+        Map<Integer, List<Winner>> byClass = new TreeMap<>();
+        for (Winner w : winners.collect()) {
+            byClass.computeIfAbsent(w.label(), x -> new ArrayList<>()).add(w);
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        byClass.forEach((label, w) -> candidates.addAll(merge(sel, s, TaskFaults.NONE, budgets.get(label), w, false)));
+        return candidates;
     }
 
     /**
