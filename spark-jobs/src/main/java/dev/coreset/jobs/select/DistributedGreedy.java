@@ -24,6 +24,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -404,17 +406,28 @@ public final class DistributedGreedy {
             return new Points(ids, rows, n, d);
         }
 
-        /** Like {@link #sortedById(List)} from (sample_id, embedding) structs of a collect_list. */
-        static Points sortedByIdFromStructs(List<Row> structs) {
-            List<Row> sorted = new ArrayList<>(structs);
-            sorted.sort((x, y) -> Long.compare(x.getLong(0), y.getLong(0)));
-            int n = sorted.size();
-            int d = n == 0 ? 0 : sorted.get(0).getList(1).size();
+        /**
+         * Like {@link #sortedById(List)} from the (sample_id, embedding) structs of a collect_list, read as Catalyst
+         * data: the embeddings come out as float arrays, not as rows of boxed floats.
+         */
+        static Points sortedByIdFromStructs(ArrayData structs) {
+            int n = structs.numElements();
+            long[] unsorted = new long[n];
+            float[][] vectors = new float[n][];
+            for (int i = 0; i < n; i++) {
+                InternalRow s = structs.getStruct(i, 2);
+                unsorted[i] = s.getLong(0);
+                vectors[i] = s.getArray(1).toFloatArray();
+            }
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Arrays.sort(order, (x, y) -> Long.compare(unsorted[x], unsorted[y]));
+            int d = n == 0 ? 0 : vectors[0].length;
             long[] ids = new long[n];
             float[] rows = new float[n * d];
             for (int i = 0; i < n; i++) {
-                ids[i] = sorted.get(i).getLong(0);
-                copy(sorted.get(i).getList(1), rows, i * d);
+                ids[i] = unsorted[order[i]];
+                System.arraycopy(vectors[order[i]], 0, rows, i * d, d);
             }
             return new Points(ids, rows, n, d);
         }

@@ -80,16 +80,17 @@ final class GreeDiParts {
             rateCol = when(col(Tables.LABEL).equalTo(e.getKey()), lit(e.getValue())).otherwise(rateCol);
         }
         Map<Integer, Integer> partsCopy = new HashMap<>(partsPerClass);
-        List<Row> fitted = points.filter(SplitAndNoise.uniform(seed, 13).lt(rateCol))
+        Dataset<Row> sampled = points.filter(SplitAndNoise.uniform(seed, 13).lt(rateCol))
                 .groupBy(Tables.LABEL)
-                .agg(collect_list(struct(col(Tables.SAMPLE_ID), col(Tables.EMBEDDING))).as("pts"))
-                .javaRDD().map(row -> {
-                    int label = row.getInt(0);
-                    DistributedGreedy.Points p = DistributedGreedy.Points.sortedByIdFromStructs(row.getList(1));
-                    KMeans.Result r = KMeans.fit(p.rows, p.n, p.d, Math.min(partsCopy.get(label), p.n),
-                            KMEANS_ITERATIONS, seed * 131 + label);
-                    return RowFactory.create(label, r.centers(), r.k(), r.d());
-                }).collect();
+                .agg(collect_list(struct(col(Tables.SAMPLE_ID), col(Tables.EMBEDDING))).as("pts"));
+        // Catalyst rows: each class's sample arrives as float arrays, not as rows of boxed floats.
+        List<Row> fitted = sampled.queryExecution().toRdd().toJavaRDD().map(row -> {
+            int label = row.getInt(0);
+            DistributedGreedy.Points p = DistributedGreedy.Points.sortedByIdFromStructs(row.getArray(1));
+            KMeans.Result r = KMeans.fit(p.rows, p.n, p.d, Math.min(partsCopy.get(label), p.n), KMEANS_ITERATIONS,
+                    seed * 131 + label);
+            return RowFactory.create(label, r.centers(), r.k(), r.d());
+        }).collect();
         Map<Integer, Centers> centers = new HashMap<>();
         for (Row r : fitted) {
             centers.put(r.getInt(0), new Centers((float[]) r.get(1), r.getInt(2), r.getInt(3)));
