@@ -7,6 +7,7 @@ import dev.coreset.jobs.progress.ProgressListener;
 import dev.coreset.schemas.Tables;
 import dev.coreset.selection.cluster.KMeans;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,9 @@ final class GreeDiParts {
         // Clusters above partitionSize become ceil(size / partitionSize) random sub-parts: (label, cluster) -> first part.
         List<Row> counts;
         try {
-            counts = clustered.groupBy(Tables.LABEL, "cluster").count().orderBy(Tables.LABEL, "cluster").collectAsList();
+            // A few rows per class: sorted here, since a Spark orderBy costs a sampling job and a shuffle.
+            counts = new ArrayList<>(clustered.groupBy(Tables.LABEL, "cluster").count().collectAsList());
+            counts.sort(Comparator.comparingInt((Row r) -> r.getInt(0)).thenComparingInt(r -> r.getInt(1)));
         } catch (RuntimeException e) {
             clustered.unpersist(); // no Parts to close yet: a failed count leaves no cache behind
             throw e;
