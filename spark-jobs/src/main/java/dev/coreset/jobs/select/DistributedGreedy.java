@@ -242,7 +242,6 @@ public final class DistributedGreedy {
     /** Round 2 where no class merges: round 1's picks (each part's b_p) collected, B gathered per class here. */
     private List<Candidate> prefixesOnDriver(JavaRDD<Winner> winners, Map<Integer, Integer> budgets, PartSelector sel,
                                              long s) {
-        ProgressListener.stage(spark, "select: greedy per part");
         Map<Integer, List<Winner>> byClass = new TreeMap<>();
         for (Winner w : winners.collect()) {
             byClass.computeIfAbsent(w.label(), x -> new ArrayList<>()).add(w);
