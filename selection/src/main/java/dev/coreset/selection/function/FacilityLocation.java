@@ -5,6 +5,7 @@ import dev.coreset.selection.kernel.PointSet;
 import dev.coreset.selection.kernel.Queries;
 import dev.coreset.selection.kernel.Workers;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Facility location f(S) = sum_i max(0, max_{j in S} sim(i, j)), with the memo cur[i] = max_{j in S} sim(i, j)
@@ -37,10 +38,10 @@ import java.util.Arrays;
  * scratch of {@value #BATCH} x n floats (5 MB at n = 20,000), and the memo: n x G x 20 bytes (partial gain,
  * version, positive terms, center distance). G is capped so that the memo fits in 3/4 of {@code memoBytes} (42 MB
  * at n = 20,000 with G = 104; with a tiny bound G = 1, which disables pruning but not correctness). The
- * all-candidates pass ({@link #gainsOfAll}) adds a block of (largest group + 3L) x (largest group + 4W) floats per
- * thread, at most 4.7 MB (about 0.4 MB at n = 20,000). The contributor lists take at most {@code listBytes} (8
- * bytes per entry plus 40 per list; the other 1/4 of memoBytes unless given), in practice far less: about 1 MB
- * at n = 10,000, k = 2,000.
+ * all-candidates pass ({@link #gainsOfAll}) adds a block of min(largest group, 1024) x (largest group + 4W) floats
+ * per thread, at most 17 MB (about 0.3 MB at n = 20,000 with groups of 192). The contributor lists take at most
+ * {@code listBytes} (8 bytes per entry plus 40 per list; the other 1/4 of memoBytes unless given), in practice far
+ * less: about 1 MB at n = 10,000, k = 2,000.
  *
  * <p>Determinism: a partial is a fixed-order sum (float lane partials over at most 1024 points, combined in
  * double) of similarities that are bit-identical wherever they were computed, and it is reused only while its
@@ -57,8 +58,12 @@ public final class FacilityLocation implements SetFunction {
     static final int GROUP_SIZE = 192;
     /** Points per parallel task in a batched evaluation: about 256 KB of panels at d = 64. */
     private static final int CHUNK = 1024;
-    /** Largest group for which {@link #gainsOfAll} uses the symmetric pass: one sum block (see columnPartials). */
-    static final int SYMMETRIC_MAX_GROUP = GroupSums.SUM_BLOCK;
+    /**
+     * Largest group for which {@link #gainsOfAll} uses the symmetric pass: its blocks hold at most one sum block of
+     * rows ({@value GroupSums#SUM_BLOCK}) by the largest group's columns, at most 17 MB per thread. (Dense regions,
+     * e.g. the near-zero gradients of well-learnt samples, make groups of a few thousand points.)
+     */
+    static final int SYMMETRIC_MAX_GROUP = 4 * GroupSums.SUM_BLOCK;
     /**
      * Re-evaluations with at least this many similarities are split over the threads by column chunks
      * (cache-friendly for many candidates); smaller ones (most lazy-greedy steps) by groups of 4 candidates.
@@ -177,6 +182,8 @@ public final class FacilityLocation implements SetFunction {
     public float parameter() { return param; }
     /** Number of point groups used for pruning and memoisation. */
     public int groupCount() { return groupCount; }
+    /** Points in the largest group: above {@value #SYMMETRIC_MAX_GROUP} the all-candidates pass computes full rows. */
+    public int largestGroup() { return maxGroupSize; }
     /** Candidate evaluations that needed the kernel (a cost counter for benchmarks). */
     public long rowsComputed() { return rowsComputed; }
     /** Candidate-point similarities computed so far (n per full row). */
@@ -474,31 +481,44 @@ public final class FacilityLocation implements SetFunction {
         speculated = guess;
     }
 
-    /** One pair of groups of {@link #speculativeFirstPass}: empty-set partials into empty, next-state ones into the memo. */
-    private long speculativeBlock(int a, int b, Queries qa, float[] block, int width, float[] lanes, float[] next,
+    /**
+     * One pair of groups of {@link #speculativeFirstPass}: empty-set partials into empty, next-state ones into the
+     * memo, one sum block of a's rows per kernel call (the columns' sums carried across them in order).
+     */
+    private long speculativeBlock(int a, int b, Queries[] qa, float[] block, int width, float[] lanes, float[] next,
                                   double[] nextReach, double[] empty) {
         int sa = groups.start(a), ea = groups.end(a), sb = groups.start(b), eb = groups.end(b);
         int step = 2 * PointSet.W;
         int lo = sb / step * step;
-        BlockKernel.computeRange(ordered, qa, mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
-        for (int p = sa; p < ea; p++) {
-            int off = (p - sa) * width + sb - lo;
-            int e = p * groupCount + b;
-            if (reachOf.inReach(p, b, nextReach)) {
-                sums.segmentPair(block, off, cur, next, b, empty, b * n + p, partial, positives, e);
-                partialVersion[e] = 0;
-            } else {
-                empty[b * n + p] = sums.segment(block, off, cur, b, null, 0);
+        boolean columns = a != b;
+        double[] emptyTotal = columns ? new double[eb - sb] : null;
+        double[] nextTotal = columns ? new double[eb - sb] : null;
+        int[] nextCount = columns ? new int[eb - sb] : null;
+        for (int r = 0; r < qa.length; r++) {
+            int ra = sa + r * GroupSums.SUM_BLOCK;
+            int rb = Math.min(ea, ra + GroupSums.SUM_BLOCK);
+            BlockKernel.computeRange(ordered, qa[r], mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
+            for (int p = ra; p < rb; p++) {
+                int off = (p - ra) * width + sb - lo;
+                int e = p * groupCount + b;
+                if (reachOf.inReach(p, b, nextReach)) {
+                    sums.segmentPair(block, off, cur, next, b, empty, b * n + p, partial, positives, e);
+                    partialVersion[e] = 0;
+                } else {
+                    empty[b * n + p] = sums.segment(block, off, cur, b, null, 0);
+                }
+            }
+            if (columns) {
+                sums.columnChunk(block, width, lo, a, ra, rb, b, lanes, cur, emptyTotal, next, nextTotal, nextCount);
             }
         }
-        if (a != b) {
-            sums.columnSumsPair(block, width, lo, a, b, lanes, cur, next);
-            for (int p = sb; p < eb; p++) empty[a * n + p] = sums.columnTotal(block, width, lo, a, p, lanes, 0, cur);
+        if (columns) {
+            for (int p = sb; p < eb; p++) empty[a * n + p] = emptyTotal[p - sb];
             for (int p = sb; p < eb; p++) {
                 if (!reachOf.inReach(p, a, nextReach)) continue;
                 int e = p * groupCount + a;
-                partial[e] = sums.columnTotal(block, width, lo, a, p, lanes, 2, next);
-                positives[e] = sums.columnCount(block, width, lo, a, p, lanes, next);
+                partial[e] = nextTotal[p - sb];
+                positives[e] = nextCount[p - sb];
                 partialVersion[e] = 0;
             }
         }
@@ -520,30 +540,42 @@ public final class FacilityLocation implements SetFunction {
 
     /** One block of a pass over pairs of groups; returns the similarities it computed. */
     private interface PairBlock {
-        long visit(int a, int b, Queries qa, float[] block, int width, float[] lanes);
+        /** qa: group a's rows, one query set per sum block of them. */
+        long visit(int a, int b, Queries[] qa, float[] block, int width, float[] lanes);
     }
 
     /**
      * Visits every pair of groups a &lt;= b, task t taking groups t and G-1-t (which balances the triangle), each
-     * task with its own block and lanes; returns the similarities computed.
+     * thread with its own block and lanes; returns the similarities computed.
      */
     private long pairsOfGroups(PairBlock visitor) {
         int step = 2 * PointSet.W;
         int width = (maxGroupSize + step - 1) / step * step + 2 * step;
-        Queries[] q = new Queries[groupCount];
+        int sumBlock = GroupSums.SUM_BLOCK;
+        Queries[][] q = new Queries[groupCount][];
         for (int g = 0; g < groupCount; g++) {
-            int[] rowsOfG = new int[groups.end(g) - groups.start(g)];
-            for (int j = 0; j < rowsOfG.length; j++) rowsOfG[j] = groups.start(g) + j;
-            q[g] = Queries.ofRows(ordered, rowsOfG, rowsOfG.length);
+            int s = groups.start(g);
+            int e = groups.end(g);
+            q[g] = new Queries[Math.max(1, (e - s + sumBlock - 1) / sumBlock)];
+            for (int r = 0; r < q[g].length; r++) {
+                int[] rowsOfChunk = new int[Math.min(e, s + (r + 1) * sumBlock) - (s + r * sumBlock)];
+                for (int j = 0; j < rowsOfChunk.length; j++) rowsOfChunk[j] = s + r * sumBlock + j;
+                q[g][r] = Queries.ofRows(ordered, rowsOfChunk, rowsOfChunk.length);
+            }
         }
         long[] pairs = new long[(groupCount + 1) / 2];
         Workers w = (long) n * n * pts.dim() < 2_000_000 ? Workers.inline() : workers;
-        w.run(pairs.length, t -> {
-            float[] block = new float[maxGroupSize * width];
+        // One block and lanes per thread, each thread taking the next task (with a group of a few thousand points a
+        // block is several MB: one per task was hundreds of MB of garbage per pass).
+        AtomicInteger nextTask = new AtomicInteger();
+        w.run(Math.min(w.threads(), pairs.length), x -> {
+            float[] block = new float[Math.min(maxGroupSize, sumBlock) * width];
             float[] lanes = new float[3 * L * width];
-            for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
-                for (int b = a; b < groupCount; b++) {
-                    pairs[t] += visitor.visit(a, b, q[a], block, width, lanes);
+            for (int t = nextTask.getAndIncrement(); t < pairs.length; t = nextTask.getAndIncrement()) {
+                for (int a : t == groupCount - 1 - t ? new int[] {t} : new int[] {t, groupCount - 1 - t}) {
+                    for (int b = a; b < groupCount; b++) {
+                        pairs[t] += visitor.visit(a, b, q[a], block, width, lanes);
+                    }
                 }
             }
         });
@@ -552,8 +584,11 @@ public final class FacilityLocation implements SetFunction {
         return total;
     }
 
-    /** One pair of groups of {@link #symmetricPass}; returns the similarities computed (0 if neither side needs them). */
-    private long pairBlock(int a, int b, Queries qa, float[] block, int width, float[] lanes) {
+    /**
+     * One pair of groups of {@link #symmetricPass}, one sum block of a's rows per kernel call (the columns' sums
+     * carried across them in order); returns the similarities computed (0 if neither side needs them).
+     */
+    private long pairBlock(int a, int b, Queries[] qa, float[] block, int width, float[] lanes) {
         int sa = groups.start(a), ea = groups.end(a), sb = groups.start(b), eb = groups.end(b);
         boolean rowsNeeded = false, columnsNeeded = false;
         for (int p = sa; p < ea && !rowsNeeded; p++) rowsNeeded = needs(p, b);
@@ -561,29 +596,27 @@ public final class FacilityLocation implements SetFunction {
         if (!rowsNeeded && !columnsNeeded) return 0;
         int step = 2 * PointSet.W;
         int lo = sb / step * step;
-        // Point p of group b lands at block[j * width + p - lo] for query j (point sa + j of group a).
-        BlockKernel.computeRange(ordered, qa, mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
-        if (rowsNeeded) {
-            for (int p = sa; p < ea; p++) {
-                if (needs(p, b)) storeSegment(p, b, block, (p - sa) * width + sb - lo);
+        double[] total = columnsNeeded ? new double[eb - sb] : null;
+        int[] count = columnsNeeded ? new int[eb - sb] : null;
+        for (int r = 0; r < qa.length; r++) {
+            int ra = sa + r * GroupSums.SUM_BLOCK;
+            int rb = Math.min(ea, ra + GroupSums.SUM_BLOCK);
+            // Point p of group b lands at block[j * width + p - lo] for query j (point ra + j of group a).
+            BlockKernel.computeRange(ordered, qa[r], mode, param, block, -lo, width, sb, eb, lo, ordered.paddedSize());
+            if (rowsNeeded) {
+                for (int p = ra; p < rb; p++) {
+                    if (needs(p, b)) storeSegment(p, b, block, (p - ra) * width + sb - lo);
+                }
             }
+            if (columnsNeeded) sums.columnChunk(block, width, lo, a, ra, rb, b, lanes, cur, total, null, null, count);
         }
         if (columnsNeeded) {
-            columnPartials(block, width, lo, a, b, lanes);
+            // The memo entries of group b's points over group a, from the columns.
+            for (int p = sb; p < eb; p++) {
+                if (needs(p, a)) setPartial(p, a, total[p - sb], count[p - sb]);
+            }
         }
         return (long) (ea - sa) * (eb - sb);
-    }
-
-    /**
-     * The memo entries of group b's points over group a from the columns of a block ({@link GroupSums#columnSums}:
-     * a group has at most {@value GroupSums#SUM_BLOCK} points, so one sum block).
-     */
-    private void columnPartials(float[] block, int width, int lo, int a, int b, float[] lanes) {
-        sums.columnSums(block, width, lo, a, b, lanes, cur, true);
-        int sb = groups.start(b), eb = groups.end(b);
-        for (int p = sb; p < eb; p++) {
-            if (needs(p, a)) setPartial(p, a, sums.columnTotal(block, width, lo, a, p, lanes, cur), sums.columnCount(block, width, lo, a, p, lanes, cur));
-        }
     }
 
     /**

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * sum_e max(0, sim_e - cur_e) over the group's points: float lanes (lane = offset mod L) per block of
  * {@value #SUM_BLOCK} points, each block's lanes added into a double in lane order, then the tail terms (offsets
  * past the last multiple of L) in double; a gain adds the partials of the groups in reach in ascending g. Dense
- * rows ({@link #segment}), the columns of a block ({@link #columnSums}) and sparse lists ({@link Sparse}) all follow
+ * rows ({@link #segment}), the columns of a block ({@link #columnChunk}) and sparse lists ({@link Sparse}) all follow
  * it exactly, so each gives the same bits for the same similarities.
  */
 final class GroupSums {
@@ -108,55 +108,108 @@ final class GroupSums {
     }
 
     /**
-     * The column sums of a block (rows: group a's points; columns: group b's, point p at x = p - lo) against c,
-     * for a of at most {@value #SUM_BLOCK} points: lane l of column x, {@code lanes[l * width + x]}, sums rows
-     * j = l, l + L, ... in order; with counts, region 1 of lanes ({@code lanes[(L + l) * width + x]}) counts the
-     * positive terms the same way. {@link #columnTotal} and {@link #columnCount} finish a column.
+     * One sum block of group a's points against the columns of a block, whose columns are group b's points (point p
+     * at x = p - lo) and whose row j is a's point at position rowStart + j, for rows [rowStart, rowEnd): rowStart -
+     * start(a) a multiple of {@value #SUM_BLOCK}, at most that many rows. For every point p of b it adds their terms
+     * against c1 into total1[p - start(b)], with c2 also against c2 into total2, and with count the positive terms
+     * (c2's when given, else c1's) into count: the chunk's float lanes (lane l sums rows j = l, l + L, ... in order)
+     * in lane order, then its tail rows (positions past the group's last multiple of L). So the chunks of a in
+     * ascending order, from zeroed totals, give exactly {@link #segment}'s bits for each of b's points over group a;
+     * {@code lanes} holds 3 L width floats.
      */
-    void columnSums(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c, boolean counts) {
-        columnLanes(block, width, lo, a, b, lanes, c, null, counts);
-    }
-
-    /**
-     * {@link #columnSums} against two memos in one pass over the block: region 0 of lanes sums against c1, region 2
-     * against c2 and region 1 counts c2's positive terms (lanes holds 3 L width floats), each in exactly
-     * columnSums' order. Finish with {@link #columnTotal} (regions 0 and 2) and {@link #columnCount} (region 1).
-     */
-    void columnSumsPair(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c1, float[] c2) {
-        columnLanes(block, width, lo, a, b, lanes, c1, c2, true);
-    }
-
-    /**
-     * Both of the above: each lane of a vector of columns is summed in a register over its rows (which stay in L1:
-     * one cache line per row), so lanes is written once per entry instead of read and written once per row. The
-     * counts are c2's when given, else c1's. (C2 unswitches the loop on c2 and counts.)
-     */
-    private void columnLanes(float[] block, int width, int lo, int a, int b, float[] lanes, float[] c1, float[] c2,
-                             boolean counts) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int cols = columns(lo, b);
-        int vecEnd = rows - rows % L;
+    void columnChunk(float[] block, int width, int lo, int a, int rowStart, int rowEnd, int b, float[] lanes,
+                     float[] c1, double[] total1, float[] c2, double[] total2, int[] count) {
+        int sa = groups.start(a);
+        int rows = groups.end(a) - sa;
+        int tailFrom = sa + rows - rows % L;
+        int vecRows = Math.max(0, Math.min(rowEnd, tailFrom) - rowStart);
         boolean pair = c2 != null;
+        boolean counts = count != null;
+        if (vecRows > 0 && pair) {
+            columnLanesPair(block, width, lo, rowStart, vecRows, b, lanes, c1, c2);
+        } else if (vecRows > 0) {
+            columnLanes(block, width, lo, rowStart, vecRows, b, lanes, c1, counts);
+        }
+        int sb = groups.start(b);
+        int eb = groups.end(b);
+        for (int p = sb; p < eb; p++) {
+            int x = p - lo;
+            int at = p - sb;
+            double t1 = total1[at];
+            double t2 = pair ? total2[at] : 0;
+            int k = counts ? count[at] : 0;
+            if (vecRows > 0) {
+                for (int l = 0; l < L; l++) t1 += lanes[l * width + x];
+                if (pair) for (int l = 0; l < L; l++) t2 += lanes[(2 * L + l) * width + x];
+                if (counts) for (int l = 0; l < L; l++) k += (int) lanes[(L + l) * width + x];
+            }
+            for (int j = vecRows; j < rowEnd - rowStart; j++) {
+                float v = block[j * width + x];
+                float term1 = v - c1[rowStart + j];
+                t1 += Math.max(0f, term1);
+                if (pair) {
+                    float term2 = v - c2[rowStart + j];
+                    t2 += Math.max(0f, term2);
+                    if (term2 > 0f) k++;
+                } else if (term1 > 0f) {
+                    k++;
+                }
+            }
+            total1[at] = t1;
+            if (pair) total2[at] = t2;
+            if (counts) count[at] = k;
+        }
+    }
+
+    /**
+     * The lanes of {@link #columnChunk}'s first vecRows rows against c1: region 0 the sums, region 1 (with counts) the
+     * positive terms. Each lane of a vector of columns is summed in a register over its rows (which stay in L1: one
+     * cache line per row), so lanes is written once per entry instead of read and written once per row. Apart from
+     * {@link #columnLanesPair}: one loop for both, branching on c2, is compiled for the first caller's profile, and
+     * the other caller's branch then deoptimises it into the Vector API's allocating fallback (2 GB of garbage in one
+     * lazy greedy on 20,000 points).
+     */
+    private void columnLanes(float[] block, int width, int lo, int rowStart, int vecRows, int b, float[] lanes,
+                             float[] c1, boolean counts) {
+        int cols = columns(lo, b);
+        FloatVector zero = FloatVector.zero(S);
+        for (int x = 0; x < cols; x += L) {
+            for (int l = 0; l < L; l++) {
+                FloatVector sum = zero;
+                FloatVector positive = zero;
+                for (int j = l; j < vecRows; j += L) {
+                    FloatVector diff = FloatVector.fromArray(S, block, j * width + x).sub(c1[rowStart + j]);
+                    // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
+                    sum = sum.add(diff.blend(0f, diff.lt(0f)));
+                    if (counts) positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
+                }
+                sum.intoArray(lanes, l * width + x);
+                if (counts) positive.intoArray(lanes, (L + l) * width + x);
+            }
+        }
+    }
+
+    /** {@link #columnLanes} against two memos: region 0 against c1, region 2 against c2, region 1 counting c2's. */
+    private void columnLanesPair(float[] block, int width, int lo, int rowStart, int vecRows, int b, float[] lanes,
+                                 float[] c1, float[] c2) {
+        int cols = columns(lo, b);
         FloatVector zero = FloatVector.zero(S);
         for (int x = 0; x < cols; x += L) {
             for (int l = 0; l < L; l++) {
                 FloatVector sum1 = zero;
                 FloatVector sum2 = zero;
                 FloatVector positive = zero;
-                for (int j = l; j < vecEnd; j += L) {
+                for (int j = l; j < vecRows; j += L) {
                     FloatVector v = FloatVector.fromArray(S, block, j * width + x);
-                    FloatVector diff = v.sub(c1[sa + j]);
-                    // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
-                    sum1 = sum1.add(diff.blend(0f, diff.lt(0f)));
-                    if (pair) {
-                        diff = v.sub(c2[sa + j]);
-                        sum2 = sum2.add(diff.blend(0f, diff.lt(0f)));
-                    }
-                    if (counts) positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
+                    FloatVector diff1 = v.sub(c1[rowStart + j]);
+                    FloatVector diff2 = v.sub(c2[rowStart + j]);
+                    sum1 = sum1.add(diff1.blend(0f, diff1.lt(0f)));
+                    sum2 = sum2.add(diff2.blend(0f, diff2.lt(0f)));
+                    positive = positive.add(zero.blend(1f, diff2.compare(VectorOperators.GT, 0f)));
                 }
                 sum1.intoArray(lanes, l * width + x);
-                if (counts) positive.intoArray(lanes, (L + l) * width + x);
-                if (pair) sum2.intoArray(lanes, (2 * L + l) * width + x);
+                positive.intoArray(lanes, (L + l) * width + x);
+                sum2.intoArray(lanes, (2 * L + l) * width + x);
             }
         }
     }
@@ -165,34 +218,6 @@ final class GroupSums {
     private int columns(int lo, int b) {
         int step = 2 * PointSet.W;
         return (groups.end(b) + step - 1) / step * step - lo;
-    }
-
-    /** Point p's (of group b) partial over group a from filled lanes: the lanes in order, then the tail rows. */
-    double columnTotal(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
-        return columnTotal(block, width, lo, a, p, lanes, 0, c);
-    }
-
-    /** {@link #columnTotal} from lanes' region {@code region} (of L width floats). */
-    double columnTotal(float[] block, int width, int lo, int a, int p, float[] lanes, int region, float[] c) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int vecEnd = rows - rows % L;
-        int x = p - lo;
-        int base = region * L * width;
-        double total = 0;
-        for (int l = 0; l < L; l++) total += lanes[base + l * width + x];
-        for (int j = vecEnd; j < rows; j++) total += Math.max(0f, block[j * width + x] - c[sa + j]);
-        return total;
-    }
-
-    /** Point p's positive terms over group a from the count lanes (region 1) filled by {@link #columnSums}. */
-    int columnCount(float[] block, int width, int lo, int a, int p, float[] lanes, float[] c) {
-        int sa = groups.start(a), rows = groups.end(a) - sa;
-        int vecEnd = rows - rows % L;
-        int x = p - lo;
-        int count = 0;
-        for (int l = 0; l < L; l++) count += (int) lanes[L * width + l * width + x];
-        for (int j = vecEnd; j < rows; j++) if (block[j * width + x] - c[sa + j] > 0f) count++;
-        return count;
     }
 
     /**
