@@ -128,7 +128,7 @@ final class GroupSums {
         if (vecRows > 0 && pair) {
             columnLanesPair(block, width, lo, rowStart, vecRows, b, lanes, c1, c2);
         } else if (vecRows > 0) {
-            columnLanes(block, width, lo, rowStart, vecRows, b, lanes, c1, counts);
+            columnLanes(block, width, lo, rowStart, vecRows, b, lanes, c1);
         }
         int sb = groups.start(b);
         int eb = groups.end(b);
@@ -162,15 +162,15 @@ final class GroupSums {
     }
 
     /**
-     * The lanes of {@link #columnChunk}'s first vecRows rows against c1: region 0 the sums, region 1 (with counts) the
-     * positive terms. Each lane of a vector of columns is summed in a register over its rows (which stay in L1: one
+     * The lanes of {@link #columnChunk}'s first vecRows rows against c1: region 0 the sums, region 1 the positive
+     * terms. Each lane of a vector of columns is summed in a register over its rows (which stay in L1: one
      * cache line per row), so lanes is written once per entry instead of read and written once per row. Apart from
      * {@link #columnLanesPair}: one loop for both, branching on c2, is compiled for the first caller's profile, and
      * the other caller's branch then deoptimises it into the Vector API's allocating fallback (2 GB of garbage in one
      * lazy greedy on 20,000 points).
      */
     private void columnLanes(float[] block, int width, int lo, int rowStart, int vecRows, int b, float[] lanes,
-                             float[] c1, boolean counts) {
+                             float[] c1) {
         int cols = columns(lo, b);
         FloatVector zero = FloatVector.zero(S);
         for (int x = 0; x < cols; x += L) {
@@ -181,10 +181,10 @@ final class GroupSums {
                     FloatVector diff = FloatVector.fromArray(S, block, j * width + x).sub(c1[rowStart + j]);
                     // blend, not max(0): float MAX is not intrinsified on every JDK 17 target (scalar fallback).
                     sum = sum.add(diff.blend(0f, diff.lt(0f)));
-                    if (counts) positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
+                    positive = positive.add(zero.blend(1f, diff.compare(VectorOperators.GT, 0f)));
                 }
                 sum.intoArray(lanes, l * width + x);
-                if (counts) positive.intoArray(lanes, (L + l) * width + x);
+                positive.intoArray(lanes, (L + l) * width + x);
             }
         }
     }
