@@ -163,7 +163,7 @@ public final class DistributedGreedy {
                 .broadcast(shares, scala.reflect.ClassTag$.MODULE$.apply(Map.class));
 
         // Round 1: greedy inside each part (the shuffle moves each point as one object with a float array).
-        ProgressListener.stage(spark, "select: greedy per part");
+        ProgressListener.stage(spark, "select: greedy per part", quadraticCosts(bySize.stream().mapToLong(x -> x[0])));
         PartSelector sel = selector;
         long s = seed;
         TaskFaults faults = TaskFaults.at(spark, TaskFaults.SELECT);
@@ -225,9 +225,10 @@ public final class DistributedGreedy {
     private List<Candidate> mergeRound(JavaRDD<Winner> winners, Map<Integer, Long> unionSizes,
                                        Map<Integer, Integer> budgets, Set<Integer> merging, PartSelector sel, long s,
                                        TaskFaults faults) {
-        ProgressListener.stage(spark, "select: merge per class");
         List<Integer> classOrder = new ArrayList<>(unionSizes.keySet());
         classOrder.sort(Comparator.comparingLong((Integer c) -> -unionSizes.get(c)).thenComparingInt(c -> c));
+        ProgressListener.stage(spark, "select: merge per class",
+                quadraticCosts(classOrder.stream().mapToLong(unionSizes::get)));
         Map<Integer, Integer> classTask = new HashMap<>();
         for (int t = 0; t < classOrder.size(); t++) {
             classTask.put(classOrder.get(t), t);
@@ -237,6 +238,11 @@ public final class DistributedGreedy {
         return TaskPartitioner.perTask(winners, w -> classTask.get(w.label()),
                 classOrder.size(), (List<Winner> w) -> merge(sel, s, faults, budgetsCopy.get(w.get(0).label()), w,
                         mergingCopy.contains(w.get(0).label())).iterator()).collect();
+    }
+
+    /** A greedy task's relative cost from its point count: its first pass takes every pair of points. */
+    static double[] quadraticCosts(java.util.stream.LongStream sizes) {
+        return sizes.mapToDouble(n -> (double) n * n).toArray();
     }
 
     /** Round 2 where no class merges: round 1's picks (each part's b_p) collected, B gathered per class here. */
