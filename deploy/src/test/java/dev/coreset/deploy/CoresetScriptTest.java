@@ -142,6 +142,22 @@ class CoresetScriptTest {
         assertTrue(otherFlag.err().contains("coreset: first 'help' run since the build"), otherFlag.err());
     }
 
+    @Test
+    void theThroughputCollectorUnlessJavaOptsNamesOne() throws Exception {
+        Path byDefault = tmp.resolve("gc-default.log");
+        Run plain = coreset(Map.of("CORESET_CDS", "off", "JAVA_OPTS", javaOpts + " -Xlog:gc:file=" + byDefault),
+                "help", "select");
+        assertEquals(0, plain.exitCode(), plain.err());
+        assertTrue(Files.readString(byDefault).contains("Using Parallel"), Files.readString(byDefault));
+        // A collector of the user's replaces it: two would stop the JVM ("conflicting collector combinations").
+        Path chosen = tmp.resolve("gc-chosen.log");
+        Run g1 = coreset(Map.of("CORESET_CDS", "off", "JAVA_OPTS", javaOpts + " -XX:+UseG1GC -Xlog:gc:file=" + chosen),
+                "help", "select");
+        assertEquals(0, g1.exitCode(), g1.err());
+        assertEquals(plain.out(), g1.out());
+        assertTrue(Files.readString(chosen).contains("Using G1"), Files.readString(chosen));
+    }
+
     private static Path jar(String module) throws IOException {
         try (Stream<Path> s = Files.list(ROOT.resolve(module).resolve("target"))) {
             return s.filter(p -> p.getFileName().toString().matches(module + "-[0-9].*[0-9T]\\.jar")).findFirst()
