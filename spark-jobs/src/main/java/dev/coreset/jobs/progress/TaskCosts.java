@@ -3,7 +3,7 @@ package dev.coreset.jobs.progress;
 /**
  * What each task of a stage costs relative to the others (by partition index), and the share of that cost done.
  * Tasks scheduled largest first (GreeDi's parts) finish the costly work early, so counting tasks alone predicts
- * an end several times too late; weighing each finished task by its cost does not.
+ * an end several times too late; weighing each finished task by its cost comes much closer.
  */
 final class TaskCosts {
     private final double[] costs;
