@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -241,7 +242,7 @@ public final class DistributedGreedy {
     }
 
     /** A greedy task's relative cost from its point count: its first pass takes every pair of points. */
-    static double[] quadraticCosts(java.util.stream.LongStream sizes) {
+    static double[] quadraticCosts(LongStream sizes) {
         return sizes.mapToDouble(n -> (double) n * n).toArray();
     }
 
